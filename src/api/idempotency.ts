@@ -1,0 +1,41 @@
+import { createHash } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
+import type { IdempotencyStore } from '../store/idempotency-store.js';
+import { problems } from './errors.js';
+import type { RouteResult } from './route-kit.js';
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
+/**
+ * Runs `create` at most once per Idempotency-Key (DESIGN §3): a replay answers the first response
+ * with `Idempotent-Replayed: true`, another body under the same key is a 422.
+ */
+export async function withIdempotency(
+  store: IdempotencyStore,
+  request: FastifyRequest,
+  scope: string,
+  create: () => Promise<RouteResult>,
+): Promise<RouteResult> {
+  const header = request.headers['idempotency-key'];
+  if (header === undefined) return create();
+  if (typeof header !== 'string' || !IDEMPOTENCY_KEY.test(header)) {
+    throw problems.invalidInput('Idempotency-Key must be 1-255 printable characters without spaces.', [{ path: 'headers.idempotency-key', message: 'invalid' }]);
+  }
+  const fingerprint = createHash('sha256').update(JSON.stringify(request.body ?? null)).digest('hex');
+  const platformId = request.platformId;
+  const begun = await store.begin(platformId, scope, header, fingerprint);
+  if (begun.state === 'mismatch') throw problems.idempotencyMismatch();
+  if (begun.state === 'in_progress') throw problems.idempotencyInProgress();
+  if (begun.state === 'replay') {
+    return { status: begun.response.statusCode, body: begun.response.body, headers: { 'idempotent-replayed': 'true' } };
+  }
+  try {
+    const result = await create();
+    await store.complete(platformId, scope, header, fingerprint, { statusCode: result.status ?? 200, body: result.body });
+    return result;
+  } catch (error) {
+    // Nothing was created, so the key is released: a corrected or later retry may succeed.
+    await store.abandon(platformId, scope, header);
+    throw error;
+  }
+}

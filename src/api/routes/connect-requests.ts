@@ -1,0 +1,158 @@
+import { z } from 'zod';
+import { defineRoute, type AnyRouteSpec } from '../route-kit.js';
+import { problems } from '../errors.js';
+import { withIdempotency } from '../idempotency.js';
+import type { Runtime } from '../../runtime/runtime.js';
+import {
+  connectRequestInputSchema,
+  connectRequestListQuerySchema,
+  connectRequestSchema,
+  type ConnectRequestInput,
+} from '../../domain/schemas/connect-request.js';
+import { pageSchema } from '../../domain/schemas/common.js';
+import { newId } from '../../domain/ids.js';
+import { credentialAad } from '../../crypto/credential-aad.js';
+import { parseOr400 } from '../validation.js';
+import { ProblemError } from '../errors.js';
+
+export const idParams = z.strictObject({ id: z.string().max(100) });
+
+const bulkItemErrorSchema = z.object({
+  index: z.number().int(),
+  error: z.object({
+    code: z.enum(['invalid_input', 'duplicate_in_batch', 'in_flight']),
+    message: z.string(),
+    inFlightId: z.string().optional(),
+  }),
+});
+
+export const bulkResponseSchema = z.object({
+  batchId: z.string(),
+  accepted: z.array(z.object({ index: z.number().int(), id: z.string() })),
+  rejected: z.array(bulkItemErrorSchema),
+});
+export type BulkResponse = z.infer<typeof bulkResponseSchema>;
+
+type Submitted = { id: string } | { id?: undefined; inFlightId: string };
+
+/** Encrypts, stores and enqueues valid inputs; returns per input either its new id or the in-flight id. */
+async function submit(rt: Runtime, platformId: string, inputs: ConnectRequestInput[], batchId?: string): Promise<Submitted[]> {
+  const items = inputs.map((input) => ({
+    id: newId('connectRequest'),
+    tenantId: input.tenantId,
+    provider: input.provider,
+    metadata: input.metadata,
+    encryptedCredential: rt.vault.encrypt(input.credentials.apiKey, credentialAad(platformId, input.provider, input.tenantId)),
+  }));
+  const results = await rt.requests.create(platformId, items, batchId);
+  const accepted = items.filter((_, i) => results[i]!.accepted);
+  await rt.producers.enqueueValidations(accepted.map((item) => ({ platformId, requestId: item.id })));
+  rt.metrics.requestsAccepted(accepted.length);
+  return items.map((item, i) => {
+    const r = results[i]!;
+    return r.accepted ? { id: item.id } : { inFlightId: r.inFlightId };
+  });
+}
+
+export function connectRequestRoutes(rt: Runtime): AnyRouteSpec[] {
+  const bulkBodySchema = z.strictObject({
+    items: z
+      .array(z.unknown())
+      .min(1, 'items must hold at least one connect request')
+      .max(rt.env.LINKER_BULK_MAX_ITEMS, `items holds at most ${rt.env.LINKER_BULK_MAX_ITEMS} connect requests per call; split larger sets`),
+  });
+
+  return [
+    defineRoute({
+      method: 'POST',
+      url: '/v1/connect-requests',
+      summary: 'Link one tenant: the key is checked asynchronously',
+      tag: 'connect requests',
+      auth: 'platform',
+      body: connectRequestInputSchema,
+      headers: { 'idempotency-key': 'optional; a replay returns the first response' },
+      response: { status: 202, description: 'accepted and queued', schema: connectRequestSchema },
+      errors: [400, 401, 409, 413, 415, 422, 429],
+      handler: ({ body, platformId, request }) =>
+        withIdempotency(rt.idempotency, request, 'connect-request', async () => {
+          const [result] = await submit(rt, platformId, [body]);
+          if (!result?.id) throw problems.inFlight(body.tenantId, result && 'inFlightId' in result ? result.inFlightId : '');
+          const view = await rt.requests.get(platformId, result.id);
+          return { status: 202, body: view, headers: { location: `/v1/connect-requests/${result.id}` } };
+        }),
+    }),
+
+    defineRoute({
+      method: 'POST',
+      url: '/v1/connect-requests/bulk',
+      summary: 'Link many tenants in one call; each item is accepted or rejected on its own',
+      tag: 'connect requests',
+      auth: 'platform',
+      body: bulkBodySchema,
+      headers: { 'idempotency-key': 'optional; a replay returns the first response' },
+      response: { status: 202, description: 'the batch, with accepted and rejected items', schema: bulkResponseSchema },
+      errors: [400, 401, 413, 415, 422, 429],
+      handler: ({ body, platformId, request }) =>
+        withIdempotency(rt.idempotency, request, 'bulk', async () => {
+          const batchId = newId('batch');
+          const rejected: BulkResponse['rejected'] = [];
+          const valid: { index: number; input: ConnectRequestInput }[] = [];
+          const seen = new Set<string>();
+          body.items.forEach((raw, index) => {
+            try {
+              const input = parseOr400(connectRequestInputSchema, raw, 'body');
+              const tenantKey = `${input.provider}/${input.tenantId}`;
+              if (seen.has(tenantKey)) {
+                rejected.push({ index, error: { code: 'duplicate_in_batch', message: `tenant "${input.tenantId}" appears earlier in this batch; only the first is accepted` } });
+                return;
+              }
+              seen.add(tenantKey);
+              valid.push({ index, input });
+            } catch (error) {
+              if (!(error instanceof ProblemError)) throw error;
+              const detail = error.errors?.map((e) => `${e.path.replace(/^body/, `items[${index}]`)}: ${e.message}`).join('; ') ?? error.detail;
+              rejected.push({ index, error: { code: 'invalid_input', message: detail } });
+            }
+          });
+          // Called even with nothing valid, so the batch exists (total 0) for the id we return.
+          const results = await submit(rt, platformId, valid.map((v) => v.input), batchId);
+          const accepted: BulkResponse['accepted'] = [];
+          results.forEach((result, i) => {
+            const { index, input } = valid[i]!;
+            if (result.id !== undefined) accepted.push({ index, id: result.id });
+            else rejected.push({ index, error: { code: 'in_flight', message: `tenant "${input.tenantId}" already has connect request ${result.inFlightId} in flight`, inFlightId: result.inFlightId } });
+          });
+          rejected.sort((a, b) => a.index - b.index);
+          return { status: 202, body: { batchId, accepted, rejected }, headers: { location: `/v1/batches/${batchId}` } };
+        }),
+    }),
+
+    defineRoute({
+      method: 'GET',
+      url: '/v1/connect-requests/:id',
+      summary: 'One connect request with its attempts',
+      tag: 'connect requests',
+      auth: 'platform',
+      params: idParams,
+      response: { status: 200, description: 'the request', schema: connectRequestSchema },
+      errors: [401, 404],
+      handler: async ({ params, platformId }) => {
+        const request = await rt.requests.get(platformId, params.id);
+        if (!request) throw problems.notFound('connect request', params.id);
+        return { body: request };
+      },
+    }),
+
+    defineRoute({
+      method: 'GET',
+      url: '/v1/connect-requests',
+      summary: 'List connect requests, newest first',
+      tag: 'connect requests',
+      auth: 'platform',
+      query: connectRequestListQuerySchema,
+      response: { status: 200, description: 'a page; pass nextCursor as cursor for the next', schema: pageSchema(connectRequestSchema) },
+      errors: [400, 401],
+      handler: async ({ query, platformId }) => ({ body: await rt.requests.list(platformId, query) }),
+    }),
+  ];
+}

@@ -1,0 +1,82 @@
+import { Command, InvalidArgumentError } from 'commander';
+import { ConfigError } from '../config/env.js';
+import { QUEUE_NAMES, type QueueName } from '../queues/queue-names.js';
+import { runService } from './run-service.js';
+
+const intArg = (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('must be a whole number');
+  return n;
+};
+
+const queueList = (value: string): QueueName[] => {
+  const names = value.split(',').map((s) => s.trim());
+  const bad = names.filter((n) => !QUEUE_NAMES.includes(n as QueueName));
+  if (bad.length) throw new InvalidArgumentError(`unknown queue(s) ${bad.join(', ')}; known: ${QUEUE_NAMES.join(', ')}`);
+  return names as QueueName[];
+};
+
+export function buildProgram(): Command {
+  const program = new Command('account-linker').description('Link many tenants\' SmartRecruiters accounts: API, workers and tools.');
+
+  program
+    .command('start')
+    .description('API and workers in one process')
+    .action(async () => {
+      await runService({ api: true, workers: true });
+    });
+
+  program
+    .command('api')
+    .description('the HTTP API only (stateless; run as many as you like)')
+    .action(async () => {
+      await runService({ api: true, workers: false });
+    });
+
+  program
+    .command('worker')
+    .description('BullMQ workers only')
+    .option('--queues <names>', `comma-separated queues (${QUEUE_NAMES.join(', ')})`, queueList)
+    .option('--concurrency <n>', 'jobs in flight per queue (default LINKER_CONCURRENCY)', intArg)
+    .action(async (opts: { queues?: QueueName[]; concurrency?: number }) => {
+      await runService({ api: false, workers: true, queues: opts.queues, concurrency: opts.concurrency });
+    });
+
+  program
+    .command('sim')
+    .description('the SmartRecruiters simulator')
+    .option('--port <port>', 'port to listen on', intArg, 4010)
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--seed <file>', 'JSON seed file with key behaviours and knobs')
+    .option('--latency <ms>', 'latency added to every answer', intArg)
+    .option('--error-rate <p>', 'probability of a random 503', Number)
+    .action(async (opts: { port: number; host: string; seed?: string; latency?: number; errorRate?: number }) => {
+      const { runSimulatorCli } = await import('../sim/run-simulator-cli.js');
+      await runSimulatorCli({ port: opts.port, host: opts.host, seedFile: opts.seed, latencyMs: opts.latency, errorRate: opts.errorRate });
+    });
+
+  program
+    .command('platforms')
+    .description('manage platform tokens stored in Redis')
+    .command('add <id>')
+    .description('create a platform and print its token once (only its hash is stored)')
+    .action(async (id: string) => {
+      const { addPlatform } = await import('./add-platform.js');
+      await addPlatform(id);
+    });
+
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`account-linker: ${error.message}`);
+      process.exit(2);
+    }
+    console.error(`account-linker: ${(error as Error).message}`);
+    process.exit(1);
+  }
+}

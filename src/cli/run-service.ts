@@ -1,0 +1,56 @@
+import type { FastifyInstance } from 'fastify';
+import { loadEnv } from '../config/env.js';
+import { createLogger } from '../observability/logger.js';
+import { createRuntime, type Runtime } from '../runtime/runtime.js';
+import { buildApp } from '../api/app.js';
+import { startWorkers, type RunningWorkers } from '../../workers/start-workers.js';
+import type { QueueName } from '../queues/queue-names.js';
+import { ensureRedis } from './local-redis.js';
+import { devEncryptionKey } from './dev-encryption-key.js';
+import { onShutdown } from './on-shutdown.js';
+import { warnUnlessNoEviction } from './redis-policy-check.js';
+
+export interface ServiceOptions {
+  api: boolean;
+  workers: boolean;
+  queues?: QueueName[];
+  concurrency?: number;
+}
+
+export interface RunningService {
+  runtime: Runtime;
+  app?: FastifyInstance;
+  workers?: RunningWorkers;
+  url?: string;
+  stop(): Promise<void>;
+}
+
+/** `account-linker start | api | worker`: one process, the parts it was asked for, stopped gracefully on a signal. */
+export async function runService(options: ServiceOptions): Promise<RunningService> {
+  const env = loadEnv();
+  const logger = createLogger(env.LINKER_LOG_LEVEL);
+  const redis = await ensureRedis(env.REDIS_URL, env.LINKER_DATA_DIR, logger);
+  const keys = env.LINKER_ENCRYPTION_KEYS ?? devEncryptionKey(env.LINKER_DATA_DIR, (m) => logger.warn(m));
+  const runtime = createRuntime({ ...env, REDIS_URL: redis.url, LINKER_ENCRYPTION_KEYS: keys }, logger);
+  await warnUnlessNoEviction(runtime.redis, logger);
+
+  const workers = options.workers ? startWorkers(runtime, { queues: options.queues, concurrency: options.concurrency }) : undefined;
+  let app: FastifyInstance | undefined;
+  let url: string | undefined;
+  if (options.api) {
+    app = await buildApp(runtime);
+    url = await app.listen({ host: env.LINKER_HOST, port: env.LINKER_PORT });
+    logger.info(`account-linker API listening on ${url} (docs: ${url}/docs)`);
+  }
+  if (workers) logger.info({ queues: workers.workers.map((w) => w.name) }, 'workers started');
+
+  const stop = async () => {
+    logger.info('shutting down: finishing in-flight requests and jobs');
+    await app?.close();
+    await workers?.close();
+    await runtime.close();
+    await redis.stop();
+  };
+  onShutdown(stop);
+  return { runtime, app, workers, url, stop };
+}

@@ -1,0 +1,110 @@
+import { z } from 'zod';
+import { parseDuration, parseDurationList } from './duration.js';
+
+/**
+ * Delays before each webhook retry (DESIGN §5). The first attempt is always immediate, so the
+ * default means: immediately, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h — eight attempts.
+ */
+export const DEFAULT_WEBHOOK_SCHEDULE = '5s,5m,30m,2h,5h,10h,10h';
+
+const duration = (name: string, fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((value, ctx) => {
+      const ms = parseDuration(value);
+      if (ms === undefined) {
+        ctx.addIssue({ code: 'custom', message: `${name} must be a duration like 500ms, 30s, 5m or 24h` });
+        return z.NEVER;
+      }
+      return ms;
+    });
+
+const integer = (min: number, max: number, fallback: number) =>
+  z
+    .string()
+    .default(String(fallback))
+    .transform((value, ctx) => {
+      const n = Number(value);
+      if (!/^\d+$/.test(value.trim()) || n < min || n > max) {
+        ctx.addIssue({ code: 'custom', message: `must be a whole number from ${min} to ${max}` });
+        return z.NEVER;
+      }
+      return n;
+    });
+
+const csv = z
+  .string()
+  .default('')
+  .transform((value) => value.split(',').map((s) => s.trim()).filter(Boolean));
+
+/**
+ * Every environment variable the service reads, with its default. Parsed once at start so a bad
+ * value stops the process with a message naming the variable instead of failing later.
+ */
+export const envSchema = z.object({
+  REDIS_URL: z.string().url().optional(),
+  LINKER_HOST: z.string().min(1).default('127.0.0.1'),
+  LINKER_PORT: integer(0, 65535, 3000),
+  /** Prefix of every Redis key; braces make it a Redis Cluster hash tag for the queues. */
+  LINKER_REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.:-]{1,40}$/, 'letters, digits, "_", ".", ":" or "-", at most 40 characters')
+    .default('al'),
+  /** `kid:base64key,…`; the first encrypts, all decrypt. */
+  LINKER_ENCRYPTION_KEYS: z.string().optional(),
+  /** `id:token,…` */
+  LINKER_PLATFORMS: z.string().default(''),
+  LINKER_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  SMARTRECRUITERS_BASE_URL: z.string().url().default('https://api.smartrecruiters.com'),
+  LINKER_WEBHOOK_ALLOWED_NETS: csv,
+  LINKER_WEBHOOK_RETRY_SCHEDULE: z
+    .string()
+    .default(DEFAULT_WEBHOOK_SCHEDULE)
+    .transform((value, ctx) => {
+      const list = parseDurationList(value);
+      if (!list || list.length === 0) {
+        ctx.addIssue({ code: 'custom', message: 'must be a comma-separated list of durations like 0ms,5s,5m' });
+        return z.NEVER;
+      }
+      return list;
+    }),
+  LINKER_WEBHOOK_TIMEOUT: duration('LINKER_WEBHOOK_TIMEOUT', '15s'),
+  LINKER_VALIDATION_ATTEMPTS: integer(1, 50, 8),
+  /** Overall budget for one validation, 429 waits included. */
+  LINKER_VALIDATION_DEADLINE: duration('LINKER_VALIDATION_DEADLINE', '15m'),
+  LINKER_PROVIDER_TIMEOUT: duration('LINKER_PROVIDER_TIMEOUT', '10s'),
+  /** First retry delay; later ones double, with full jitter, up to LINKER_BACKOFF_MAX. */
+  LINKER_BACKOFF_BASE: duration('LINKER_BACKOFF_BASE', '1s'),
+  LINKER_BACKOFF_MAX: duration('LINKER_BACKOFF_MAX', '5m'),
+  LINKER_CONCURRENCY: integer(1, 1000, 50),
+  /** How long a worker may be silent before its job counts as stalled and is handed to another. */
+  LINKER_LOCK_DURATION: duration('LINKER_LOCK_DURATION', '30s'),
+  LINKER_SHUTDOWN_TIMEOUT: duration('LINKER_SHUTDOWN_TIMEOUT', '25s'),
+  LINKER_BULK_MAX_ITEMS: integer(1, 10000, 1000),
+  LINKER_BODY_LIMIT_BYTES: integer(1024, 50 * 1024 * 1024, 2 * 1024 * 1024),
+  LINKER_RATE_LIMIT_PER_MINUTE: integer(1, 1_000_000, 6000),
+  LINKER_REVALIDATE_INTERVAL: duration('LINKER_REVALIDATE_INTERVAL', '24h'),
+  LINKER_DATA_DIR: z.string().default('.data'),
+  LINKER_PUBLIC_URL: z.string().url().optional(),
+  LINKER_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Env = z.output<typeof envSchema>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Validates `source` (default process.env); throws a ConfigError naming each bad variable. */
+export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const known = Object.fromEntries(
+    Object.keys(envSchema.shape)
+      .filter((key) => source[key] !== undefined && source[key] !== '')
+      .map((key) => [key, source[key]]),
+  );
+  const parsed = envSchema.safeParse(known);
+  if (parsed.success) return parsed.data;
+  const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+  throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+}

@@ -1,0 +1,27 @@
+import { monotonicFactory } from 'ulid';
+
+const ulid = monotonicFactory();
+
+/** Prefixes make an id's kind obvious in logs and support tickets. */
+export const ID_PREFIX = {
+  connectRequest: 'cr_',
+  batch: 'bat_',
+  account: 'acc_',
+  webhookEndpoint: 'we_',
+  webhookMessage: 'msg_',
+  connectSession: 'cs_',
+} as const;
+
+export type IdKind = keyof typeof ID_PREFIX;
+
+/** ULIDs sort by creation time, so Redis lexicographic indexes double as time order. */
+export function newId(kind: IdKind): string {
+  return ID_PREFIX[kind] + ulid().toLowerCase();
+}
+
+const ID_BODY = /^[0-9a-hjkmnp-tv-z]{26}$/;
+
+export function isId(kind: IdKind, value: string): boolean {
+  const prefix = ID_PREFIX[kind];
+  return value.startsWith(prefix) && ID_BODY.test(value.slice(prefix.length));
+}

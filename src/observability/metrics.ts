@@ -1,0 +1,80 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export type QueueDepths = () => Promise<Record<string, Record<string, number>>>;
+
+/** Prometheus metrics of one process; /metrics serves `registry`. */
+export class Metrics {
+  readonly registry = new Registry();
+
+  private readonly requests = new Counter({
+    name: 'linker_connect_requests_finished_total',
+    help: 'Connect requests that reached a final status, by status and error code',
+    labelNames: ['status', 'error_code'],
+    registers: [this.registry],
+  });
+
+  private readonly accepted = new Counter({
+    name: 'linker_connect_requests_accepted_total',
+    help: 'Connect requests accepted by the API',
+    registers: [this.registry],
+  });
+
+  private readonly providerCalls = new Histogram({
+    name: 'linker_provider_call_duration_seconds',
+    help: 'Calls to the provider, by outcome',
+    labelNames: ['outcome'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+
+  private readonly webhookAttempts = new Counter({
+    name: 'linker_webhook_attempts_total',
+    help: 'Webhook delivery attempts, by outcome',
+    labelNames: ['outcome'],
+    registers: [this.registry],
+  });
+
+  private readonly confirmationLatency = new Histogram({
+    name: 'linker_confirmation_latency_seconds',
+    help: 'From the request being accepted to the platform acknowledging its result',
+    buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 30, 300, 3600],
+    registers: [this.registry],
+  });
+
+  constructor(queueDepths?: QueueDepths) {
+    collectDefaultMetrics({ register: this.registry, prefix: 'linker_' });
+    if (queueDepths) {
+      new Gauge({
+        name: 'linker_queue_jobs',
+        help: 'Jobs in each queue, by state',
+        labelNames: ['queue', 'state'],
+        registers: [this.registry],
+        async collect() {
+          for (const [queue, counts] of Object.entries(await queueDepths())) {
+            for (const [state, value] of Object.entries(counts)) this.set({ queue, state }, value);
+          }
+        },
+      });
+    }
+  }
+
+  requestsAccepted(count: number): void {
+    this.accepted.inc(count);
+  }
+
+  requestFinished(status: string, errorCode?: string): void {
+    this.requests.inc({ status, error_code: errorCode ?? '' });
+  }
+
+  providerCall(outcome: string, durationMs: number): void {
+    this.providerCalls.observe({ outcome }, durationMs / 1000);
+  }
+
+  webhookAttempt(outcome: string): void {
+    this.webhookAttempts.inc({ outcome });
+  }
+
+  confirmed(latencyMs: number): void {
+    this.confirmationLatency.observe(latencyMs / 1000);
+  }
+}

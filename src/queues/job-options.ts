@@ -1,0 +1,15 @@
+import type { JobsOptions } from 'bullmq';
+
+/** Name of the custom backoff strategies registered by the workers (see workers/backoff-strategy.ts). */
+export const BACKOFF_TYPE = 'account-linker';
+
+/** Completed jobs are kept an hour for the dashboard; the request record is the real history. */
+const keep = { removeOnComplete: { age: 3600, count: 10_000 }, removeOnFail: { age: 7 * 24 * 3600 } };
+
+export function validateJobOptions(attempts: number): JobsOptions {
+  return { attempts, backoff: { type: BACKOFF_TYPE }, ...keep };
+}
+
+export function deliverJobOptions(attempts: number): JobsOptions {
+  return { attempts, backoff: { type: BACKOFF_TYPE }, ...keep };
+}

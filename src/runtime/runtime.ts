@@ -1,0 +1,85 @@
+import type { Logger } from 'pino';
+import type { Env } from '../config/env.js';
+import { createRedis, DEFAULT_REDIS_URL, type RedisClient } from '../store/redis-client.js';
+import { CredentialVault, parseVaultKeys } from '../crypto/vault.js';
+import { ConnectRequestStore } from '../store/connect-request-store.js';
+import { BatchStore } from '../store/batch-store.js';
+import { AccountStore } from '../store/account-store.js';
+import { WebhookEndpointStore } from '../store/webhook-endpoint-store.js';
+import { WebhookMessageStore } from '../store/webhook-message-store.js';
+import { IdempotencyStore } from '../store/idempotency-store.js';
+import { PlatformStore, parsePlatformTokens } from '../store/platform-store.js';
+import { Producers } from '../queues/producers.js';
+import { EventPublisher } from '../webhooks/event-publisher.js';
+import { createAddressPolicy, type AddressPolicy } from '../webhooks/address-policy.js';
+import { Metrics } from '../observability/metrics.js';
+import { QUEUE_NAMES } from '../queues/queue-names.js';
+
+/**
+ * Everything the API and the workers share, built once per process from the validated
+ * environment. Tests build one per test file with their own Redis prefix.
+ */
+export interface Runtime {
+  env: Env;
+  logger: Logger;
+  redis: RedisClient;
+  vault: CredentialVault;
+  requests: ConnectRequestStore;
+  batches: BatchStore;
+  accounts: AccountStore;
+  endpoints: WebhookEndpointStore;
+  messages: WebhookMessageStore;
+  idempotency: IdempotencyStore;
+  platforms: PlatformStore;
+  producers: Producers;
+  publisher: EventPublisher;
+  addressPolicy: AddressPolicy;
+  metrics: Metrics;
+  close(): Promise<void>;
+}
+
+export function createRuntime(env: Env, logger: Logger): Runtime {
+  if (!env.LINKER_ENCRYPTION_KEYS) {
+    throw new Error('LINKER_ENCRYPTION_KEYS is not set: give at least one key as "kid:base64key" (make one with: openssl rand -base64 32)');
+  }
+  const prefix = env.LINKER_REDIS_PREFIX;
+  const redis = createRedis(env.REDIS_URL ?? DEFAULT_REDIS_URL);
+  const vault = new CredentialVault(parseVaultKeys(env.LINKER_ENCRYPTION_KEYS));
+  const endpoints = new WebhookEndpointStore(redis, prefix, vault);
+  const messages = new WebhookMessageStore(redis, prefix);
+  const producers = new Producers(redis, {
+    prefix,
+    validationAttempts: env.LINKER_VALIDATION_ATTEMPTS,
+    webhookRetries: env.LINKER_WEBHOOK_RETRY_SCHEDULE.length,
+  });
+  const metrics = new Metrics(async () => {
+    const queues = { validate: producers.validate, deliver: producers.deliver } as const;
+    const out: Record<string, Record<string, number>> = {};
+    for (const name of QUEUE_NAMES) {
+      const queue = queues[name as keyof typeof queues];
+      if (queue) out[name] = await queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed', 'prioritized');
+    }
+    return out;
+  });
+  return {
+    env,
+    logger,
+    redis,
+    vault,
+    requests: new ConnectRequestStore(redis, prefix),
+    batches: new BatchStore(redis, prefix),
+    accounts: new AccountStore(redis, prefix),
+    endpoints,
+    messages,
+    idempotency: new IdempotencyStore(redis, prefix),
+    platforms: new PlatformStore(redis, prefix, parsePlatformTokens(env.LINKER_PLATFORMS)),
+    producers,
+    publisher: new EventPublisher(endpoints, messages, producers),
+    addressPolicy: createAddressPolicy(env.LINKER_WEBHOOK_ALLOWED_NETS),
+    metrics,
+    async close() {
+      await producers.close();
+      await redis.quit().catch(() => redis.disconnect());
+    },
+  };
+}

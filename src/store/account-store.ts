@@ -1,0 +1,70 @@
+import type { RedisClient } from './redis-client.js';
+import { key, platformBase } from './keys.js';
+import { lexPage, type Page } from './lex-page.js';
+import type { Account, AccountListQuery, AccountStatus } from '../domain/schemas/account.js';
+import type { Provider } from '../domain/schemas/common.js';
+
+function toView(id: string, h: Record<string, string>, history: string[]): Account {
+  return {
+    id,
+    tenantId: h.tenantId!,
+    provider: h.provider as Provider,
+    status: (h.status ?? 'active') as AccountStatus,
+    company: h.companyIdentifier ? { identifier: h.companyIdentifier, name: h.companyName ?? '' } : null,
+    credential: h.fingerprint ? { fingerprint: h.fingerprint } : null,
+    connectRequestId: h.connectRequestId ?? null,
+    lastReason: h.lastReason ?? null,
+    linkedAt: h.linkedAt ?? null,
+    lastValidatedAt: h.lastValidatedAt ?? null,
+    createdAt: h.createdAt!,
+    updatedAt: h.updatedAt ?? h.createdAt!,
+    history: history.map((entry) => JSON.parse(entry) as Account['history'][number]),
+  };
+}
+
+/** Linked accounts. Links are written by the transition script; this reads them. */
+export class AccountStore {
+  constructor(
+    private readonly redis: RedisClient,
+    private readonly prefix: string,
+  ) {}
+
+  base(platformId: string): string {
+    return platformBase(this.prefix, platformId);
+  }
+
+  async get(platformId: string, id: string): Promise<Account | null> {
+    const [account] = await this.getMany(platformId, [id]);
+    return account ?? null;
+  }
+
+  async getMany(platformId: string, ids: string[]): Promise<(Account | null)[]> {
+    if (ids.length === 0) return [];
+    const base = this.base(platformId);
+    const pipeline = this.redis.pipeline();
+    for (const id of ids) pipeline.hgetall(key.account(base, id)).lrange(key.accountHistory(base, id), 0, -1);
+    const replies = (await pipeline.exec()) ?? [];
+    return ids.map((id, i) => {
+      const h = replies[i * 2]?.[1] as Record<string, string> | undefined;
+      if (!h?.id || !h.status) return null;
+      return toView(id, h, (replies[i * 2 + 1]?.[1] as string[]) ?? []);
+    });
+  }
+
+  async list(platformId: string, query: AccountListQuery): Promise<Page<Account>> {
+    const base = this.base(platformId);
+    const { tenantId, status } = query;
+    const index = tenantId ? key.accountsByTenant(base, tenantId) : status ? key.accountsByStatus(base, status) : key.accountIndex(base);
+    return lexPage(this.redis, {
+      index,
+      limit: query.limit ?? 50,
+      cursor: query.cursor,
+      load: (ids) => this.getMany(platformId, ids),
+      keep: tenantId && status ? (a) => a.status === status : undefined,
+    });
+  }
+
+  async encryptedCredential(platformId: string, id: string): Promise<string | null> {
+    return this.redis.get(key.accountCredential(this.base(platformId), id));
+  }
+}

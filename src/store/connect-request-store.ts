@@ -1,0 +1,154 @@
+import type { RedisClient } from './redis-client.js';
+import { key, platformBase } from './keys.js';
+import { scripts, type ScriptRunner } from './scripts.js';
+import { lexPage, type Page } from './lex-page.js';
+import { sourcesOf, type RequestStatus } from '../domain/connect-request-state.js';
+import type { Attempt, ConnectRequest, ConnectRequestListQuery } from '../domain/schemas/connect-request.js';
+import type { LinkError } from '../domain/link-errors.js';
+import type { Provider } from '../domain/schemas/common.js';
+
+export interface NewRequest {
+  id: string;
+  tenantId: string;
+  provider: Provider;
+  metadata?: Record<string, unknown>;
+  /** Vault ciphertext of the API key. */
+  encryptedCredential: string;
+}
+
+/** Per item: accepted, or rejected because another request for the tenant is in flight. */
+export type CreateResult = { accepted: true } | { accepted: false; inFlightId: string };
+
+export interface TransitionArgs {
+  to: RequestStatus;
+  attempt?: Attempt;
+  error?: LinkError;
+  link?: { accountId: string; company: { identifier: string; name: string }; fingerprint: string };
+}
+
+export type TransitionResult =
+  | { result: 'applied'; from: RequestStatus; accountId?: string; operation?: 'created' | 'updated' }
+  | { result: 'rejected'; from: RequestStatus }
+  | { result: 'missing' };
+
+/** Internal view: the API view plus what workers need. */
+export type StoredRequest = ConnectRequest;
+
+const nullable = (value: string | undefined) => (value ? value : null);
+
+function toView(id: string, h: Record<string, string>, attempts: Attempt[]): StoredRequest {
+  return {
+    id,
+    tenantId: h.tenantId!,
+    provider: h.provider as Provider,
+    status: h.status as RequestStatus,
+    confirmation: h.confirmation as ConnectRequest['confirmation'],
+    error: h.errorCode ? ({ code: h.errorCode, message: h.errorMessage ?? '' } as ConnectRequest['error']) : null,
+    accountId: nullable(h.accountId),
+    batchId: nullable(h.batchId),
+    operation: (nullable(h.operation) as ConnectRequest['operation']) ?? null,
+    company: h.companyIdentifier ? { identifier: h.companyIdentifier, name: h.companyName ?? '' } : null,
+    metadata: h.metadata ? (JSON.parse(h.metadata) as Record<string, unknown>) : null,
+    attempts,
+    createdAt: h.createdAt!,
+    updatedAt: h.updatedAt!,
+    completedAt: nullable(h.completedAt),
+  };
+}
+
+/** Connect requests of every platform: creation, state transitions, reads and lists. */
+export class ConnectRequestStore {
+  private readonly run: ScriptRunner;
+
+  constructor(
+    private readonly redis: RedisClient,
+    private readonly prefix: string,
+  ) {
+    this.run = scripts(redis);
+  }
+
+  base(platformId: string): string {
+    return platformBase(this.prefix, platformId);
+  }
+
+  /** Stores requests in one round trip; one tenant already in flight never sinks the others. */
+  async create(platformId: string, items: NewRequest[], batchId?: string, now = new Date()): Promise<CreateResult[]> {
+    const raw = await this.run.createRequests(this.base(platformId), {
+      batchId: batchId ?? '',
+      now: now.toISOString(),
+      items: items.map((item) => ({
+        id: item.id,
+        tenantId: item.tenantId,
+        provider: item.provider,
+        metadata: item.metadata ? JSON.stringify(item.metadata) : '',
+        cred: item.encryptedCredential,
+      })),
+    });
+    const results = JSON.parse(raw) as string[] | Record<string, never>;
+    return (Array.isArray(results) ? results : []).map((r) => (r === '' ? { accepted: true } : { accepted: false, inFlightId: r }));
+  }
+
+  async get(platformId: string, id: string, options: { attempts?: boolean } = {}): Promise<StoredRequest | null> {
+    const [request] = await this.getMany(platformId, [id], options);
+    return request ?? null;
+  }
+
+  async getMany(platformId: string, ids: string[], { attempts = true } = {}): Promise<(StoredRequest | null)[]> {
+    if (ids.length === 0) return [];
+    const base = this.base(platformId);
+    const pipeline = this.redis.pipeline();
+    for (const id of ids) {
+      pipeline.hgetall(key.request(base, id));
+      if (attempts) pipeline.lrange(key.requestAttempts(base, id), 0, -1);
+    }
+    const replies = (await pipeline.exec()) ?? [];
+    const step = attempts ? 2 : 1;
+    return ids.map((id, i) => {
+      const hash = replies[i * step]?.[1] as Record<string, string> | undefined;
+      if (!hash || !hash.status) return null;
+      const list = attempts ? ((replies[i * step + 1]?.[1] as string[]) ?? []) : [];
+      return toView(id, hash, list.map((a) => JSON.parse(a) as Attempt));
+    });
+  }
+
+  async encryptedCredential(platformId: string, id: string): Promise<string | null> {
+    return this.redis.get(key.pendingCredential(this.base(platformId), id));
+  }
+
+  async list(platformId: string, query: ConnectRequestListQuery): Promise<Page<StoredRequest>> {
+    const base = this.base(platformId);
+    const { status, tenantId, batchId } = query;
+    // Use the most selective index; the other filters are checked row by row.
+    const index = batchId
+      ? key.requestsByBatch(base, batchId)
+      : tenantId
+        ? key.requestsByTenant(base, tenantId)
+        : status
+          ? key.requestsByStatus(base, status)
+          : key.requestIndex(base);
+    const needsFilter = [status, tenantId, batchId].filter(Boolean).length > 1;
+    return lexPage(this.redis, {
+      index,
+      limit: query.limit ?? 50,
+      cursor: query.cursor,
+      load: (ids) => this.getMany(platformId, ids, { attempts: true }),
+      keep: needsFilter
+        ? (r) => (!status || r.status === status) && (!tenantId || r.tenantId === tenantId) && (!batchId || r.batchId === batchId)
+        : undefined,
+    });
+  }
+
+  /** Applies a state transition when the current state allows it; a repeat is a harmless no-op. */
+  async transition(platformId: string, id: string, args: TransitionArgs, now = new Date()): Promise<TransitionResult> {
+    const raw = await this.run.transition(this.base(platformId), {
+      id,
+      to: args.to,
+      from: sourcesOf(args.to),
+      now: now.toISOString(),
+      attempt: args.attempt,
+      error: args.error,
+      link: args.link,
+    });
+    return JSON.parse(raw) as TransitionResult;
+  }
+}

@@ -1,0 +1,42 @@
+/**
+ * Redis key layout. Everything a platform owns shares the hash tag `{platformId}`, so every Lua
+ * script touches one Redis Cluster slot, and platforms spread across the cluster.
+ */
+export function platformBase(prefix: string, platformId: string): string {
+  return `${prefix}:{${platformId}}`;
+}
+
+/** Keys that belong to no platform (the platform registry). */
+export function globalKey(prefix: string, name: string): string {
+  return `${prefix}:{global}:${name}`;
+}
+
+/** BullMQ prefix: one hash tag for all queue keys, as BullMQ requires on a cluster. */
+export function queuePrefix(prefix: string): string {
+  return `{${prefix}:q}`;
+}
+
+export const key = {
+  request: (base: string, id: string) => `${base}:cr:${id}`,
+  requestAttempts: (base: string, id: string) => `${base}:cr:${id}:attempts`,
+  pendingCredential: (base: string, id: string) => `${base}:cred:${id}`,
+  requestIndex: (base: string) => `${base}:idx:cr`,
+  requestsByStatus: (base: string, status: string) => `${base}:idx:cr:s:${status}`,
+  requestsByTenant: (base: string, tenantId: string) => `${base}:idx:cr:t:${tenantId}`,
+  requestsByBatch: (base: string, batchId: string) => `${base}:idx:cr:b:${batchId}`,
+  batch: (base: string, id: string) => `${base}:bat:${id}`,
+  account: (base: string, id: string) => `${base}:acc:${id}`,
+  accountCredential: (base: string, id: string) => `${base}:acc:${id}:cred`,
+  accountHistory: (base: string, id: string) => `${base}:acc:${id}:history`,
+  accountIndex: (base: string) => `${base}:idx:acc`,
+  accountsByStatus: (base: string, status: string) => `${base}:idx:acc:s:${status}`,
+  accountsByTenant: (base: string, tenantId: string) => `${base}:idx:acc:t:${tenantId}`,
+  endpoint: (base: string, id: string) => `${base}:we:${id}`,
+  endpointIndex: (base: string) => `${base}:idx:we`,
+  message: (base: string, id: string) => `${base}:msg:${id}`,
+  messageAttempts: (base: string, id: string) => `${base}:msg:${id}:attempts`,
+  messagesByRequest: (base: string, requestId: string) => `${base}:idx:msg:cr:${requestId}`,
+  messageIndex: (base: string) => `${base}:idx:msg`,
+  idempotency: (base: string, idemKey: string) => `${base}:idem:${idemKey}`,
+  session: (base: string, id: string) => `${base}:cs:${id}`,
+};

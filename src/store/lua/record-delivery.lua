@@ -1,0 +1,33 @@
+-- Records one delivery attempt of a webhook message, only if the message is still pending and no
+-- other run recorded this attempt number first (so a job that runs twice adds no phantom attempt).
+-- outcome "delivered" confirms the request; "failed" (schedule exhausted or endpoint gone) makes it
+-- unconfirmed once none of its messages can still succeed; "retry" only logs the attempt.
+-- KEYS[1] platform base. ARGV[1] JSON {id, expectedCount, attempt, outcome, disableEndpoint, now, rules}.
+local base = KEYS[1]
+local a = cjson.decode(ARGV[1])
+local mk = base .. ':msg:' .. a.id
+local m = redis.call('HMGET', mk, 'status', 'attemptCount', 'connectRequestId', 'endpointId')
+if not m[1] then return 'missing' end
+if m[1] ~= 'pending' or tonumber(m[2]) ~= a.expectedCount then return 'stale' end
+
+redis.call('RPUSH', mk .. ':attempts', cjson.encode(a.attempt))
+redis.call('HSET', mk, 'attemptCount', a.expectedCount + 1, 'updatedAt', a.now)
+if a.disableEndpoint then
+  redis.call('HSET', base .. ':we:' .. m[4], 'status', 'disabled', 'disabledAt', a.now)
+end
+if a.outcome == 'retry' then return 'applied' end
+
+redis.call('HSET', mk, 'status', a.outcome, 'finishedAt', a.now)
+local cr = m[3]
+if cr == '' then return 'applied' end
+if a.outcome == 'delivered' then
+  setConfirmation(base, cr, 'confirmed', a.rules, a.now)
+else
+  local open = false
+  for _, id in ipairs(redis.call('ZRANGE', base .. ':idx:msg:cr:' .. cr, 0, -1)) do
+    local s = redis.call('HGET', base .. ':msg:' .. id, 'status')
+    if s == 'pending' or s == 'delivered' then open = true end
+  end
+  if not open then setConfirmation(base, cr, 'unconfirmed', a.rules, a.now) end
+end
+return 'applied'

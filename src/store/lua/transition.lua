@@ -1,0 +1,79 @@
+-- Moves a connect request to a new status when its current status allows it (the allowed sources
+-- come from src/domain/connect-request-state.ts), keeping indexes and batch counters in step.
+-- Reaching a final status releases the tenant's in-flight slot; `linked` creates or updates the
+-- account and moves the credential onto it, `failed` destroys the credential.
+-- KEYS[1] platform base. ARGV[1] JSON {id, to, from:[...], now, attempt?, error?, link?}.
+-- Returns JSON {result: "applied"|"rejected"|"missing", from, accountId?, operation?}.
+local base = KEYS[1]
+local a = cjson.decode(ARGV[1])
+local rk = base .. ':cr:' .. a.id
+local cur = redis.call('HMGET', rk, 'status', 'batchId', 'tenantId', 'provider')
+local status, batchId, tenantId, provider = cur[1], cur[2], cur[3], cur[4]
+if not status then return cjson.encode({result = 'missing'}) end
+
+local allowed = false
+for _, s in ipairs(a.from) do if s == status then allowed = true end end
+if not allowed then return cjson.encode({result = 'rejected', from = status}) end
+
+local to, now = a.to, a.now
+redis.call('HSET', rk, 'status', to, 'updatedAt', now)
+if a.attempt then redis.call('RPUSH', rk .. ':attempts', cjson.encode(a.attempt)) end
+if status ~= to then
+  redis.call('ZREM', base .. ':idx:cr:s:' .. status, a.id)
+  redis.call('ZADD', base .. ':idx:cr:s:' .. to, 0, a.id)
+end
+
+local bk = base .. ':bat:' .. (batchId or '')
+if batchId and batchId ~= '' and status ~= to then
+  redis.call('HINCRBY', bk, 's:' .. status, -1)
+  redis.call('HINCRBY', bk, 's:' .. to, 1)
+end
+
+local out = {result = 'applied', from = status}
+if to ~= 'linked' and to ~= 'failed' then return cjson.encode(out) end
+
+redis.call('HSET', rk, 'completedAt', now)
+local inflight = base .. ':inflight:' .. provider .. ':' .. tenantId
+if redis.call('GET', inflight) == a.id then redis.call('DEL', inflight) end
+if batchId and batchId ~= '' then
+  local final = redis.call('HINCRBY', bk, 'final', 1)
+  if final >= tonumber(redis.call('HGET', bk, 'total')) then redis.call('HSET', bk, 'completedAt', now) end
+end
+
+local credKey = base .. ':cred:' .. a.id
+if to == 'failed' then
+  redis.call('DEL', credKey)
+  redis.call('HSET', rk, 'errorCode', a.error.code, 'errorMessage', a.error.message)
+  return cjson.encode(out)
+end
+
+-- linked
+local link = a.link
+local byTenant = base .. ':acc-by-tenant:' .. provider .. ':' .. tenantId
+local accountId = redis.call('GET', byTenant)
+local operation = 'updated'
+if not accountId then
+  accountId = link.accountId
+  operation = 'created'
+  redis.call('SET', byTenant, accountId)
+  redis.call('ZADD', base .. ':idx:acc', 0, accountId)
+  redis.call('ZADD', base .. ':idx:acc:t:' .. tenantId, 0, accountId)
+  redis.call('HSET', base .. ':acc:' .. accountId, 'id', accountId, 'tenantId', tenantId,
+    'provider', provider, 'createdAt', now)
+end
+local ak = base .. ':acc:' .. accountId
+local previous = redis.call('HGET', ak, 'status')
+if previous and previous ~= 'active' then redis.call('ZREM', base .. ':idx:acc:s:' .. previous, accountId) end
+redis.call('ZADD', base .. ':idx:acc:s:active', 0, accountId)
+if redis.call('EXISTS', credKey) == 1 then redis.call('RENAME', credKey, ak .. ':cred') end
+local reason = 'linked by ' .. a.id
+redis.call('HSET', ak, 'status', 'active', 'companyIdentifier', link.company.identifier,
+  'companyName', link.company.name, 'fingerprint', link.fingerprint, 'linkedAt', now,
+  'lastValidatedAt', now, 'updatedAt', now, 'lastReason', reason, 'connectRequestId', a.id)
+redis.call('RPUSH', ak .. ':history', cjson.encode({at = now, status = 'active', reason = reason,
+  connectRequestId = a.id, operation = operation}))
+redis.call('HSET', rk, 'accountId', accountId, 'operation', operation,
+  'companyIdentifier', link.company.identifier, 'companyName', link.company.name)
+out.accountId = accountId
+out.operation = operation
+return cjson.encode(out)

@@ -1,0 +1,41 @@
+import { readFileSync } from 'node:fs';
+import type { RedisClient } from './redis-client.js';
+import { CONFIRMATIONS, confirmationSourcesOf } from '../domain/connect-request-state.js';
+
+const SCRIPT_NAMES = ['createRequests', 'transition', 'recordEvent', 'recordDelivery'] as const;
+type ScriptName = (typeof SCRIPT_NAMES)[number];
+
+const fileOf: Record<ScriptName, string> = {
+  createRequests: 'create-requests.lua',
+  transition: 'transition.lua',
+  recordEvent: 'record-event.lua',
+  recordDelivery: 'record-delivery.lua',
+};
+
+const lib = readFileSync(new URL('./lua/lib.lua', import.meta.url), 'utf8');
+
+/** The confirmation rules of the domain, handed to every script that moves a confirmation. */
+export const CONFIRMATION_RULES = Object.fromEntries(CONFIRMATIONS.map((to) => [to, confirmationSourcesOf(to)]));
+
+type ScriptCommand = (base: string, argsJson: string) => Promise<string>;
+export type ScriptRunner = Record<ScriptName, (base: string, args: unknown) => Promise<string>>;
+
+const defined = new WeakSet<object>();
+
+/**
+ * Registers the Lua scripts on a client (EVALSHA with automatic EVAL fallback) and returns typed
+ * callers. Every script takes the platform base key and one JSON argument.
+ */
+export function scripts(redis: RedisClient): ScriptRunner {
+  if (!defined.has(redis)) {
+    for (const name of SCRIPT_NAMES) {
+      const body = readFileSync(new URL(`./lua/${fileOf[name]}`, import.meta.url), 'utf8');
+      redis.defineCommand(`al_${name}`, { numberOfKeys: 1, lua: `${lib}\n${body}` });
+    }
+    defined.add(redis);
+  }
+  const commands = redis as unknown as Record<string, ScriptCommand>;
+  return Object.fromEntries(
+    SCRIPT_NAMES.map((name) => [name, (base: string, args: unknown) => commands[`al_${name}`]!.call(redis, base, JSON.stringify(args))]),
+  ) as ScriptRunner;
+}

@@ -1,0 +1,116 @@
+import type { RedisClient } from './redis-client.js';
+import { key, platformBase } from './keys.js';
+import type { CredentialVault } from '../crypto/vault.js';
+import { EVENT_TYPES, type EventType } from '../domain/events.js';
+import type { WebhookEndpoint } from '../domain/schemas/webhook.js';
+
+/** A signing secret and, for a rotated-out one, when it stops signing. */
+interface StoredSecret {
+  secret: string;
+  expiresAt: number | null;
+}
+
+export interface EndpointWithSecrets extends WebhookEndpoint {
+  /** Secrets that sign right now, newest first. */
+  activeSecrets: string[];
+}
+
+/** How long a rotated-out secret keeps signing, so receivers can switch without losing messages. */
+export const SECRET_OVERLAP_MS = 24 * 3600 * 1000;
+
+/** Webhook endpoints. Secrets are needed in clear to sign, so they are stored vault-encrypted. */
+export class WebhookEndpointStore {
+  constructor(
+    private readonly redis: RedisClient,
+    private readonly prefix: string,
+    private readonly vault: CredentialVault,
+  ) {}
+
+  private base(platformId: string) {
+    return platformBase(this.prefix, platformId);
+  }
+
+  private aad(platformId: string, id: string) {
+    return `webhook-secret/${platformId}/${id}`;
+  }
+
+  async create(platformId: string, endpoint: WebhookEndpoint, secret: string): Promise<void> {
+    const base = this.base(platformId);
+    const secrets: StoredSecret[] = [{ secret, expiresAt: null }];
+    await this.redis
+      .multi()
+      .hset(key.endpoint(base, endpoint.id), {
+        id: endpoint.id,
+        url: endpoint.url,
+        events: JSON.stringify(endpoint.events),
+        description: endpoint.description ?? '',
+        status: endpoint.status,
+        createdAt: endpoint.createdAt,
+        secrets: this.vault.encrypt(JSON.stringify(secrets), this.aad(platformId, endpoint.id)),
+      })
+      .zadd(key.endpointIndex(base), 0, endpoint.id)
+      .exec();
+  }
+
+  async get(platformId: string, id: string, now = Date.now()): Promise<EndpointWithSecrets | null> {
+    const h = await this.redis.hgetall(key.endpoint(this.base(platformId), id));
+    return h.id ? this.toView(platformId, h, now) : null;
+  }
+
+  async list(platformId: string, now = Date.now()): Promise<EndpointWithSecrets[]> {
+    const base = this.base(platformId);
+    const ids = await this.redis.zrange(key.endpointIndex(base), 0, -1);
+    if (ids.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const id of ids) pipeline.hgetall(key.endpoint(base, id));
+    const replies = (await pipeline.exec()) ?? [];
+    return replies
+      .map(([, h]) => h as Record<string, string>)
+      .filter((h) => h?.id)
+      .map((h) => this.toView(platformId, h, now));
+  }
+
+  /** Enabled endpoints that subscribe to `type`. */
+  async subscribers(platformId: string, type: EventType): Promise<EndpointWithSecrets[]> {
+    return (await this.list(platformId)).filter((e) => e.status === 'enabled' && e.events.includes(type));
+  }
+
+  async delete(platformId: string, id: string): Promise<boolean> {
+    const base = this.base(platformId);
+    const [[, removed] = []] = (await this.redis.multi().del(key.endpoint(base, id)).zrem(key.endpointIndex(base), id).exec()) ?? [];
+    return removed === 1;
+  }
+
+  /** Adds a new secret; the previous one keeps signing for SECRET_OVERLAP_MS. */
+  async rotate(platformId: string, id: string, newSecret: string, now = Date.now()): Promise<boolean> {
+    const k = key.endpoint(this.base(platformId), id);
+    const blob = await this.redis.hget(k, 'secrets');
+    if (!blob) return false;
+    const current = this.readSecrets(platformId, id, blob).filter((s) => s.expiresAt === null || s.expiresAt > now);
+    const next: StoredSecret[] = [
+      { secret: newSecret, expiresAt: null },
+      ...current.map((s) => ({ secret: s.secret, expiresAt: s.expiresAt ?? now + SECRET_OVERLAP_MS })),
+    ];
+    await this.redis.hset(k, 'secrets', this.vault.encrypt(JSON.stringify(next), this.aad(platformId, id)));
+    return true;
+  }
+
+  private readSecrets(platformId: string, id: string, blob: string): StoredSecret[] {
+    return JSON.parse(this.vault.decrypt(blob, this.aad(platformId, id))) as StoredSecret[];
+  }
+
+  private toView(platformId: string, h: Record<string, string>, now: number): EndpointWithSecrets {
+    const events = h.events ? (JSON.parse(h.events) as EventType[]) : [...EVENT_TYPES];
+    return {
+      id: h.id!,
+      url: h.url!,
+      events,
+      description: h.description || null,
+      status: h.status === 'disabled' ? 'disabled' : 'enabled',
+      createdAt: h.createdAt!,
+      activeSecrets: this.readSecrets(platformId, h.id!, h.secrets!)
+        .filter((s) => s.expiresAt === null || s.expiresAt > now)
+        .map((s) => s.secret),
+    };
+  }
+}

@@ -1,0 +1,131 @@
+import type { RedisClient } from './redis-client.js';
+import { key, platformBase } from './keys.js';
+import { scripts, CONFIRMATION_RULES, type ScriptRunner } from './scripts.js';
+import { lexPage, type Page } from './lex-page.js';
+import type { EventType, WebhookEvent } from '../domain/events.js';
+import type { DeliveryAttempt, WebhookMessage } from '../domain/schemas/webhook.js';
+
+export interface RecordEventArgs {
+  /** Same key, same event: a retried job records nothing new. */
+  dedupe: string;
+  event: WebhookEvent;
+  connectRequestId: string | null;
+  messages: { id: string; endpointId: string }[];
+}
+
+export type DeliveryOutcome = 'delivered' | 'failed' | 'retry';
+
+export interface StoredMessage extends WebhookMessage {
+  attemptCount: number;
+  /** The exact body signed and sent on every attempt. */
+  body: string;
+}
+
+function toView(h: Record<string, string>, attempts: string[]): StoredMessage {
+  return {
+    id: h.id!,
+    endpointId: h.endpointId!,
+    eventType: h.eventType as EventType,
+    connectRequestId: h.connectRequestId || null,
+    status: h.status as WebhookMessage['status'],
+    attempts: attempts.map((a) => JSON.parse(a) as DeliveryAttempt),
+    payload: JSON.parse(h.payload!) as Record<string, unknown>,
+    body: h.payload!,
+    attemptCount: Number(h.attemptCount ?? 0),
+    createdAt: h.createdAt!,
+    updatedAt: h.updatedAt!,
+  };
+}
+
+/** Webhook messages and their delivery log. */
+export class WebhookMessageStore {
+  private readonly run: ScriptRunner;
+
+  constructor(
+    private readonly redis: RedisClient,
+    private readonly prefix: string,
+  ) {
+    this.run = scripts(redis);
+  }
+
+  private base(platformId: string) {
+    return platformBase(this.prefix, platformId);
+  }
+
+  /** Returns the ids of the event's messages that still need delivering. */
+  async recordEvent(platformId: string, args: RecordEventArgs, now = new Date()): Promise<string[]> {
+    const raw = await this.run.recordEvent(this.base(platformId), {
+      dedupe: args.dedupe,
+      now: now.toISOString(),
+      connectRequestId: args.connectRequestId ?? '',
+      eventType: args.event.type,
+      payload: JSON.stringify(args.event),
+      messages: args.messages,
+      rules: CONFIRMATION_RULES,
+    });
+    const { pending } = JSON.parse(raw) as { pending: string[] | Record<string, never> };
+    return Array.isArray(pending) ? pending : [];
+  }
+
+  async get(platformId: string, id: string): Promise<StoredMessage | null> {
+    const [message] = await this.getMany(platformId, [id]);
+    return message ?? null;
+  }
+
+  async getMany(platformId: string, ids: string[]): Promise<(StoredMessage | null)[]> {
+    if (ids.length === 0) return [];
+    const base = this.base(platformId);
+    const pipeline = this.redis.pipeline();
+    for (const id of ids) pipeline.hgetall(key.message(base, id)).lrange(key.messageAttempts(base, id), 0, -1);
+    const replies = (await pipeline.exec()) ?? [];
+    return ids.map((_, i) => {
+      const h = replies[i * 2]?.[1] as Record<string, string> | undefined;
+      return h?.id ? toView(h, (replies[i * 2 + 1]?.[1] as string[]) ?? []) : null;
+    });
+  }
+
+  async list(platformId: string, query: { connectRequestId?: string; limit?: number; cursor?: string }): Promise<Page<StoredMessage>> {
+    const base = this.base(platformId);
+    return lexPage(this.redis, {
+      index: query.connectRequestId ? key.messagesByRequest(base, query.connectRequestId) : key.messageIndex(base),
+      limit: query.limit ?? 50,
+      cursor: query.cursor,
+      load: (ids) => this.getMany(platformId, ids),
+    });
+  }
+
+  /**
+   * Logs an attempt if the message is still pending and `expectedCount` attempts are on record
+   * (compare-and-set); returns false when another run got there first.
+   */
+  async recordDelivery(
+    platformId: string,
+    id: string,
+    args: { expectedCount: number; attempt: DeliveryAttempt; outcome: DeliveryOutcome; disableEndpoint?: boolean },
+    now = new Date(),
+  ): Promise<boolean> {
+    const result = await this.run.recordDelivery(this.base(platformId), {
+      id,
+      expectedCount: args.expectedCount,
+      attempt: args.attempt,
+      outcome: args.outcome,
+      disableEndpoint: args.disableEndpoint ?? false,
+      now: now.toISOString(),
+      rules: CONFIRMATION_RULES,
+    });
+    return result === 'applied';
+  }
+
+  /**
+   * Makes a finished message deliverable again (manual redelivery) and returns the run number for
+   * its job id. A message still being delivered is left alone.
+   */
+  async reopen(platformId: string, id: string): Promise<{ run: number } | 'missing' | 'in_progress'> {
+    const k = key.message(this.base(platformId), id);
+    const status = await this.redis.hget(k, 'status');
+    if (!status) return 'missing';
+    if (status === 'pending') return 'in_progress';
+    const [, [, run] = []] = (await this.redis.multi().hset(k, 'status', 'pending').hincrby(k, 'redeliveries', 1).exec()) ?? [];
+    return { run: Number(run) };
+  }
+}

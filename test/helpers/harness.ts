@@ -1,0 +1,150 @@
+import { Writable } from 'node:stream';
+import { request } from 'undici';
+import type { FastifyInstance } from 'fastify';
+import { createLogger } from '../../src/observability/logger.js';
+import { createRuntime, type Runtime } from '../../src/runtime/runtime.js';
+import { buildApp } from '../../src/api/app.js';
+import { startWorkers, type RunningWorkers } from '../../workers/start-workers.js';
+import { startSimulator, type Simulator } from '../../src/sim/index.js';
+import { PLATFORMS, testEnv } from './test-env.js';
+
+export interface HarnessOptions {
+  /** Extra environment variables. */
+  env?: Record<string, string>;
+  /** Start the BullMQ workers in this process. Default true. */
+  workers?: boolean;
+}
+
+export interface ApiCall {
+  token?: string | null;
+  body?: unknown;
+  /** Raw body, sent as is (for malformed JSON and size tests). */
+  raw?: string | Buffer;
+  headers?: Record<string, string>;
+}
+
+export interface ApiResponse<T = any> {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: T;
+  text: string;
+}
+
+/**
+ * One service under test: real Redis (own prefix), the real API on a loopback port, real workers
+ * and the SmartRecruiters simulator. Log lines are captured for secret scans.
+ */
+export interface Harness {
+  rt: Runtime;
+  app: FastifyInstance;
+  url: string;
+  sim: Simulator;
+  workers?: RunningWorkers;
+  logs: string[];
+  api<T = any>(method: string, path: string, call?: ApiCall): Promise<ApiResponse<T>>;
+  /** Every key and value under this harness' prefix, as text. */
+  dumpRedis(): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function startHarness(name: string, options: HarnessOptions = {}): Promise<Harness> {
+  const sim = await startSimulator({});
+  const env = testEnv(name, { SMARTRECRUITERS_BASE_URL: sim.url, ...options.env });
+  const logs: string[] = [];
+  const sink = new Writable({
+    write(chunk, _enc, done) {
+      logs.push(String(chunk));
+      done();
+    },
+  });
+  const rt = createRuntime(env, createLogger(env.LINKER_LOG_LEVEL, sink));
+  const app = await buildApp(rt);
+  const url = await app.listen({ host: '127.0.0.1', port: 0 });
+  const workers = options.workers === false ? undefined : startWorkers(rt);
+
+  const api: Harness['api'] = async (method, path, call = {}) => {
+    const token = call.token === undefined ? PLATFORMS.acme : call.token;
+    const headers: Record<string, string> = { ...(call.headers ?? {}) };
+    if (token) headers.authorization = `Bearer ${token}`;
+    let body: string | Buffer | undefined = call.raw;
+    if (call.body !== undefined) {
+      body = JSON.stringify(call.body);
+      headers['content-type'] ??= 'application/json';
+    } else if (call.raw !== undefined) headers['content-type'] ??= 'application/json';
+    const res = await request(`${url}${path}`, { method: method as 'GET', headers, body });
+    const text = await res.body.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      // not JSON (metrics, html)
+    }
+    return { status: res.statusCode, headers: res.headers, body: parsed as never, text };
+  };
+
+  const dumpRedis = async () => {
+    const redis = rt.redis;
+    const out: string[] = [];
+    const patterns = [`${env.LINKER_REDIS_PREFIX}:*`, `{${env.LINKER_REDIS_PREFIX}:q}*`];
+    for (const match of patterns) {
+      let cursor = '0';
+      do {
+        const [next, keys] = await redis.scan(cursor, 'MATCH', match, 'COUNT', 1000);
+        cursor = next;
+        for (const k of keys) {
+          const type = await redis.type(k);
+          const value =
+            type === 'string' ? await redis.get(k)
+            : type === 'hash' ? JSON.stringify(await redis.hgetall(k))
+            : type === 'list' ? JSON.stringify(await redis.lrange(k, 0, -1))
+            : type === 'set' ? JSON.stringify(await redis.smembers(k))
+            : type === 'zset' ? JSON.stringify(await redis.zrange(k, 0, -1))
+            : type === 'stream' ? JSON.stringify(await redis.xrange(k, '-', '+'))
+            : '';
+          out.push(`${k} ${value}`);
+        }
+      } while (cursor !== '0');
+    }
+    return out.join('\n');
+  };
+
+  return {
+    rt,
+    app,
+    url,
+    sim,
+    workers,
+    logs,
+    api,
+    dumpRedis,
+    async close() {
+      await app.close();
+      await workers?.close();
+      await deleteByPrefix(rt, env.LINKER_REDIS_PREFIX);
+      await rt.close();
+      await sim.close();
+    },
+  };
+}
+
+async function deleteByPrefix(rt: Runtime, prefix: string): Promise<void> {
+  for (const match of [`${prefix}:*`, `{${prefix}:q}*`]) {
+    let cursor = '0';
+    do {
+      const [next, keys] = await rt.redis.scan(cursor, 'MATCH', match, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length) await rt.redis.unlink(...keys);
+    } while (cursor !== '0');
+  }
+}
+
+/** Polls `check` until it returns a truthy value or the time runs out. */
+export async function waitFor<T>(check: () => Promise<T | undefined | null | false>, { timeoutMs = 20_000, intervalMs = 50, what = 'condition' } = {}): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}

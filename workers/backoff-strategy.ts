@@ -1,0 +1,23 @@
+import type { BackoffStrategy } from 'bullmq';
+import { fullJitterDelay, type BackoffOptions } from '../src/domain/backoff.js';
+import { RetryLaterError } from './retry-errors.js';
+
+/** Validation retries: exponential backoff with full jitter. */
+export function validationBackoff(options: BackoffOptions): BackoffStrategy {
+  return (attemptsMade) => fullJitterDelay(attemptsMade, options);
+}
+
+/** Longest wait a receiver's Retry-After may impose before we retry anyway. */
+const MAX_RETRY_AFTER_MS = 24 * 3600 * 1000;
+
+/**
+ * Webhook retries follow the configured schedule with ±10 % jitter (so a receiver that comes back is
+ * not hit by every message at once), unless the receiver said when to come back.
+ */
+export function webhookBackoff(schedule: number[], random = Math.random): BackoffStrategy {
+  return (attemptsMade, _type, err) => {
+    if (err instanceof RetryLaterError && err.retryAfterMs !== undefined) return Math.min(err.retryAfterMs, MAX_RETRY_AFTER_MS);
+    const delay = schedule[Math.min(attemptsMade, schedule.length) - 1] ?? 0;
+    return Math.round(delay * (0.9 + random() * 0.2));
+  };
+}

@@ -1,0 +1,140 @@
+import { DelayedError, type Job } from 'bullmq';
+import type { Logger } from 'pino';
+import type { ConnectRequestStore, TransitionArgs } from '../src/store/connect-request-store.js';
+import type { CredentialVault } from '../src/crypto/vault.js';
+import type { ProviderClient, CheckOutcome } from '../src/providers/provider.js';
+import type { EventPublisher } from '../src/webhooks/event-publisher.js';
+import type { ValidateJobData } from '../src/queues/job-payloads.js';
+import type { Provider } from '../src/domain/schemas/common.js';
+import type { Attempt } from '../src/domain/schemas/connect-request.js';
+import { isFinal } from '../src/domain/connect-request-state.js';
+import { fullJitterDelay, type BackoffOptions } from '../src/domain/backoff.js';
+import { credentialAad } from '../src/crypto/credential-aad.js';
+import { newId } from '../src/domain/ids.js';
+import { RetryLaterError } from './retry-errors.js';
+import type { Metrics } from '../src/observability/metrics.js';
+
+export interface ValidateProcessorDeps {
+  requests: ConnectRequestStore;
+  vault: CredentialVault;
+  providers: Map<Provider, ProviderClient>;
+  publisher: EventPublisher;
+  logger: Logger;
+  metrics?: Metrics;
+  /** Counted attempts (429s excluded) before `provider_unavailable`. */
+  maxAttempts: number;
+  /** From request creation; past it a request fails `provider_unavailable` even while rate limited. */
+  deadlineMs: number;
+  /** Backoff for 429s that carry no Retry-After. */
+  rateLimitBackoff: BackoffOptions;
+}
+
+const attemptOutcome = (outcome: CheckOutcome): Attempt['outcome'] =>
+  outcome.kind === 'success' ? 'success' : outcome.kind === 'final' ? outcome.code : outcome.kind;
+
+/**
+ * Validates one connect request's key. Every write is a guarded transition, so a job that runs
+ * twice (BullMQ is at-least-once) changes nothing the second time.
+ */
+export function createValidateProcessor(deps: ValidateProcessorDeps) {
+  const { requests, vault, providers, publisher, logger } = deps;
+
+  return async function validate(job: Job<ValidateJobData>, token?: string): Promise<string> {
+    const { platformId, requestId } = job.data;
+    const log = logger.child({ platformId, requestId, jobAttempt: job.attemptsMade + 1 });
+    const request = await requests.get(platformId, requestId);
+    if (!request) {
+      log.warn('connect request no longer exists; dropping its job');
+      return 'missing';
+    }
+    if (isFinal(request.status)) {
+      // A re-run after a crash: make sure the result event went out, nothing else.
+      await publisher.publishResult(platformId, request);
+      return request.status;
+    }
+
+    const now = Date.now();
+    const counted = request.attempts.filter((a) => a.outcome !== 'rate_limited').length;
+    const n = counted + 1;
+    const deadline = Date.parse(request.createdAt) + deps.deadlineMs;
+
+    const finish = async (args: TransitionArgs & { to: 'linked' | 'failed' }) => {
+      const { to } = args;
+      const result = await requests.transition(platformId, requestId, args);
+      if (result.result === 'applied') {
+        deps.metrics?.requestFinished(to, args.error?.code);
+        log.info({ status: to, errorCode: args.error?.code, attempts: n }, 'connect request finished');
+      }
+      const final = await requests.get(platformId, requestId, { attempts: false });
+      if (final && isFinal(final.status)) await publisher.publishResult(platformId, final);
+      return to;
+    };
+
+    if (now > deadline) {
+      return finish({ to: 'failed', error: { code: 'provider_unavailable', message: 'the validation deadline passed before SmartRecruiters answered' } });
+    }
+
+    const blob = await requests.encryptedCredential(platformId, requestId);
+    if (!blob) {
+      return finish({ to: 'failed', error: { code: 'canceled', message: 'the stored credential is gone; submit the key again' } });
+    }
+    const moved = await requests.transition(platformId, requestId, { to: 'validating' });
+    if (moved.result !== 'applied') return moved.result;
+
+    const apiKey = vault.decrypt(blob, credentialAad(platformId, request.provider, request.tenantId));
+    const provider = providers.get(request.provider);
+    if (!provider) throw new Error(`no client for provider ${request.provider}`);
+
+    const started = performance.now();
+    const outcome = await provider.check(apiKey);
+    const durationMs = Math.round(performance.now() - started);
+    deps.metrics?.providerCall(attemptOutcome(outcome), durationMs);
+    const attempt: Attempt = {
+      n,
+      at: new Date(now).toISOString(),
+      outcome: attemptOutcome(outcome),
+      httpStatus: outcome.httpStatus,
+      durationMs,
+      error: outcome.kind === 'success' ? null : outcome.message,
+    };
+
+    switch (outcome.kind) {
+      case 'success':
+        return finish({
+          to: 'linked',
+          attempt,
+          link: { accountId: newId('account'), company: outcome.company, fingerprint: apiKey.slice(-4) },
+        });
+      case 'final':
+        return finish({ to: 'failed', attempt, error: { code: outcome.code, message: outcome.message } });
+      case 'retryable': {
+        if (n >= deps.maxAttempts) {
+          return finish({
+            to: 'failed',
+            attempt,
+            error: { code: 'provider_unavailable', message: `${outcome.message}; gave up after ${n} attempts` },
+          });
+        }
+        await requests.transition(platformId, requestId, { to: 'retrying', attempt });
+        log.info({ attempt: n, httpStatus: outcome.httpStatus }, 'provider unavailable; will retry');
+        throw new RetryLaterError(outcome.message);
+      }
+      case 'rate_limited': {
+        const waits = request.attempts.filter((a) => a.outcome === 'rate_limited').length + 1;
+        const wait = outcome.retryAfterMs ?? fullJitterDelay(waits, deps.rateLimitBackoff) + 250;
+        if (Date.now() + wait > deadline) {
+          return finish({
+            to: 'failed',
+            attempt,
+            error: { code: 'provider_unavailable', message: 'SmartRecruiters kept rate limiting the key until the validation deadline' },
+          });
+        }
+        await requests.transition(platformId, requestId, { to: 'retrying', attempt });
+        log.info({ waitMs: wait }, 'rate limited by the provider; waiting without spending an attempt');
+        // Moving the job to delayed and throwing DelayedError leaves attemptsMade untouched.
+        await job.moveToDelayed(Date.now() + wait, token);
+        throw new DelayedError();
+      }
+    }
+  };
+}
