@@ -57,6 +57,8 @@ export async function buildApp(rt: Runtime, extraRoutes: AnyRouteSpec[] = []): P
     trustProxy: false,
   });
   app.decorateRequest('platformId', '');
+  // The API speaks JSON only; a text body is a client mistake worth a 415, not a string to validate.
+  app.removeContentTypeParser('text/plain');
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const problem = toProblem(error);

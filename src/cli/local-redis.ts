@@ -29,21 +29,21 @@ async function answers(url: string): Promise<boolean> {
  * With REDIS_URL set, uses it. Without, uses 127.0.0.1:6379 if something answers there, else starts
  * redis-server from PATH with AOF under `<dataDir>/redis` so a restart loses nothing.
  */
-export async function ensureRedis(configuredUrl: string | undefined, dataDir: string, logger: Logger): Promise<LocalRedis> {
-  const url = configuredUrl ?? DEFAULT_REDIS_URL;
+export async function ensureRedis(configuredUrl: string | undefined, dataDir: string, logger: Logger, port = 6379): Promise<LocalRedis> {
+  const url = configuredUrl ?? (port === 6379 ? DEFAULT_REDIS_URL : `redis://127.0.0.1:${port}`);
   if (configuredUrl || (await answers(url))) return { url, stop: async () => {} };
 
   const which = spawnSync('redis-server', ['--version'], { encoding: 'utf8' });
   if (which.error) {
     throw new Error(
-      'Nothing answers at 127.0.0.1:6379 and redis-server is not on PATH. Install it (Debian/Ubuntu: sudo apt-get install redis-server; macOS: brew install redis) or set REDIS_URL.',
+      `Nothing answers at 127.0.0.1:${port} and redis-server is not on PATH. Install it (Debian/Ubuntu: sudo apt-get install redis-server; macOS: brew install redis) or set REDIS_URL.`,
     );
   }
   const dir = resolve(dataDir, 'redis');
   mkdirSync(dir, { recursive: true });
   const child = spawn(
     'redis-server',
-    ['--port', '6379', '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'everysec', '--maxmemory-policy', 'noeviction', '--save', ''],
+    ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'everysec', '--maxmemory-policy', 'noeviction', '--save', ''],
     { stdio: 'ignore' },
   );
   for (let i = 0; i < 50 && !(await answers(url)); i++) await new Promise((r) => setTimeout(r, 100));

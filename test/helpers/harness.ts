@@ -6,7 +6,8 @@ import { createRuntime, type Runtime } from '../../src/runtime/runtime.js';
 import { buildApp } from '../../src/api/app.js';
 import { startWorkers, type RunningWorkers } from '../../workers/start-workers.js';
 import { startSimulator, type Simulator } from '../../src/sim/index.js';
-import { PLATFORMS, testEnv } from './test-env.js';
+import { loadEnv } from '../../src/config/env.js';
+import { PLATFORMS, testEnvVars } from './test-env.js';
 
 export interface HarnessOptions {
   /** Extra environment variables. */
@@ -36,6 +37,8 @@ export interface ApiResponse<T = any> {
  */
 export interface Harness {
   rt: Runtime;
+  /** The environment this harness runs with, for child processes that must share its Redis prefix and keys. */
+  envVars: Record<string, string>;
   app: FastifyInstance;
   url: string;
   sim: Simulator;
@@ -49,7 +52,8 @@ export interface Harness {
 
 export async function startHarness(name: string, options: HarnessOptions = {}): Promise<Harness> {
   const sim = await startSimulator({});
-  const env = testEnv(name, { SMARTRECRUITERS_BASE_URL: sim.url, ...options.env });
+  const envVars = testEnvVars(name, { SMARTRECRUITERS_BASE_URL: sim.url, ...options.env });
+  const env = loadEnv(envVars);
   const logs: string[] = [];
   const sink = new Writable({
     write(chunk, _enc, done) {
@@ -110,6 +114,7 @@ export async function startHarness(name: string, options: HarnessOptions = {}): 
 
   return {
     rt,
+    envVars,
     app,
     url,
     sim,

@@ -1,0 +1,46 @@
+import { randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { CredentialVault, parseVaultKeys, VaultError } from '../../src/crypto/vault.js';
+
+const spec = (id: string) => `${id}:${randomBytes(32).toString('base64')}`;
+
+describe('CredentialVault', () => {
+  const secret = 'valid-0123456789abcdef0123456789';
+
+  it('round-trips and never stores the plaintext', () => {
+    const vault = new CredentialVault(parseVaultKeys(spec('k1')));
+    const blob = vault.encrypt(secret, 'aad');
+    expect(blob).not.toContain(secret);
+    expect(blob.startsWith('v1.k1.')).toBe(true);
+    expect(vault.decrypt(blob, 'aad')).toBe(secret);
+  });
+
+  it('refuses a ciphertext moved to another owner (AAD) or tampered with', () => {
+    const vault = new CredentialVault(parseVaultKeys(spec('k1')));
+    const blob = vault.encrypt(secret, 'credential/acme/smartrecruiters/t1');
+    expect(() => vault.decrypt(blob, 'credential/acme/smartrecruiters/t2')).toThrow(VaultError);
+    const parts = blob.split('.');
+    parts[4] = Buffer.from('x'.repeat(secret.length)).toString('base64');
+    expect(() => vault.decrypt(parts.join('.'), 'credential/acme/smartrecruiters/t1')).toThrow(/tampered/);
+  });
+
+  it('rotates: a new first key encrypts, old keys still decrypt, stale blobs are detected', () => {
+    const old = spec('old');
+    const before = new CredentialVault(parseVaultKeys(old));
+    const blob = before.encrypt(secret, 'aad');
+    const after = new CredentialVault(parseVaultKeys(`${spec('new')},${old}`));
+    expect(after.decrypt(blob, 'aad')).toBe(secret);
+    expect(after.isStale(blob)).toBe(true);
+    expect(after.isStale(after.encrypt(secret, 'aad'))).toBe(false);
+  });
+
+  it('names the missing key id when a blob was made with an unknown key', () => {
+    const blob = new CredentialVault(parseVaultKeys(spec('gone'))).encrypt(secret, 'aad');
+    expect(() => new CredentialVault(parseVaultKeys(spec('k2'))).decrypt(blob, 'aad')).toThrow(/"gone".*LINKER_ENCRYPTION_KEYS/);
+  });
+
+  it('rejects malformed key specs with advice', () => {
+    expect(() => parseVaultKeys('k1:c2hvcnQ=')).toThrow(/32 bytes.*openssl rand -base64 32/);
+    expect(() => parseVaultKeys(':abc')).toThrow(/kid:base64key/);
+  });
+});
