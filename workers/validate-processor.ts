@@ -116,7 +116,7 @@ export function createValidateProcessor(deps: ValidateProcessorDeps) {
           });
         }
         await requests.transition(platformId, requestId, { to: 'retrying', attempt });
-        log.info({ attempt: n, httpStatus: outcome.httpStatus }, 'provider unavailable; will retry');
+        log.info({ attempt: n, httpStatus: outcome.httpStatus, reason: outcome.message }, 'provider unavailable; will retry');
         throw new RetryLaterError(outcome.message);
       }
       case 'rate_limited': {
