@@ -57,7 +57,14 @@ export const problems = {
   rateLimited: (retryAfterSeconds: number) =>
     new ProblemError(429, 'rate_limited', 'Too many requests', `This platform sent too many requests. Retry after ${retryAfterSeconds} s.`, undefined, { 'retry-after': String(retryAfterSeconds) }),
   unsafeWebhookUrl: (reason: string) => new ProblemError(400, 'unsafe_webhook_url', 'Webhook URL refused', reason),
-  sessionInvalid: (detail: string) => new ProblemError(401, 'session_invalid', 'Connect session not valid', detail),
+  sessionInvalid: (detail: string) => new ProblemError(401, 'session_invalid', 'This link is not valid', detail),
+  // The three session problems are read by end users on the Connect Hub page, so they speak to them.
+  sessionExpired: () =>
+    new ProblemError(410, 'session_expired', 'This link has expired', 'For your security, a connect link works for a limited time. Go back to the app that sent you here and start connecting again to get a fresh link.'),
+  sessionUsed: () =>
+    new ProblemError(409, 'session_used', 'This link has already been used', 'Each connect link sends one API key. If you need to connect again, go back to the app that sent you here and start connecting again to get a fresh link.'),
+  hubInFlight: () =>
+    new ProblemError(409, 'in_flight', 'A connection is already being checked', 'Another API key for this account is being checked right now. Wait a few minutes for it to finish, then open this link again.'),
   internal: () => new ProblemError(500, 'internal', 'Internal error', 'Something went wrong on our side; nothing was stored. Retry, and report it if it persists.'),
   unavailable: (detail: string) => new ProblemError(503, 'unavailable', 'Service unavailable', detail, undefined, { 'retry-after': '5' }),
 };
