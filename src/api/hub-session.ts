@@ -6,9 +6,6 @@ import { problems } from './errors.js';
 import { parseSessionToken } from './connect-session-token.js';
 import { digestSecret, type ConnectSessionStore, type StoredSession } from '../store/connect-session-store.js';
 
-const INVALID =
-  'The link may have been cut off or changed when it was copied. Open it again from the app that sent you here, or start connecting again there to get a fresh link.';
-
 /** The Hub sends its token as `Authorization: Session <token>`, so it never lands in a URL the server logs. */
 function sessionToken(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization;
@@ -26,13 +23,13 @@ export const isExpired = (session: StoredSession, now = Date.now()) => Date.pars
 export async function authenticateSession(store: ConnectSessionStore, request: FastifyRequest, ttlMs: number, now = Date.now()): Promise<StoredSession> {
   const token = sessionToken(request);
   const parts = token ? parseSessionToken(token) : null;
-  if (!parts) throw problems.sessionInvalid(INVALID);
+  if (!parts) throw problems.sessionInvalid();
   const session = await store.get(parts.platformId, parts.id);
   if (!session) {
     if (decodeTime(parts.id.slice(ID_PREFIX.connectSession.length).toUpperCase()) + ttlMs <= now) throw problems.sessionExpired();
-    throw problems.sessionInvalid(INVALID);
+    throw problems.sessionInvalid();
   }
   const given = Buffer.from(digestSecret(parts.secret), 'hex');
-  if (!timingSafeEqual(given, Buffer.from(session.secretDigest, 'hex'))) throw problems.sessionInvalid(INVALID);
+  if (!timingSafeEqual(given, Buffer.from(session.secretDigest, 'hex'))) throw problems.sessionInvalid();
   return session;
 }

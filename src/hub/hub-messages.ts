@@ -5,6 +5,22 @@ export interface PlainError {
   detail: string;
 }
 
+/** What an end user reads when a connect link cannot send a key (also the Hub API's problem texts). */
+export const SESSION_MESSAGES = {
+  used: {
+    title: 'This link has already been used',
+    detail: 'Each connect link sends one API key. If you need to connect again, go back to the app that sent you here and start connecting again to get a fresh link.',
+  },
+  expired: {
+    title: 'This link has expired',
+    detail: 'For your security, a connect link works for a limited time. Go back to the app that sent you here and start connecting again to get a fresh link.',
+  },
+  invalid: {
+    title: 'This link is not valid',
+    detail: 'The link may have been cut off or changed when it was copied. Open it again from the app that sent you here, or start connecting again there to get a fresh link.',
+  },
+} satisfies Record<string, PlainError>;
+
 /** SmartRecruiters answers 403 with this message when the company has no Customer API at all. */
 const NO_API_FEATURE = /No access to feature/i;
 

@@ -1,7 +1,7 @@
 import type { StoredSession } from '../store/connect-session-store.js';
 import type { ConnectRequest } from '../domain/schemas/connect-request.js';
 import type { HubView } from '../domain/schemas/connect-session.js';
-import { explainFailure } from './hub-messages.js';
+import { explainFailure, SESSION_MESSAGES } from './hub-messages.js';
 
 /**
  * What the Hub page may know about its session: the state, and the outcome of the key it sent.
@@ -13,6 +13,7 @@ export function hubView(session: StoredSession, request: ConnectRequest | null, 
   return {
     state,
     expiresAt: session.expiresAt,
+    ...(state === 'used' ? { notice: SESSION_MESSAGES.used } : {}),
     request: request
       ? {
           status: request.status,

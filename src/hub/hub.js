@@ -93,9 +93,8 @@
     const request = view.request;
     const done = request && outcome(request);
     if (reused) {
-      const used = 'Each connect link sends one API key. To connect again, go back to the app that sent you here and start connecting again to get a fresh link.';
-      const extra = !request ? '' : done ? 'What happened with the key it sent: ' + done.title + '.' : 'The key it sent is still being checked…';
-      result('problem', 'This link has already been used', used, { extra: extra });
+      const extra = !request ? '' : done ? 'The key sent with it: ' + done.title + '.' : 'The key sent with it is still being checked…';
+      result('info', view.notice.title, view.notice.detail, { extra: extra });
       if (!done) pollTimer = setTimeout(() => poll(true), POLL_MS);
       return;
     }

@@ -23,6 +23,7 @@ export const hubConnectBodySchema = z.strictObject({ apiKey: z.string().trim().p
 export const hubViewSchema = z.object({
   state: z.enum(['open', 'used']).describe('open: a key may be sent now; used: this session already sent its key'),
   expiresAt: timestampSchema,
+  notice: z.object({ title: z.string(), detail: z.string() }).optional().describe('set when the session is used: why no new key can be sent'),
   request: z
     .object({
       status: z.enum(REQUEST_STATUSES),
