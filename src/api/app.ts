@@ -10,6 +10,8 @@ import { accountRoutes } from './routes/accounts.js';
 import { webhookEndpointRoutes } from './routes/webhook-endpoints.js';
 import { webhookMessageRoutes } from './routes/webhook-messages.js';
 import { healthRoutes } from './routes/health.js';
+import { connectSessionRoutes } from './routes/connect-sessions.js';
+import { hubRoutes } from './routes/hub.js';
 import { globalKey } from '../store/keys.js';
 
 declare module 'fastify' {
@@ -27,6 +29,8 @@ export function apiRoutes(rt: Runtime): AnyRouteSpec[] {
     ...webhookEndpointRoutes(rt),
     ...webhookMessageRoutes(rt),
     ...healthRoutes(rt),
+    ...connectSessionRoutes(rt),
+    ...hubRoutes(rt),
   ];
 }
 

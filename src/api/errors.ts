@@ -1,3 +1,5 @@
+import { SESSION_MESSAGES } from '../hub/hub-messages.js';
+
 /**
  * Every error the API answers with, in one place (RFC 9457 problem details). `detail` says what
  * went wrong and what to do about it.
@@ -57,7 +59,12 @@ export const problems = {
   rateLimited: (retryAfterSeconds: number) =>
     new ProblemError(429, 'rate_limited', 'Too many requests', `This platform sent too many requests. Retry after ${retryAfterSeconds} s.`, undefined, { 'retry-after': String(retryAfterSeconds) }),
   unsafeWebhookUrl: (reason: string) => new ProblemError(400, 'unsafe_webhook_url', 'Webhook URL refused', reason),
-  sessionInvalid: (detail: string) => new ProblemError(401, 'session_invalid', 'Connect session not valid', detail),
+  // Read by end users on the Connect Hub page, so they speak to them.
+  sessionInvalid: () => new ProblemError(401, 'session_invalid', SESSION_MESSAGES.invalid.title, SESSION_MESSAGES.invalid.detail),
+  sessionExpired: () => new ProblemError(410, 'session_expired', SESSION_MESSAGES.expired.title, SESSION_MESSAGES.expired.detail),
+  sessionUsed: () => new ProblemError(409, 'session_used', SESSION_MESSAGES.used.title, SESSION_MESSAGES.used.detail),
+  hubInFlight: () =>
+    new ProblemError(409, 'in_flight', 'A connection is already being checked', 'Another API key for this account is being checked right now. Wait a few minutes for it to finish, then open this link again.'),
   internal: () => new ProblemError(500, 'internal', 'Internal error', 'Something went wrong on our side; nothing was stored. Retry, and report it if it persists.'),
   unavailable: (detail: string) => new ProblemError(503, 'unavailable', 'Service unavailable', detail, undefined, { 'retry-after': '5' }),
 };

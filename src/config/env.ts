@@ -87,6 +87,8 @@ export const envSchema = z.object({
   LINKER_REVALIDATE_INTERVAL: duration('LINKER_REVALIDATE_INTERVAL', '24h'),
   LINKER_DATA_DIR: z.string().default('.data'),
   LINKER_PUBLIC_URL: z.string().url().optional(),
+  /** How long a Connect Hub link works before it must be asked for again. */
+  LINKER_CONNECT_SESSION_TTL: duration('LINKER_CONNECT_SESSION_TTL', '30m'),
   LINKER_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -11,7 +11,7 @@ import {
 } from '../../domain/schemas/connect-request.js';
 import { pageSchema } from '../../domain/schemas/common.js';
 import { newId } from '../../domain/ids.js';
-import { credentialAad } from '../../crypto/credential-aad.js';
+import { submitConnectRequests } from '../submit-connect-requests.js';
 import { parseOr400 } from '../validation.js';
 import { ProblemError } from '../errors.js';
 
@@ -32,27 +32,6 @@ export const bulkResponseSchema = z.object({
   rejected: z.array(bulkItemErrorSchema),
 });
 export type BulkResponse = z.infer<typeof bulkResponseSchema>;
-
-type Submitted = { id: string } | { id?: undefined; inFlightId: string };
-
-/** Encrypts, stores and enqueues valid inputs; returns per input either its new id or the in-flight id. */
-async function submit(rt: Runtime, platformId: string, inputs: ConnectRequestInput[], batchId?: string): Promise<Submitted[]> {
-  const items = inputs.map((input) => ({
-    id: newId('connectRequest'),
-    tenantId: input.tenantId,
-    provider: input.provider,
-    metadata: input.metadata,
-    encryptedCredential: rt.vault.encrypt(input.credentials.apiKey, credentialAad(platformId, input.provider, input.tenantId)),
-  }));
-  const results = await rt.requests.create(platformId, items, batchId);
-  const accepted = items.filter((_, i) => results[i]!.accepted);
-  await rt.producers.enqueueValidations(accepted.map((item) => ({ platformId, requestId: item.id })));
-  rt.metrics.requestsAccepted(accepted.length);
-  return items.map((item, i) => {
-    const r = results[i]!;
-    return r.accepted ? { id: item.id } : { inFlightId: r.inFlightId };
-  });
-}
 
 export function connectRequestRoutes(rt: Runtime): AnyRouteSpec[] {
   const bulkBodySchema = z.strictObject({
@@ -75,7 +54,7 @@ export function connectRequestRoutes(rt: Runtime): AnyRouteSpec[] {
       errors: [400, 401, 409, 413, 415, 422, 429],
       handler: ({ body, platformId, request }) =>
         withIdempotency(rt.idempotency, request, 'connect-request', async () => {
-          const [result] = await submit(rt, platformId, [body]);
+          const [result] = await submitConnectRequests(rt, platformId, [body]);
           if (!result?.id) throw problems.inFlight(body.tenantId, result && 'inFlightId' in result ? result.inFlightId : '');
           const view = await rt.requests.get(platformId, result.id);
           return { status: 202, body: view, headers: { location: `/v1/connect-requests/${result.id}` } };
@@ -115,7 +94,7 @@ export function connectRequestRoutes(rt: Runtime): AnyRouteSpec[] {
             }
           });
           // Called even with nothing valid, so the batch exists (total 0) for the id we return.
-          const results = await submit(rt, platformId, valid.map((v) => v.input), batchId);
+          const results = await submitConnectRequests(rt, platformId, valid.map((v) => v.input), batchId);
           const accepted: BulkResponse['accepted'] = [];
           results.forEach((result, i) => {
             const { index, input } = valid[i]!;

@@ -1,0 +1,35 @@
+import type { FastifyRequest } from 'fastify';
+import { defineRoute, type AnyRouteSpec } from '../route-kit.js';
+import type { Runtime } from '../../runtime/runtime.js';
+import { connectSessionInputSchema, connectSessionSchema } from '../../domain/schemas/connect-session.js';
+import { ConnectSessionStore } from '../../store/connect-session-store.js';
+import { formatSessionToken } from '../connect-session-token.js';
+
+/** LINKER_PUBLIC_URL when the service sits behind a proxy; otherwise the address the platform called. */
+function hubUrl(publicUrl: string | undefined, request: FastifyRequest, token: string): string {
+  const base = publicUrl ?? `${request.protocol}://${request.host}`;
+  const url = new URL('hub', base.endsWith('/') ? base : `${base}/`);
+  url.searchParams.set('session', token);
+  return url.toString();
+}
+
+export function connectSessionRoutes(rt: Runtime): AnyRouteSpec[] {
+  const sessions = new ConnectSessionStore(rt.redis, rt.env.LINKER_REDIS_PREFIX);
+  return [
+    defineRoute({
+      method: 'POST',
+      url: '/v1/connect-sessions',
+      summary: 'A single-use Connect Hub link for one tenant: the end user pastes the key there',
+      tag: 'connect sessions',
+      auth: 'platform',
+      body: connectSessionInputSchema,
+      response: { status: 201, description: 'the session; send the end user to `url`', schema: connectSessionSchema },
+      errors: [400, 401, 413, 415, 429],
+      handler: async ({ body, platformId, request }) => {
+        const { id, secret, expiresAt } = await sessions.create(platformId, body, rt.env.LINKER_CONNECT_SESSION_TTL);
+        const token = formatSessionToken({ id, platformId, secret });
+        return { status: 201, body: { token, url: hubUrl(rt.env.LINKER_PUBLIC_URL, request, token), expiresAt }, headers: { 'cache-control': 'no-store' } };
+      },
+    }),
+  ];
+}

@@ -1,0 +1,28 @@
+import type { Runtime } from '../runtime/runtime.js';
+import type { ConnectRequestInput } from '../domain/schemas/connect-request.js';
+import { newId } from '../domain/ids.js';
+import { credentialAad } from '../crypto/credential-aad.js';
+
+export type Submitted = { id: string } | { id?: undefined; inFlightId: string };
+
+/**
+ * Encrypts, stores and enqueues valid inputs; returns per input either its new id or the in-flight
+ * id. The one way a key enters the pipeline: the platform API and the Connect Hub both use it.
+ */
+export async function submitConnectRequests(rt: Runtime, platformId: string, inputs: ConnectRequestInput[], batchId?: string): Promise<Submitted[]> {
+  const items = inputs.map((input) => ({
+    id: newId('connectRequest'),
+    tenantId: input.tenantId,
+    provider: input.provider,
+    metadata: input.metadata,
+    encryptedCredential: rt.vault.encrypt(input.credentials.apiKey, credentialAad(platformId, input.provider, input.tenantId)),
+  }));
+  const results = await rt.requests.create(platformId, items, batchId);
+  const accepted = items.filter((_, i) => results[i]!.accepted);
+  await rt.producers.enqueueValidations(accepted.map((item) => ({ platformId, requestId: item.id })));
+  rt.metrics.requestsAccepted(accepted.length);
+  return items.map((item, i) => {
+    const r = results[i]!;
+    return r.accepted ? { id: item.id } : { inFlightId: r.inFlightId };
+  });
+}
