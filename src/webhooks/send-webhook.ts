@@ -41,6 +41,22 @@ function failureText(status: number, location: string | string[] | undefined, ex
   return `receiver answered ${status}${excerpt ? `: ${excerpt}` : ''}`;
 }
 
+/** The start of an error answer's body for the log; whatever arrived before it stalled or broke off. */
+async function readExcerpt(body: AsyncIterable<Buffer>): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of body) {
+      chunks.push(chunk);
+      size += chunk.length;
+      if (size >= EXCERPT_BYTES) break;
+    }
+  } catch {
+    // A body cut off by the timeout or the receiver still leaves the status to report.
+  }
+  return Buffer.concat(chunks).toString('utf8').slice(0, EXCERPT_BYTES);
+}
+
 /** One signed delivery attempt (Standard Webhooks v1). Never throws; 3xx is not followed. */
 export async function sendWebhook(send: WebhookSend): Promise<WebhookSendResult> {
   const timestamp = new Date();
@@ -61,9 +77,10 @@ export async function sendWebhook(send: WebhookSend): Promise<WebhookSendResult>
       signal: AbortSignal.timeout(send.timeoutMs),
     });
     const ok = res.statusCode >= 200 && res.statusCode < 300;
-    let excerpt = '';
-    if (ok) await res.body.dump();
-    else excerpt = (await res.body.text()).slice(0, EXCERPT_BYTES);
+    // The status is the verdict: a 2xx whose body is slow or endless still confirms, so the body
+    // is drained in the background (the attempt's signal ends it at the timeout).
+    if (ok) res.body.dump().catch(() => undefined);
+    const excerpt = ok ? '' : await readExcerpt(res.body);
     return {
       httpStatus: res.statusCode,
       durationMs: elapsed(),

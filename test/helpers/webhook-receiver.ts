@@ -5,7 +5,8 @@ import { waitFor } from './harness.js';
 
 /** What the receiver does with one request. */
 export type ReceiverAnswer =
-  | { status: number; headers?: Record<string, string>; body?: string }
+  /** `holdBody`: send the status and `body`, then never finish the response. */
+  | { status: number; headers?: Record<string, string>; body?: string; holdBody?: boolean }
   /** Never answers; the socket stays open until the sender gives up or the receiver closes. */
   | { hang: true };
 
@@ -67,7 +68,9 @@ function verifies(secrets: string[], body: string, headers: IncomingHttpHeaders)
 
 function send(res: ServerResponse, answer: ReceiverAnswer): void {
   if ('hang' in answer) return;
-  res.writeHead(answer.status, answer.headers).end(answer.body);
+  res.writeHead(answer.status, answer.headers);
+  if (answer.holdBody) res.write(answer.body ?? ' ');
+  else res.end(answer.body);
 }
 
 export async function startWebhookReceiver(options: WebhookReceiverOptions = {}): Promise<WebhookReceiver> {
