@@ -16,9 +16,9 @@ import {
   waitForConfirmation,
 } from '../helpers/webhook-api.js';
 
-// Four attempts: immediately, then after 400 ms (long enough to start a receiver on a refused
-// port in between), 100 ms and 100 ms. A receiver that has not answered after 500 ms has failed.
-const SCHEDULE = ['400ms', '100ms', '100ms'];
+// Four attempts: immediately, then after 1 s (ample time to start a receiver on a refused port in
+// between, even on a busy machine), 100 ms and 100 ms. A receiver that has not answered after 500 ms has failed.
+const SCHEDULE = ['1s', '100ms', '100ms'];
 const TIMEOUT_MS = 500;
 
 let h: Harness;
@@ -200,13 +200,13 @@ describe('retry schedule', () => {
 
   it.each([429, 503])('honours Retry-After on %i instead of the schedule', async (status) => {
     const r = await receiver();
-    r.queue({ status, headers: { 'retry-after': '1' } });
+    r.queue({ status, headers: { 'retry-after': '2' } });
     await registerEndpoint(h, r.url);
     const id = await submitLink(h, `tenant-retry-after-${status}`, key('valid', `retry-after-${status}`));
     await waitForConfirmation(h, id, 'confirmed');
     const [first, second] = r.received;
-    // The schedule alone would retry after 400 ms ± 10 %.
-    expect(second!.at - first!.at).toBeGreaterThanOrEqual(950);
+    // The schedule alone would retry after 1 s ± 10 %.
+    expect(second!.at - first!.at).toBeGreaterThanOrEqual(1950);
     const [message] = await messagesOf(h, id);
     expect(message!.attempts.map((a) => a.httpStatus)).toEqual([status, 204]);
   });
