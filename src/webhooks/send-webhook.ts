@@ -26,7 +26,7 @@ const EXCERPT_BYTES = 200;
 
 // The attempt's own AbortSignal and the dispatcher's headers/body timeouts race to the same
 // deadline; whichever fires, the receiver did not answer in time.
-const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT']);
+const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
 
 function isTimeout(err: Error & { code?: string }): boolean {
   return err.name === 'TimeoutError' || err.name === 'AbortError' || TIMEOUT_CODES.has(err.code ?? '');
