@@ -56,15 +56,15 @@ export function createDeliverProcessor(deps: DeliverProcessorDeps) {
       });
     }
     const { outcome, disable } = endpoint && endpoint.status === 'enabled' ? outcomeOf(result, lastTry) : { outcome: 'failed' as const, disable: false };
-    deps.metrics?.webhookAttempt(outcome === 'retry' ? 'failed_will_retry' : outcome);
-
     const recorded = await messages.recordDelivery(platformId, messageId, {
       expectedCount: message.attemptCount,
       attempt: { n, at, httpStatus: result.httpStatus, durationMs: result.durationMs, error: result.error },
       outcome,
       disableEndpoint: disable,
     });
-    if (!recorded) return 'stale';
+    if (!recorded.applied) return 'stale';
+    deps.metrics?.webhookAttempt(outcome === 'retry' ? 'failed_will_retry' : outcome);
+    if (recorded.confirmedRequestCreatedAt) deps.metrics?.confirmed(Date.now() - Date.parse(recorded.confirmedRequestCreatedAt));
     logger.info({ platformId, messageId, attempt: n, httpStatus: result.httpStatus, outcome }, 'webhook attempt');
     if (outcome === 'retry') throw new RetryLaterError(result.error ?? 'delivery failed', result.retryAfterMs);
     return outcome;

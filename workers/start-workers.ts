@@ -76,7 +76,11 @@ export function startWorkers(rt: Runtime, options: WorkerOptions = {}): RunningW
   }
 
   if (queues.includes(QUEUE.deliver)) {
-    const dispatcher = createSafeDispatcher(rt.addressPolicy, { headersTimeoutMs: env.LINKER_WEBHOOK_TIMEOUT, bodyTimeoutMs: env.LINKER_WEBHOOK_TIMEOUT });
+    const dispatcher = createSafeDispatcher(rt.addressPolicy, {
+      headersTimeoutMs: env.LINKER_WEBHOOK_TIMEOUT,
+      bodyTimeoutMs: env.LINKER_WEBHOOK_TIMEOUT,
+      lookup: rt.webhookLookup,
+    });
     const processor = createDeliverProcessor({
       messages: rt.messages,
       endpoints: rt.endpoints,

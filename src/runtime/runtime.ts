@@ -12,6 +12,7 @@ import { PlatformStore, parsePlatformTokens } from '../store/platform-store.js';
 import { Producers } from '../queues/producers.js';
 import { EventPublisher } from '../webhooks/event-publisher.js';
 import { createAddressPolicy, type AddressPolicy } from '../webhooks/address-policy.js';
+import { systemLookup, type LookupAll } from '../webhooks/url-check.js';
 import { Metrics } from '../observability/metrics.js';
 import { QUEUE_NAMES } from '../queues/queue-names.js';
 
@@ -34,6 +35,8 @@ export interface Runtime {
   producers: Producers;
   publisher: EventPublisher;
   addressPolicy: AddressPolicy;
+  /** Resolves webhook hosts, at registration and again at connect time; tests swap it to play a DNS change. */
+  webhookLookup: LookupAll;
   metrics: Metrics;
   close(): Promise<void>;
 }
@@ -76,6 +79,7 @@ export function createRuntime(env: Env, logger: Logger): Runtime {
     producers,
     publisher: new EventPublisher(endpoints, messages, producers),
     addressPolicy: createAddressPolicy(env.LINKER_WEBHOOK_ALLOWED_NETS),
+    webhookLookup: systemLookup,
     metrics,
     async close() {
       await producers.close();

@@ -15,6 +15,13 @@ export interface RecordEventArgs {
 
 export type DeliveryOutcome = 'delivered' | 'failed' | 'retry';
 
+export interface RecordDeliveryResult {
+  /** False when the message was already settled or another run recorded this attempt first. */
+  applied: boolean;
+  /** Set when this attempt confirmed its connect request: when that request was accepted. */
+  confirmedRequestCreatedAt?: string;
+}
+
 export interface StoredMessage extends WebhookMessage {
   attemptCount: number;
   /** The exact body signed and sent on every attempt. */
@@ -96,15 +103,15 @@ export class WebhookMessageStore {
 
   /**
    * Logs an attempt if the message is still pending and `expectedCount` attempts are on record
-   * (compare-and-set); returns false when another run got there first.
+   * (compare-and-set); `applied` is false when another run got there first.
    */
   async recordDelivery(
     platformId: string,
     id: string,
     args: { expectedCount: number; attempt: DeliveryAttempt; outcome: DeliveryOutcome; disableEndpoint?: boolean },
     now = new Date(),
-  ): Promise<boolean> {
-    const result = await this.run.recordDelivery(this.base(platformId), {
+  ): Promise<RecordDeliveryResult> {
+    const raw = await this.run.recordDelivery(this.base(platformId), {
       id,
       expectedCount: args.expectedCount,
       attempt: args.attempt,
@@ -113,7 +120,8 @@ export class WebhookMessageStore {
       now: now.toISOString(),
       rules: CONFIRMATION_RULES,
     });
-    return result === 'applied';
+    const { result, confirmedRequestCreatedAt } = JSON.parse(raw) as { result: string; confirmedRequestCreatedAt?: string };
+    return { applied: result === 'applied', ...(confirmedRequestCreatedAt ? { confirmedRequestCreatedAt } : {}) };
   }
 
   /**

@@ -1,9 +1,9 @@
-import { promises as dns, type LookupAddress, type LookupOptions } from 'node:dns';
+import type { LookupAddress, LookupOptions } from 'node:dns';
 import { isIP, type LookupFunction } from 'node:net';
 import { Agent, buildConnector, type Dispatcher } from 'undici';
 import type { AddressPolicy } from './address-policy.js';
 import { BlockedAddressError } from './blocked-address-error.js';
-import type { LookupAll } from './url-check.js';
+import { systemLookup, type LookupAll } from './url-check.js';
 
 export interface SafeDispatcherOptions {
   /** Time allowed for TCP (and TLS) connect, in ms. Default 5000. */
@@ -20,8 +20,6 @@ export interface SafeDispatcherOptions {
    */
   lookup?: LookupAll;
 }
-
-const defaultLookup: LookupAll = (hostname) => dns.lookup(hostname, { all: true, verbatim: true });
 
 function wantedFamily(family: LookupOptions['family']): 0 | 4 | 6 {
   if (family === 4 || family === 'IPv4') return 4;
@@ -84,7 +82,7 @@ export function createSafeDispatcher(policy: AddressPolicy, options: SafeDispatc
     headersTimeoutMs = 15_000,
     bodyTimeoutMs = 15_000,
     connections,
-    lookup = defaultLookup,
+    lookup = systemLookup,
   } = options;
 
   // When `connect` is a function undici ignores its own connectTimeout, so the timeout must be

@@ -24,6 +24,39 @@ export interface WebhookSendResult {
 
 const EXCERPT_BYTES = 200;
 
+// The attempt's own AbortSignal and the dispatcher's headers/body timeouts race to the same
+// deadline; whichever fires, the receiver did not answer in time.
+const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+
+function isTimeout(err: Error & { code?: string }): boolean {
+  return err.name === 'TimeoutError' || err.name === 'AbortError' || TIMEOUT_CODES.has(err.code ?? '');
+}
+
+/** The log line for a non-2xx answer; a redirect names its target so the platform can fix the URL. */
+function failureText(status: number, location: string | string[] | undefined, excerpt: string): string {
+  if (status >= 300 && status < 400) {
+    const target = Array.isArray(location) ? location[0] : location;
+    return `receiver answered ${status}; redirects are not followed${target ? ` (Location: ${target.slice(0, EXCERPT_BYTES)})` : ''}, register the final URL instead`;
+  }
+  return `receiver answered ${status}${excerpt ? `: ${excerpt}` : ''}`;
+}
+
+/** The start of an error answer's body for the log; whatever arrived before it stalled or broke off. */
+async function readExcerpt(body: AsyncIterable<Buffer>): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of body) {
+      chunks.push(chunk);
+      size += chunk.length;
+      if (size >= EXCERPT_BYTES) break;
+    }
+  } catch {
+    // A body cut off by the timeout or the receiver still leaves the status to report.
+  }
+  return Buffer.concat(chunks).toString('utf8').slice(0, EXCERPT_BYTES);
+}
+
 /** One signed delivery attempt (Standard Webhooks v1). Never throws; 3xx is not followed. */
 export async function sendWebhook(send: WebhookSend): Promise<WebhookSendResult> {
   const timestamp = new Date();
@@ -44,13 +77,14 @@ export async function sendWebhook(send: WebhookSend): Promise<WebhookSendResult>
       signal: AbortSignal.timeout(send.timeoutMs),
     });
     const ok = res.statusCode >= 200 && res.statusCode < 300;
-    let excerpt = '';
-    if (ok) await res.body.dump();
-    else excerpt = (await res.body.text()).slice(0, EXCERPT_BYTES);
+    // The status is the verdict: a 2xx whose body is slow or endless still confirms, so the body
+    // is drained in the background (the attempt's signal ends it at the timeout).
+    if (ok) res.body.dump().catch(() => undefined);
+    const excerpt = ok ? '' : await readExcerpt(res.body);
     return {
       httpStatus: res.statusCode,
       durationMs: elapsed(),
-      error: ok ? null : `receiver answered ${res.statusCode}${excerpt ? `: ${excerpt}` : ''}`,
+      error: ok ? null : failureText(res.statusCode, res.headers.location, excerpt),
       retryAfterMs: res.statusCode === 429 || res.statusCode === 503 ? parseRetryAfter(res.headers['retry-after']) : undefined,
     };
   } catch (error) {
@@ -58,7 +92,7 @@ export async function sendWebhook(send: WebhookSend): Promise<WebhookSendResult>
     const err = error as Error & { code?: string };
     const reason = blocked
       ? blocked.message
-      : err.name === 'TimeoutError' || err.name === 'AbortError'
+      : isTimeout(err)
         ? `no answer within ${send.timeoutMs} ms`
         : `${err.code ?? err.name}: ${err.message}`;
     return { httpStatus: null, durationMs: elapsed(), error: reason.slice(0, 300), retryAfterMs: undefined };

@@ -8,7 +8,8 @@ export type LookupAll = (hostname: string) => Promise<Array<{ address: string; f
 
 export type WebhookUrlCheck = { ok: true } | { ok: false; reason: string };
 
-const defaultLookup: LookupAll = (hostname) => dns.lookup(hostname, { all: true, verbatim: true });
+/** The operating system's resolver (getaddrinfo, so /etc/hosts counts), every address in its order. */
+export const systemLookup: LookupAll = (hostname) => dns.lookup(hostname, { all: true, verbatim: true });
 
 /**
  * Registration-time check of a webhook URL, so tenants get a clear error when they submit it
@@ -28,7 +29,7 @@ const defaultLookup: LookupAll = (hostname) => dns.lookup(hostname, { all: true,
 export async function checkWebhookUrl(
   url: string,
   policy: AddressPolicy,
-  lookup: LookupAll = defaultLookup,
+  lookup: LookupAll = systemLookup,
 ): Promise<WebhookUrlCheck> {
   let parsed: URL;
   try {

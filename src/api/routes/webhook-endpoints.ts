@@ -28,7 +28,7 @@ export function webhookEndpointRoutes(rt: Runtime): AnyRouteSpec[] {
       response: { status: 201, description: 'the endpoint with its secret', schema: webhookEndpointWithSecretSchema },
       errors: [400, 401],
       handler: async ({ body, platformId }) => {
-        const check = await checkWebhookUrl(body.url, rt.addressPolicy);
+        const check = await checkWebhookUrl(body.url, rt.addressPolicy, rt.webhookLookup);
         if (!check.ok) throw problems.unsafeWebhookUrl(check.reason);
         const endpoint: WebhookEndpoint = {
           id: newId('webhookEndpoint'),

@@ -3,25 +3,32 @@
 -- outcome "delivered" confirms the request; "failed" (schedule exhausted or endpoint gone) makes it
 -- unconfirmed once none of its messages can still succeed; "retry" only logs the attempt.
 -- KEYS[1] platform base. ARGV[1] JSON {id, expectedCount, attempt, outcome, disableEndpoint, now, rules}.
+-- Returns JSON {result: "applied"|"stale"|"missing", confirmedRequestCreatedAt?} (the latter when this
+-- attempt confirmed its request, for the confirmation latency metric).
 local base = KEYS[1]
 local a = cjson.decode(ARGV[1])
 local mk = base .. ':msg:' .. a.id
 local m = redis.call('HMGET', mk, 'status', 'attemptCount', 'connectRequestId', 'endpointId')
-if not m[1] then return 'missing' end
-if m[1] ~= 'pending' or tonumber(m[2]) ~= a.expectedCount then return 'stale' end
+if not m[1] then return cjson.encode({result = 'missing'}) end
+if m[1] ~= 'pending' or tonumber(m[2]) ~= a.expectedCount then return cjson.encode({result = 'stale'}) end
+local applied = cjson.encode({result = 'applied'})
 
 redis.call('RPUSH', mk .. ':attempts', cjson.encode(a.attempt))
 redis.call('HSET', mk, 'attemptCount', a.expectedCount + 1, 'updatedAt', a.now)
-if a.disableEndpoint then
-  redis.call('HSET', base .. ':we:' .. m[4], 'status', 'disabled', 'disabledAt', a.now)
+local ek = base .. ':we:' .. m[4]
+-- EXISTS: an endpoint deleted meanwhile must not come back as a hash holding only a status.
+if a.disableEndpoint and redis.call('EXISTS', ek) == 1 then
+  redis.call('HSET', ek, 'status', 'disabled', 'disabledAt', a.now)
 end
-if a.outcome == 'retry' then return 'applied' end
+if a.outcome == 'retry' then return applied end
 
 redis.call('HSET', mk, 'status', a.outcome, 'finishedAt', a.now)
 local cr = m[3]
-if cr == '' then return 'applied' end
+if cr == '' then return applied end
 if a.outcome == 'delivered' then
-  setConfirmation(base, cr, 'confirmed', a.rules, a.now)
+  if setConfirmation(base, cr, 'confirmed', a.rules, a.now) then
+    return cjson.encode({result = 'applied', confirmedRequestCreatedAt = redis.call('HGET', base .. ':cr:' .. cr, 'createdAt')})
+  end
 else
   local open = false
   for _, id in ipairs(redis.call('ZRANGE', base .. ':idx:msg:cr:' .. cr, 0, -1)) do
@@ -30,4 +37,4 @@ else
   end
   if not open then setConfirmation(base, cr, 'unconfirmed', a.rules, a.now) end
 end
-return 'applied'
+return applied
