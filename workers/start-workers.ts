@@ -4,7 +4,7 @@ import { QUEUE, type QueueName } from '../src/queues/queue-names.js';
 import { queuePrefix } from '../src/store/keys.js';
 import { createProviders } from '../src/providers/registry.js';
 import { createSafeDispatcher } from '../src/webhooks/safe-dispatcher.js';
-import type { ValidateJobData } from '../src/queues/job-payloads.js';
+import type { DeliverJobData, ValidateJobData } from '../src/queues/job-payloads.js';
 import { createValidateProcessor } from './validate-processor.js';
 import { createDeliverProcessor } from './deliver-processor.js';
 import { validationBackoff, webhookBackoff } from './backoff-strategy.js';
@@ -89,7 +89,26 @@ export function startWorkers(rt: Runtime, options: WorkerOptions = {}): RunningW
       logger,
       metrics: rt.metrics,
     });
-    workers.push(new Worker(QUEUE.deliver, processor, { ...common, settings: { backoffStrategy: webhookBackoff(env.LINKER_WEBHOOK_RETRY_SCHEDULE) } }));
+    const worker = new Worker<DeliverJobData>(QUEUE.deliver, processor, { ...common, settings: { backoffStrategy: webhookBackoff(env.LINKER_WEBHOOK_RETRY_SCHEDULE) } });
+    // The processor settles every receiver answer itself; a job BullMQ gives up on crashed instead,
+    // and its message must not stay pending (and its request unconfirmed-but-pending) for ever.
+    worker.on('failed', (job: Job<DeliverJobData> | undefined, error) => {
+      if (!job || job.attemptsMade < (job.opts.attempts ?? 1)) return;
+      const { platformId, messageId } = job.data;
+      void rt.messages
+        .get(platformId, messageId)
+        .then((message) =>
+          message?.status === 'pending'
+            ? rt.messages.recordDelivery(platformId, messageId, {
+                expectedCount: message.attemptCount,
+                attempt: { n: message.attemptCount + 1, at: new Date().toISOString(), httpStatus: null, durationMs: 0, error: `delivery could not complete: ${error.message}`.slice(0, 300) },
+                outcome: 'failed',
+              })
+            : undefined,
+        )
+        .catch((err: unknown) => logger.error({ err, messageId }, 'could not settle an abandoned webhook message'));
+    });
+    workers.push(worker);
     closers.push(() => dispatcher.close());
   }
 
