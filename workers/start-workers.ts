@@ -3,6 +3,7 @@ import type { Runtime } from '../src/runtime/runtime.js';
 import { QUEUE, type QueueName } from '../src/queues/queue-names.js';
 import { queuePrefix } from '../src/store/keys.js';
 import { createProviders } from '../src/providers/registry.js';
+import { pacedClient } from '../src/providers/paced-client.js';
 import { createSafeDispatcher } from '../src/webhooks/safe-dispatcher.js';
 import type { ValidateJobData } from '../src/queues/job-payloads.js';
 import { revalidationLimiter, spacingMs } from '../src/domain/revalidation-pacing.js';
@@ -80,13 +81,15 @@ export function startWorkers(rt: Runtime, options: WorkerOptions = {}): RunningW
   }
 
   if (queues.includes(QUEUE.revalidate)) {
-    // The limiter lives in Redis, so the rate holds for all worker processes together.
+    // The limiter lives in Redis and holds the rate for all worker processes together; the paced
+    // client holds it exactly within this one.
     const limiter = revalidationLimiter(env.LINKER_REVALIDATE_RATE);
     const spacing = spacingMs(limiter);
+    const paced = new Map([...providers].map(([id, client]) => [id, pacedClient(client, env.LINKER_REVALIDATE_RATE)]));
     const processor = createRevalidateProcessor({
       accounts: rt.accounts,
       vault: rt.vault,
-      providers,
+      providers: paced,
       publisher: rt.publisher,
       logger,
       deadlineMs: env.LINKER_VALIDATION_DEADLINE,

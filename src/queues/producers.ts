@@ -45,11 +45,13 @@ export class Producers {
 
   /**
    * A platform asked for a check. It takes the place of the account's scheduled check still
-   * waiting for its slot; if a check is already running or about to, that one serves.
+   * waiting for its slot; if a check is already running or about to, that one serves (its id is
+   * returned).
    */
-  async enqueueRevalidation(data: RevalidateJobData): Promise<void> {
+  async enqueueRevalidation(data: RevalidateJobData): Promise<string | undefined> {
     const opts = validateJobOptions(this.settings.validationAttempts);
-    await this.revalidate.add(REVALIDATE_JOB.check, data, { ...opts, deduplication: { id: revalidationId(data), replace: true } });
+    const job = await this.revalidate.add(REVALIDATE_JOB.check, data, { ...opts, deduplication: { id: revalidationId(data), replace: true } });
+    return job.id;
   }
 
   /**
