@@ -3,9 +3,13 @@ import type { Runtime } from '../src/runtime/runtime.js';
 import { QUEUE, type QueueName } from '../src/queues/queue-names.js';
 import { queuePrefix } from '../src/store/keys.js';
 import { createProviders } from '../src/providers/registry.js';
+import { pacedClient } from '../src/providers/paced-client.js';
 import { createSafeDispatcher } from '../src/webhooks/safe-dispatcher.js';
 import type { DeliverJobData, ValidateJobData } from '../src/queues/job-payloads.js';
+import { revalidationLimiter, spacingMs } from '../src/domain/revalidation-pacing.js';
+import { sweepActiveAccounts } from '../src/queues/revalidation-sweep.js';
 import { createValidateProcessor } from './validate-processor.js';
+import { createRevalidateProcessor } from './revalidate-processor.js';
 import { createDeliverProcessor } from './deliver-processor.js';
 import { validationBackoff, webhookBackoff } from './backoff-strategy.js';
 
@@ -29,7 +33,7 @@ export interface RunningWorkers {
  */
 export function startWorkers(rt: Runtime, options: WorkerOptions = {}): RunningWorkers {
   const { env, logger } = rt;
-  const queues = options.queues ?? [QUEUE.validate, QUEUE.deliver];
+  const queues = options.queues ?? [QUEUE.validate, QUEUE.deliver, QUEUE.revalidate];
   const concurrency = options.concurrency ?? env.LINKER_CONCURRENCY;
   const common = {
     connection: rt.redis,
@@ -42,9 +46,13 @@ export function startWorkers(rt: Runtime, options: WorkerOptions = {}): RunningW
   const workers: Worker[] = [];
   const closers: (() => Promise<void>)[] = [];
 
+  const backoff = { baseMs: env.LINKER_BACKOFF_BASE, maxMs: env.LINKER_BACKOFF_MAX };
+  const providers = createProviders({ smartrecruitersBaseUrl: env.SMARTRECRUITERS_BASE_URL, timeoutMs: env.LINKER_PROVIDER_TIMEOUT });
+  closers.push(async () => {
+    await Promise.all([...providers.values()].map((p) => p.close()));
+  });
+
   if (queues.includes(QUEUE.validate)) {
-    const providers = createProviders({ smartrecruitersBaseUrl: env.SMARTRECRUITERS_BASE_URL, timeoutMs: env.LINKER_PROVIDER_TIMEOUT });
-    const backoff = { baseMs: env.LINKER_BACKOFF_BASE, maxMs: env.LINKER_BACKOFF_MAX };
     const processor = createValidateProcessor({
       requests: rt.requests,
       vault: rt.vault,
@@ -70,9 +78,30 @@ export function startWorkers(rt: Runtime, options: WorkerOptions = {}): RunningW
         .catch((err: unknown) => logger.error({ err, requestId }, 'could not fail an abandoned request'));
     });
     workers.push(worker);
-    closers.push(async () => {
-      await Promise.all([...providers.values()].map((p) => p.close()));
+  }
+
+  if (queues.includes(QUEUE.revalidate)) {
+    // The limiter lives in Redis and holds the rate for all worker processes together; the paced
+    // client holds it exactly within this one.
+    const limiter = revalidationLimiter(env.LINKER_REVALIDATE_RATE);
+    const spacing = spacingMs(limiter);
+    const paced = new Map([...providers].map(([id, client]) => [id, pacedClient(client, env.LINKER_REVALIDATE_RATE)]));
+    const processor = createRevalidateProcessor({
+      accounts: rt.accounts,
+      vault: rt.vault,
+      providers: paced,
+      publisher: rt.publisher,
+      logger,
+      deadlineMs: env.LINKER_VALIDATION_DEADLINE,
+      rateLimitBackoff: backoff,
+      sweep: () => sweepActiveAccounts({ accounts: rt.accounts, platforms: rt.platforms, producers: rt.producers, spacingMs: spacing }),
+      intervalMs: env.LINKER_REVALIDATE_INTERVAL,
+      spacingMs: spacing,
     });
+    workers.push(new Worker(QUEUE.revalidate, processor, { ...common, limiter, settings: { backoffStrategy: validationBackoff(backoff) } }));
+    void rt.producers
+      .scheduleRevalidationSweep(env.LINKER_REVALIDATE_INTERVAL)
+      .catch((err: unknown) => logger.error({ err }, 'could not schedule the re-validation sweep; scheduled checks will not run until a worker starts cleanly'));
   }
 
   if (queues.includes(QUEUE.deliver)) {

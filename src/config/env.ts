@@ -85,6 +85,8 @@ export const envSchema = z.object({
   LINKER_BODY_LIMIT_BYTES: integer(1024, 50 * 1024 * 1024, 2 * 1024 * 1024),
   LINKER_RATE_LIMIT_PER_MINUTE: integer(1, 1_000_000, 6000),
   LINKER_REVALIDATE_INTERVAL: duration('LINKER_REVALIDATE_INTERVAL', '24h'),
+  /** Ceiling on re-validation calls to the provider, all worker processes together, per second. */
+  LINKER_REVALIDATE_RATE: integer(1, 100_000, 5),
   LINKER_DATA_DIR: z.string().default('.data'),
   LINKER_PUBLIC_URL: z.string().url().optional(),
   /** How long a Connect Hub link works before it must be asked for again. */

@@ -13,3 +13,6 @@ export function validateJobOptions(attempts: number): JobsOptions {
 export function deliverJobOptions(attempts: number): JobsOptions {
   return { attempts, backoff: { type: BACKOFF_TYPE }, ...keep };
 }
+
+/** The sweep is bookkeeping: keep only the last few runs for the dashboard. */
+export const SWEEP_JOB_OPTIONS = { removeOnComplete: { count: 10 }, removeOnFail: { count: 50 } } satisfies JobsOptions;

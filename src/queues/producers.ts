@@ -2,8 +2,8 @@ import { Queue } from 'bullmq';
 import type { RedisClient } from '../store/redis-client.js';
 import { queuePrefix } from '../store/keys.js';
 import { QUEUE } from './queue-names.js';
-import type { DeliverJobData, ValidateJobData } from './job-payloads.js';
-import { deliverJobOptions, validateJobOptions } from './job-options.js';
+import { REVALIDATE_JOB, type DeliverJobData, type RevalidateJobData, type RevalidateSweepJobData, type ValidateJobData } from './job-payloads.js';
+import { SWEEP_JOB_OPTIONS, deliverJobOptions, validateJobOptions } from './job-options.js';
 
 export interface ProducerSettings {
   prefix: string;
@@ -16,6 +16,7 @@ export interface ProducerSettings {
 export class Producers {
   readonly validate: Queue<ValidateJobData>;
   readonly deliver: Queue<DeliverJobData>;
+  readonly revalidate: Queue<RevalidateJobData | RevalidateSweepJobData>;
 
   constructor(
     connection: RedisClient,
@@ -24,6 +25,7 @@ export class Producers {
     const prefix = queuePrefix(settings.prefix);
     this.validate = new Queue<ValidateJobData>(QUEUE.validate, { connection, prefix });
     this.deliver = new Queue<DeliverJobData>(QUEUE.deliver, { connection, prefix });
+    this.revalidate = new Queue<RevalidateJobData | RevalidateSweepJobData>(QUEUE.revalidate, { connection, prefix });
   }
 
   async enqueueValidations(jobs: ValidateJobData[]): Promise<void> {
@@ -41,7 +43,42 @@ export class Producers {
     );
   }
 
+  /**
+   * A platform asked for a check. It takes the place of the account's scheduled check still
+   * waiting for its slot; if a check is already running or about to, that one serves (its id is
+   * returned).
+   */
+  async enqueueRevalidation(data: RevalidateJobData): Promise<string | undefined> {
+    const opts = validateJobOptions(this.settings.validationAttempts);
+    const job = await this.revalidate.add(REVALIDATE_JOB.check, data, { ...opts, deduplication: { id: revalidationId(data), replace: true } });
+    return job.id;
+  }
+
+  /**
+   * Scheduled checks, `spacingMs` apart starting `firstDelayMs` from now. An account whose
+   * previous check is still queued or running keeps that one: one check per account at a time.
+   */
+  async enqueueScheduledRevalidations(jobs: RevalidateJobData[], firstDelayMs: number, spacingMs: number): Promise<void> {
+    if (jobs.length === 0) return;
+    const opts = validateJobOptions(this.settings.validationAttempts);
+    await this.revalidate.addBulk(
+      jobs.map((data, i) => ({
+        name: REVALIDATE_JOB.check,
+        data,
+        opts: { ...opts, delay: Math.round(firstDelayMs + i * spacingMs), deduplication: { id: revalidationId(data) } },
+      })),
+    );
+  }
+
+  /** Creates or updates the one repeating sweep; every process may call it, the scheduler id keeps it single. */
+  async scheduleRevalidationSweep(everyMs: number): Promise<void> {
+    await this.revalidate.upsertJobScheduler('revalidate-sweep', { every: everyMs }, { name: REVALIDATE_JOB.sweep, data: {}, opts: SWEEP_JOB_OPTIONS });
+  }
+
   async close(): Promise<void> {
-    await Promise.all([this.validate.close(), this.deliver.close()]);
+    await Promise.all([this.validate.close(), this.deliver.close(), this.revalidate.close()]);
   }
 }
+
+/** One deduplication id per account: BullMQ then holds at most one check of its key at a time. */
+const revalidationId = (data: RevalidateJobData) => `${data.platformId}:${data.accountId}`;

@@ -56,7 +56,7 @@ export function createRuntime(env: Env, logger: Logger): Runtime {
     webhookRetries: env.LINKER_WEBHOOK_RETRY_SCHEDULE.length,
   });
   const metrics = new Metrics(async () => {
-    const queues = { validate: producers.validate, deliver: producers.deliver } as const;
+    const queues = { validate: producers.validate, deliver: producers.deliver, revalidate: producers.revalidate } as const;
     const out: Record<string, Record<string, number>> = {};
     for (const name of QUEUE_NAMES) {
       const queue = queues[name as keyof typeof queues];

@@ -26,6 +26,8 @@ export interface SimulatorStats {
   maxObservedPerSecond: number;
   /** Highest maxConcurrent of any single key. */
   maxConcurrent: number;
+  /** Most API requests of all keys together that arrived in any sliding 1 s window. */
+  maxTotalPerSecond: number;
   /** API requests open right now. */
   inFlight: number;
 }
@@ -57,11 +59,14 @@ export class TrafficStats {
   #inFlight = 0;
   #byStatus: Record<string, number> = {};
   #byKey = new Map<string, KeyTraffic>();
+  #allArrivals = new SlidingWindow(1000);
+  #maxTotalPerSecond = 0;
 
   /** Records an arrival; call the returned function once when the request ends (any way). */
   arrive(key: string | undefined, now: number): () => void {
     this.#requests++;
     this.#inFlight++;
+    this.#maxTotalPerSecond = Math.max(this.#maxTotalPerSecond, this.#allArrivals.add(now));
     let entry: KeyTraffic | undefined;
     if (key !== undefined) {
       entry = this.#byKey.get(key);
@@ -149,6 +154,7 @@ export class TrafficStats {
       byKey,
       maxObservedPerSecond,
       maxConcurrent,
+      maxTotalPerSecond: this.#maxTotalPerSecond,
       inFlight: this.#inFlight,
     };
   }
@@ -157,6 +163,8 @@ export class TrafficStats {
     this.#requests = 0;
     this.#byStatus = {};
     this.#byKey = new Map();
+    this.#allArrivals.clear();
+    this.#maxTotalPerSecond = 0;
     // #inFlight is not a statistic but a fact about open requests; it stays right across a reset.
   }
 }

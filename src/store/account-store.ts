@@ -1,10 +1,16 @@
 import type { RedisClient } from './redis-client.js';
 import { key, platformBase } from './keys.js';
 import { lexPage, type Page } from './lex-page.js';
-import type { Account, AccountListQuery, AccountStatus } from '../domain/schemas/account.js';
+import { scripts, type ScriptRunner } from './scripts.js';
+import type { Account, AccountListQuery, AccountStatus, InvalidationCode } from '../domain/schemas/account.js';
 import type { Provider } from '../domain/schemas/common.js';
 
-function toView(id: string, h: Record<string, string>, history: string[]): Account {
+/** What a guarded status change did (see lua/account-status.lua). */
+export type AccountChange = { result: 'applied' | 'rejected'; from: AccountStatus } | { result: 'missing' };
+
+function toView(id: string, h: Record<string, string>, raw: string[]): Account {
+  const history = raw.map((entry) => JSON.parse(entry) as Account['history'][number]);
+  const errorCode = h.status === 'invalid' ? history.at(-1)?.errorCode : undefined;
   return {
     id,
     tenantId: h.tenantId!,
@@ -14,20 +20,28 @@ function toView(id: string, h: Record<string, string>, history: string[]): Accou
     credential: h.fingerprint ? { fingerprint: h.fingerprint } : null,
     connectRequestId: h.connectRequestId ?? null,
     lastReason: h.lastReason ?? null,
+    error: errorCode ? { code: errorCode, message: h.lastReason ?? '' } : null,
     linkedAt: h.linkedAt ?? null,
     lastValidatedAt: h.lastValidatedAt ?? null,
     createdAt: h.createdAt!,
     updatedAt: h.updatedAt ?? h.createdAt!,
-    history: history.map((entry) => JSON.parse(entry) as Account['history'][number]),
+    history,
   };
 }
 
-/** Linked accounts. Links are written by the transition script; this reads them. */
+/**
+ * Linked accounts. Links are written by the transition script; later status changes (checks,
+ * unlink) by the account-status script.
+ */
 export class AccountStore {
+  private readonly run: ScriptRunner;
+
   constructor(
     private readonly redis: RedisClient,
     private readonly prefix: string,
-  ) {}
+  ) {
+    this.run = scripts(redis);
+  }
 
   base(platformId: string): string {
     return platformBase(this.prefix, platformId);
@@ -66,5 +80,29 @@ export class AccountStore {
 
   async encryptedCredential(platformId: string, id: string): Promise<string | null> {
     return this.redis.get(key.accountCredential(this.base(platformId), id));
+  }
+
+  /** Up to `count` active account ids after `after` (exclusive), oldest first: the sweep's paging. */
+  async activeIds(platformId: string, count: number, after?: string): Promise<string[]> {
+    return this.redis.zrange(key.accountsByStatus(this.base(platformId), 'active'), after ? `(${after}` : '-', '+', 'BYLEX', 'LIMIT', 0, count);
+  }
+
+  /** A check succeeded for the credential linked by `linkedBy`. */
+  markValidated(platformId: string, id: string, linkedBy: string, now = new Date()): Promise<AccountChange> {
+    return this.change(platformId, { id, op: 'validated', linkedBy, now: now.toISOString() });
+  }
+
+  /** A check got a definite 401/403 for the credential linked by `linkedBy`: active → invalid. */
+  invalidate(platformId: string, id: string, linkedBy: string, error: { code: InvalidationCode; message: string }, now = new Date()): Promise<AccountChange> {
+    return this.change(platformId, { id, op: 'invalidate', linkedBy, errorCode: error.code, reason: error.message, now: now.toISOString() });
+  }
+
+  /** Unlink: destroys the credential, keeps the account and its history as `revoked`. */
+  revoke(platformId: string, id: string, reason: string, now = new Date()): Promise<AccountChange> {
+    return this.change(platformId, { id, op: 'revoke', reason, now: now.toISOString() });
+  }
+
+  private async change(platformId: string, args: Record<string, string>): Promise<AccountChange> {
+    return JSON.parse(await this.run.accountStatus(this.base(platformId), args)) as AccountChange;
   }
 }

@@ -62,6 +62,12 @@ export class PlatformStore {
     return id;
   }
 
+  /** Every known platform id: from LINKER_PLATFORMS and from `account-linker platforms add`. */
+  async ids(): Promise<string[]> {
+    const stored = await this.redis.hvals(this.tokensKey);
+    return [...new Set([...this.fromEnv.map((p) => p.id), ...stored])];
+  }
+
   /** Creates a platform with a fresh token, returned once. */
   async add(id: string): Promise<string> {
     if (!PLATFORM_ID.test(id)) throw new Error(`"${id}" is not a valid platform id: use lowercase letters, digits, "_" and "-" (at most 40)`);

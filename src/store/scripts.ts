@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { RedisClient } from './redis-client.js';
 import { CONFIRMATIONS, confirmationSourcesOf } from '../domain/connect-request-state.js';
 
-const SCRIPT_NAMES = ['createRequests', 'transition', 'recordEvent', 'recordDelivery', 'claimSession'] as const;
+const SCRIPT_NAMES = ['createRequests', 'transition', 'recordEvent', 'recordDelivery', 'claimSession', 'accountStatus'] as const;
 type ScriptName = (typeof SCRIPT_NAMES)[number];
 
 const fileOf: Record<ScriptName, string> = {
@@ -11,6 +11,7 @@ const fileOf: Record<ScriptName, string> = {
   recordEvent: 'record-event.lua',
   recordDelivery: 'record-delivery.lua',
   claimSession: 'claim-session.lua',
+  accountStatus: 'account-status.lua',
 };
 
 const lib = readFileSync(new URL('./lua/lib.lua', import.meta.url), 'utf8');

@@ -17,6 +17,8 @@ export interface ReceivedWebhook {
   path: string;
   headers: IncomingHttpHeaders;
   body: string;
+  /** The parsed body ({type, timestamp, data}); null when it was not JSON. */
+  event: { type: string; timestamp: string; data: Record<string, any> } | null;
   /** Whether standardwebhooks' Webhook.verify accepted it (null when the receiver holds no secret). */
   verified: boolean | null;
   /** What the receiver answered. */
@@ -85,7 +87,13 @@ export async function startWebhookReceiver(options: WebhookReceiverOptions = {})
     req.on('end', () => {
       const body = Buffer.concat(chunks).toString('utf8');
       const verified = secrets ? verifies(secrets, body, req.headers) : null;
-      const request = { at: Date.now(), method: req.method ?? '', path: req.url ?? '', headers: req.headers, body, verified };
+      let event: ReceivedWebhook['event'] = null;
+      try {
+        event = JSON.parse(body) as ReceivedWebhook['event'];
+      } catch {
+        // a test may send garbage on purpose
+      }
+      const request = { at: Date.now(), method: req.method ?? '', path: req.url ?? '', headers: req.headers, body, event, verified };
       const answer: ReceiverAnswer = verified === false
         ? { status: 401, body: 'signature did not verify' }
         : (queued.shift() ?? responder(request, received.length));

@@ -4,6 +4,9 @@ import type { Runtime } from '../../runtime/runtime.js';
 import { accountListQuerySchema, accountSchema } from '../../domain/schemas/account.js';
 import { pageSchema } from '../../domain/schemas/common.js';
 import { idParams } from './connect-requests.js';
+import { publishAccountEvent } from '../../webhooks/publish-account-event.js';
+
+const UNLINK_REASON = 'unlinked by the platform (DELETE /v1/accounts/:id)';
 
 export function accountRoutes(rt: Runtime): AnyRouteSpec[] {
   return [
@@ -30,6 +33,46 @@ export function accountRoutes(rt: Runtime): AnyRouteSpec[] {
       handler: async ({ params, platformId }) => {
         const account = await rt.accounts.get(platformId, params.id);
         if (!account) throw problems.notFound('account', params.id);
+        return { body: account };
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/v1/accounts/:id/revalidate',
+      summary: 'Queue a fresh check of the stored key; a definite 401/403 makes the account invalid (event account.invalidated)',
+      tag: 'accounts',
+      auth: 'platform',
+      params: idParams,
+      response: { status: 202, description: 'the account as it is now; the check runs on a worker', schema: accountSchema },
+      errors: [401, 404, 409],
+      handler: async ({ params, platformId }) => {
+        const account = await rt.accounts.get(platformId, params.id);
+        if (!account) throw problems.notFound('account', params.id);
+        if (account.status !== 'active') {
+          throw problems.conflict(
+            `Account ${account.id} is ${account.status}: it has no working key to check. Submit a new connect request for tenant "${account.tenantId}" to link it again.`,
+          );
+        }
+        await rt.producers.enqueueRevalidation({ platformId, accountId: account.id, reason: 'manual' });
+        return { body: account };
+      },
+    }),
+    defineRoute({
+      method: 'DELETE',
+      url: '/v1/accounts/:id',
+      summary: 'Unlink: destroy the stored key, mark the account revoked (event account.unlinked); its history stays readable',
+      tag: 'accounts',
+      auth: 'platform',
+      params: idParams,
+      response: { status: 200, description: 'the revoked account; repeating the call changes nothing', schema: accountSchema },
+      errors: [401, 404],
+      handler: async ({ params, platformId }) => {
+        const change = await rt.accounts.revoke(platformId, params.id, UNLINK_REASON);
+        if (change.result === 'missing') throw problems.notFound('account', params.id);
+        const account = await rt.accounts.get(platformId, params.id);
+        if (!account) throw problems.notFound('account', params.id);
+        // Also on a repeated call: the dedupe key makes it a no-op unless the first call died before publishing.
+        if (account.status === 'revoked') await publishAccountEvent(rt.publisher, platformId, 'account.unlinked', account);
         return { body: account };
       },
     }),

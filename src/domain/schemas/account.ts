@@ -4,12 +4,18 @@ import { companySchema, listQueryBase, providerSchema, tenantIdSchema, timestamp
 export const ACCOUNT_STATUSES = ['active', 'invalid', 'revoked'] as const;
 export type AccountStatus = (typeof ACCOUNT_STATUSES)[number];
 
+/** The definite provider answers (401, 403) that make an account invalid; anything else leaves it active. */
+export const INVALIDATION_CODES = ['invalid_credentials', 'insufficient_permissions'] as const;
+export type InvalidationCode = (typeof INVALIDATION_CODES)[number];
+const invalidationCodeSchema = z.enum(INVALIDATION_CODES);
+
 export const accountHistoryEntrySchema = z.object({
   at: timestampSchema,
   status: z.enum(ACCOUNT_STATUSES),
   reason: z.string(),
   connectRequestId: z.string().optional(),
   operation: z.enum(['created', 'updated']).optional(),
+  errorCode: invalidationCodeSchema.optional().describe('why a check invalidated the account'),
 });
 
 export const accountSchema = z.object({
@@ -21,8 +27,12 @@ export const accountSchema = z.object({
   credential: z.object({ fingerprint: z.string().describe('last 4 characters of the API key') }).nullable(),
   connectRequestId: z.string().nullable().describe('the request that last linked it'),
   lastReason: z.string().nullable().describe('why the status last changed'),
+  error: z
+    .object({ code: invalidationCodeSchema, message: z.string() })
+    .nullable()
+    .describe('while invalid: the provider answer that made it so'),
   linkedAt: timestampSchema.nullable(),
-  lastValidatedAt: timestampSchema.nullable(),
+  lastValidatedAt: timestampSchema.nullable().describe('when SmartRecruiters last gave a definite answer about the key'),
   createdAt: timestampSchema,
   updatedAt: timestampSchema,
   history: z.array(accountHistoryEntrySchema),
