@@ -1,7 +1,9 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { ConfigError } from '../config/env.js';
 import { QUEUE_NAMES, type QueueName } from '../queues/queue-names.js';
-import { runService } from './run-service.js';
+
+// Loaded on use: the service pulls in Fastify, BullMQ and more, which client commands (bulk) do not need.
+const runService = async (...args: Parameters<typeof import('./run-service.js').runService>) => (await import('./run-service.js')).runService(...args);
 
 const intArg = (value: string) => {
   const n = Number(value);

@@ -48,7 +48,7 @@ describe('killing the CLI half-way and running it again', () => {
     const results = parseResults(readFileSync(out, 'utf8'));
     expect(results).toHaveLength(ROWS);
     expect(results.map((r) => r.tenant_id)).toEqual(rows.map((r) => r.split(',')[0]));
-    expect(results.every((r) => r.status === 'linked' && r.request_id.startsWith('cr_'))).toBe(true);
+    expect(results.every((r) => r.status === 'linked' && r.request_id?.startsWith('cr_'))).toBe(true);
     expect(new Set(results.map((r) => r.request_id))).toEqual(new Set(stored.map((r) => r.id)));
   });
 

@@ -130,8 +130,9 @@ export async function runBulk(options: BulkOptions): Promise<number> {
       const first = chunk.rows[0]!.line;
       const last = chunk.rows.at(-1)!.line;
       const response = await client.postBulk(items, batchIdempotencyKey(scan.sha256, first, last));
-      const record: BatchRecord = { batch: chunk.index, batchId: response.batchId, ids: items.map(() => ''), rejected: {} };
-      for (const a of response.accepted) record.ids[a.index] = a.id;
+      const ids = items.map(() => '');
+      for (const a of response.accepted) ids[a.index] = a.id;
+      const record: BatchRecord = { batch: chunk.index, batchId: response.batchId, ids: ids.join(' '), rejected: {} };
       for (const r of response.rejected) record.rejected[r.index] = r.error;
       state.record(record);
       account(chunk, record);
@@ -189,6 +190,7 @@ async function writeResults(options: BulkOptions, state: ResumeState, client: Li
 
   for await (const chunk of chunksOf(readRows(options.file, { maxLineBytes: options.maxLineBytes }), state.batchSize)) {
     const record = state.batches.get(chunk.index);
+    const ids = record?.ids.split(' ') ?? [];
     const final = new Map<string, Outcome>();
     if (record && options.wait) {
       for await (const r of client.batchRequests(record.batchId)) {
@@ -203,7 +205,7 @@ async function writeResults(options: BulkOptions, state: ResumeState, client: Li
       else {
         const index = item++;
         if (!record) throw new Error(`internal: no answer recorded for the batch holding line ${row.line}`);
-        requestId = record.ids[index] ?? '';
+        requestId = ids[index] ?? '';
         const refusal = record.rejected[index];
         outcome = refusal
           ? { status: 'rejected', errorCode: refusal.code, errorMessage: refusal.message, confirmation: '' }

@@ -1,4 +1,3 @@
-import { request } from 'undici';
 import type { BulkResponse } from '../../api/routes/connect-requests.js';
 import type { Batch } from '../../domain/schemas/batch.js';
 import type { ConnectRequest } from '../../domain/schemas/connect-request.js';
@@ -64,14 +63,15 @@ export class LinkerClient {
     for (let attempt = 1; attempt <= this.attempts; attempt++) {
       let retryAfterMs: number | undefined;
       try {
-        const res = await request(url, { method, headers, body: payload, headersTimeout: 60_000, bodyTimeout: 60_000 });
-        const text = await res.body.text();
-        if (res.statusCode < 300) return JSON.parse(text) as T;
+        // Node's built-in fetch, not the undici package: the CLI stays lighter (its memory is a promise in the README).
+        const res = await fetch(url, { method, headers, body: payload, signal: AbortSignal.timeout(60_000) });
+        const text = await res.text();
+        if (res.status < 300) return JSON.parse(text) as T;
         const detail = problemDetail(text);
-        lastProblem = `${res.statusCode} ${detail}`;
-        const retryable = res.statusCode >= 500 || res.statusCode === 429 || (res.statusCode === 409 && text.includes('idempotency_in_progress'));
-        if (!retryable) throw refused(res.statusCode, detail, method, path);
-        const retryAfter = Number(res.headers['retry-after']);
+        lastProblem = `${res.status} ${detail}`;
+        const retryable = res.status >= 500 || res.status === 429 || (res.status === 409 && text.includes('idempotency_in_progress'));
+        if (!retryable) throw refused(res.status, detail, method, path);
+        const retryAfter = Number(res.headers.get('retry-after') ?? NaN);
         if (Number.isFinite(retryAfter) && retryAfter >= 0) retryAfterMs = retryAfter * 1000;
       } catch (error) {
         if (error instanceof BulkExitError) throw error;
