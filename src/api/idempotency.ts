@@ -27,11 +27,11 @@ export async function withIdempotency(
   if (begun.state === 'mismatch') throw problems.idempotencyMismatch();
   if (begun.state === 'in_progress') throw problems.idempotencyInProgress();
   if (begun.state === 'replay') {
-    return { status: begun.response.statusCode, body: begun.response.body, headers: { 'idempotent-replayed': 'true' } };
+    return { status: begun.response.statusCode, body: begun.response.body, headers: { ...begun.response.headers, 'idempotent-replayed': 'true' } };
   }
   try {
     const result = await create();
-    await store.complete(platformId, scope, header, fingerprint, { statusCode: result.status ?? 200, body: result.body });
+    await store.complete(platformId, scope, header, fingerprint, { statusCode: result.status ?? 200, body: result.body, headers: result.headers });
     return result;
   } catch (error) {
     // Nothing was created, so the key is released: a corrected or later retry may succeed.

@@ -1,7 +1,9 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { ConfigError } from '../config/env.js';
 import { QUEUE_NAMES, type QueueName } from '../queues/queue-names.js';
-import { runService } from './run-service.js';
+
+// Loaded on use: the service pulls in Fastify, BullMQ and more, which client commands (bulk) do not need.
+const runService = async (...args: Parameters<typeof import('./run-service.js').runService>) => (await import('./run-service.js')).runService(...args);
 
 const intArg = (value: string) => {
   const n = Number(value);
@@ -53,6 +55,21 @@ export function buildProgram(): Command {
     .action(async (opts: { port: number; host: string; seed?: string; latency?: number; errorRate?: number }) => {
       const { runSimulatorCli } = await import('../sim/run-simulator-cli.js');
       await runSimulatorCli({ port: opts.port, host: opts.host, seedFile: opts.seed, latencyMs: opts.latency, errorRate: opts.errorRate });
+    });
+
+  program
+    .command('bulk <file>')
+    .description('link every tenant of a CSV (tenant_id,api_key[,metadata…]) or JSONL file; re-running resumes without duplicates')
+    .option('--api <url>', 'API base URL', 'http://127.0.0.1:3000')
+    .option('--token <token>', 'platform token (default: env LINKER_TOKEN)')
+    .option('--wait', 'wait until every request is linked or failed, and write final statuses')
+    .option('--out <file>', 'results CSV (default: <file name>.results.csv in the current directory)')
+    .option('--batch-size <n>', 'rows per bulk call, at most the API\'s LINKER_BULK_MAX_ITEMS', intArg, 1000)
+    .option('--concurrency <n>', 'bulk calls in flight', intArg, 2)
+    .option('--poll-interval <ms>', 'pause between batch polls with --wait', intArg, 1000)
+    .action(async (file: string, opts: { api: string; token?: string; wait?: boolean; out?: string; batchSize: number; concurrency: number; pollInterval: number }) => {
+      const { bulkAction } = await import('./bulk/bulk-action.js');
+      await bulkAction(file, opts);
     });
 
   program

@@ -4,6 +4,8 @@ import { key, platformBase } from './keys.js';
 export interface StoredResponse {
   statusCode: number;
   body: unknown;
+  /** Response headers worth replaying (e.g. Location). */
+  headers?: Record<string, string>;
 }
 
 export type IdempotencyBegin =
@@ -20,6 +22,12 @@ interface Entry {
 export interface IdempotencyOptions {
   /** How long a key is remembered. Default 24 h. */
   ttlSeconds?: number;
+  /**
+   * How long a key stays reserved by a call that has not finished. Default 120 s. Short, so that a
+   * process dying mid-call does not wedge the key for a day; the in-flight guard still keeps a
+   * later retry from linking a tenant twice.
+   */
+  reservationSeconds?: number;
   /** How long a second concurrent call waits for the first to finish. Default 10 s. */
   waitMs?: number;
 }
@@ -31,6 +39,7 @@ export interface IdempotencyOptions {
  */
 export class IdempotencyStore {
   private readonly ttl: number;
+  private readonly reservation: number;
   private readonly waitMs: number;
 
   constructor(
@@ -39,6 +48,7 @@ export class IdempotencyStore {
     options: IdempotencyOptions = {},
   ) {
     this.ttl = options.ttlSeconds ?? 24 * 3600;
+    this.reservation = options.reservationSeconds ?? 120;
     this.waitMs = options.waitMs ?? 10_000;
   }
 
@@ -48,7 +58,7 @@ export class IdempotencyStore {
 
   async begin(platformId: string, scope: string, idemKey: string, fingerprint: string): Promise<IdempotencyBegin> {
     const k = this.k(platformId, idemKey, scope);
-    const reserved = await this.redis.set(k, JSON.stringify({ fingerprint } satisfies Entry), 'EX', this.ttl, 'NX');
+    const reserved = await this.redis.set(k, JSON.stringify({ fingerprint } satisfies Entry), 'EX', this.reservation, 'NX');
     if (reserved === 'OK') return { state: 'new' };
     const deadline = Date.now() + this.waitMs;
     for (let delay = 25; ; delay = Math.min(delay * 2, 500)) {
