@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simKey } from '../../src/sim/index.js';
-import { startHarness, waitFor, type Harness } from '../helpers/harness.js';
+import { startHarness, waitFor, type ApiResponse, type Harness } from '../helpers/harness.js';
 import { PLATFORMS } from '../helpers/test-env.js';
 import { storedData } from '../helpers/stored-data.js';
 import { securityRow } from '../helpers/security-table.js';
@@ -97,7 +97,7 @@ describe('per-platform API rate limit', () => {
   it('answers 429 with Retry-After once a platform spends its budget; another platform is unaffected', async () => {
     const row = securityRow('attack', 'API flood from one platform', `429 problem+json with Retry-After after ${RATE_LIMIT}/min; other platform still served`);
     const statuses: number[] = [];
-    let limited: Awaited<ReturnType<Harness['api']>> | undefined;
+    let limited: ApiResponse | undefined;
     for (let i = 0; i < RATE_LIMIT + 5; i++) {
       const res = await h.api('GET', '/v1/connect-requests');
       statuses.push(res.status);
