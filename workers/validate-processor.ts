@@ -77,15 +77,14 @@ export function createValidateProcessor(deps: ValidateProcessorDeps) {
       return finish({ to: 'failed', error: { code: 'provider_unavailable', message: 'the validation deadline passed before SmartRecruiters answered' } });
     }
 
-    const blob = await requests.encryptedCredential(platformId, requestId);
-    if (!blob) {
+    const apiKey = await requests.credential(platformId, requestId, vault, credentialAad(platformId, request.provider, request.tenantId));
+    if (apiKey === null) {
       return finish({ to: 'failed', error: { code: 'canceled', message: 'the stored credential is gone; submit the key again' } });
     }
     await deps.breaker?.admit();
     const moved = await requests.transition(platformId, requestId, { to: 'validating' });
     if (moved.result !== 'applied') return moved.result;
 
-    const apiKey = vault.decrypt(blob, credentialAad(platformId, request.provider, request.tenantId));
     const provider = providers.get(request.provider);
     if (!provider) throw new Error(`no client for provider ${request.provider}`);
 

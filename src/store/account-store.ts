@@ -3,6 +3,9 @@ import { key, platformBase } from './keys.js';
 import { lexPage, type Page } from './lex-page.js';
 import type { Account, AccountListQuery, AccountStatus } from '../domain/schemas/account.js';
 import type { Provider } from '../domain/schemas/common.js';
+import type { CredentialVault } from '../crypto/vault.js';
+import { scripts, type ScriptRunner } from './scripts.js';
+import { openSealedCredential } from './sealed-credential.js';
 
 function toView(id: string, h: Record<string, string>, history: string[]): Account {
   return {
@@ -24,10 +27,14 @@ function toView(id: string, h: Record<string, string>, history: string[]): Accou
 
 /** Linked accounts. Links are written by the transition script; this reads them. */
 export class AccountStore {
+  private readonly run: ScriptRunner;
+
   constructor(
     private readonly redis: RedisClient,
     private readonly prefix: string,
-  ) {}
+  ) {
+    this.run = scripts(redis);
+  }
 
   base(platformId: string): string {
     return platformBase(this.prefix, platformId);
@@ -66,5 +73,10 @@ export class AccountStore {
 
   async encryptedCredential(platformId: string, id: string): Promise<string | null> {
     return this.redis.get(key.accountCredential(this.base(platformId), id));
+  }
+
+  /** The account's API key in clear, re-encrypted in place if it was sealed with an older vault key; null once unlinked. */
+  async credential(platformId: string, id: string, vault: CredentialVault, aad: string): Promise<string | null> {
+    return openSealedCredential(this.redis, this.run, key.accountCredential(this.base(platformId), id), vault, aad);
   }
 }

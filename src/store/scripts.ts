@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { RedisClient } from './redis-client.js';
 import { CONFIRMATIONS, confirmationSourcesOf } from '../domain/connect-request-state.js';
 
-const SCRIPT_NAMES = ['createRequests', 'transition', 'recordEvent', 'recordDelivery'] as const;
+const SCRIPT_NAMES = ['createRequests', 'transition', 'recordEvent', 'recordDelivery', 'replaceCredential'] as const;
 type ScriptName = (typeof SCRIPT_NAMES)[number];
 
 const fileOf: Record<ScriptName, string> = {
@@ -10,6 +10,7 @@ const fileOf: Record<ScriptName, string> = {
   transition: 'transition.lua',
   recordEvent: 'record-event.lua',
   recordDelivery: 'record-delivery.lua',
+  replaceCredential: 'replace-credential.lua',
 };
 
 const lib = readFileSync(new URL('./lua/lib.lua', import.meta.url), 'utf8');
