@@ -88,6 +88,8 @@ export const envSchema = z.object({
   /** How long validation stays paused before one probe call tests the provider again. */
   LINKER_BREAKER_COOLDOWN: duration('LINKER_BREAKER_COOLDOWN', '30s'),
   LINKER_BULK_MAX_ITEMS: integer(1, 10000, 1000),
+  /** How long an unfinished Idempotency-Key call holds its key (a crashed API releases it after this). */
+  LINKER_IDEMPOTENCY_LEASE: duration('LINKER_IDEMPOTENCY_LEASE', '30s'),
   LINKER_BODY_LIMIT_BYTES: integer(1024, 50 * 1024 * 1024, 2 * 1024 * 1024),
   LINKER_RATE_LIMIT_PER_MINUTE: integer(1, 1_000_000, 6000),
   LINKER_REVALIDATE_INTERVAL: duration('LINKER_REVALIDATE_INTERVAL', '24h'),

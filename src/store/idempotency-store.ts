@@ -22,6 +22,12 @@ export interface IdempotencyOptions {
   ttlSeconds?: number;
   /** How long a second concurrent call waits for the first to finish. Default 10 s. */
   waitMs?: number;
+  /**
+   * How long an unfinished call holds its key. Default 30 s. If the API process dies mid-call the
+   * reservation lapses after this, so a client retrying with the same key gets an answer instead
+   * of 409 for the key's whole 24 h.
+   */
+  leaseSeconds?: number;
 }
 
 /**
@@ -32,6 +38,7 @@ export interface IdempotencyOptions {
 export class IdempotencyStore {
   private readonly ttl: number;
   private readonly waitMs: number;
+  private readonly lease: number;
 
   constructor(
     private readonly redis: RedisClient,
@@ -40,6 +47,7 @@ export class IdempotencyStore {
   ) {
     this.ttl = options.ttlSeconds ?? 24 * 3600;
     this.waitMs = options.waitMs ?? 10_000;
+    this.lease = options.leaseSeconds ?? 30;
   }
 
   private k(platformId: string, idemKey: string, scope: string) {
@@ -48,7 +56,7 @@ export class IdempotencyStore {
 
   async begin(platformId: string, scope: string, idemKey: string, fingerprint: string): Promise<IdempotencyBegin> {
     const k = this.k(platformId, idemKey, scope);
-    const reserved = await this.redis.set(k, JSON.stringify({ fingerprint } satisfies Entry), 'EX', this.ttl, 'NX');
+    const reserved = await this.redis.set(k, JSON.stringify({ fingerprint } satisfies Entry), 'EX', this.lease, 'NX');
     if (reserved === 'OK') return { state: 'new' };
     const deadline = Date.now() + this.waitMs;
     for (let delay = 25; ; delay = Math.min(delay * 2, 500)) {
