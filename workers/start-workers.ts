@@ -12,6 +12,10 @@ import { createValidateProcessor } from './validate-processor.js';
 import { createRevalidateProcessor } from './revalidate-processor.js';
 import { createDeliverProcessor } from './deliver-processor.js';
 import { validationBackoff, webhookBackoff } from './backoff-strategy.js';
+import { ValidateBreaker } from './validate-breaker.js';
+
+/** Only there so the breaker's queue-wide pause (queue.rateLimit) is honoured; never reached by itself. */
+const PAUSE_ONLY_LIMITER = { max: 1_000_000_000, duration: 1000 };
 
 export interface WorkerOptions {
   /** Which queues this process works on. Default: all. */
@@ -63,8 +67,18 @@ export function startWorkers(rt: Runtime, options: WorkerOptions = {}): RunningW
       maxAttempts: env.LINKER_VALIDATION_ATTEMPTS,
       deadlineMs: env.LINKER_VALIDATION_DEADLINE,
       rateLimitBackoff: backoff,
+      breaker: new ValidateBreaker(rt.producers.validate, {
+        threshold: env.LINKER_BREAKER_THRESHOLD,
+        minTenants: 3,
+        windowMs: env.LINKER_BREAKER_WINDOW,
+        cooldownMs: env.LINKER_BREAKER_COOLDOWN,
+      }, logger),
     });
-    const worker = new Worker<ValidateJobData>(QUEUE.validate, processor, { ...common, settings: { backoffStrategy: validationBackoff(backoff) } });
+    const worker = new Worker<ValidateJobData>(QUEUE.validate, processor, {
+      ...common,
+      limiter: PAUSE_ONLY_LIMITER,
+      settings: { backoffStrategy: validationBackoff(backoff) },
+    });
     // A job BullMQ gave up on (repeated crashes, not provider answers) must not leave its request hanging.
     worker.on('failed', (job: Job<ValidateJobData> | undefined, error) => {
       if (!job || job.attemptsMade < (job.opts.attempts ?? 1)) return;

@@ -13,6 +13,7 @@ import { credentialAad } from '../src/crypto/credential-aad.js';
 import { newId } from '../src/domain/ids.js';
 import { RetryLaterError } from './retry-errors.js';
 import type { Metrics } from '../src/observability/metrics.js';
+import type { ValidateBreaker } from './validate-breaker.js';
 
 export interface ValidateProcessorDeps {
   requests: ConnectRequestStore;
@@ -27,6 +28,8 @@ export interface ValidateProcessorDeps {
   deadlineMs: number;
   /** Backoff for 429s that carry no Retry-After. */
   rateLimitBackoff: BackoffOptions;
+  /** Pauses validation for everyone during a provider-wide outage (see validate-breaker.ts). */
+  breaker?: ValidateBreaker;
 }
 
 const attemptOutcome = (outcome: CheckOutcome): Attempt['outcome'] =>
@@ -74,14 +77,14 @@ export function createValidateProcessor(deps: ValidateProcessorDeps) {
       return finish({ to: 'failed', error: { code: 'provider_unavailable', message: 'the validation deadline passed before SmartRecruiters answered' } });
     }
 
-    const blob = await requests.encryptedCredential(platformId, requestId);
-    if (!blob) {
+    const apiKey = await requests.credential(platformId, requestId, vault, credentialAad(platformId, request.provider, request.tenantId));
+    if (apiKey === null) {
       return finish({ to: 'failed', error: { code: 'canceled', message: 'the stored credential is gone; submit the key again' } });
     }
+    await deps.breaker?.admit();
     const moved = await requests.transition(platformId, requestId, { to: 'validating' });
     if (moved.result !== 'applied') return moved.result;
 
-    const apiKey = vault.decrypt(blob, credentialAad(platformId, request.provider, request.tenantId));
     const provider = providers.get(request.provider);
     if (!provider) throw new Error(`no client for provider ${request.provider}`);
 
@@ -89,6 +92,7 @@ export function createValidateProcessor(deps: ValidateProcessorDeps) {
     const outcome = await provider.check(apiKey);
     const durationMs = Math.round(performance.now() - started);
     deps.metrics?.providerCall(attemptOutcome(outcome), durationMs);
+    await deps.breaker?.record(outcome, `${platformId}/${request.tenantId}`);
     const attempt: Attempt = {
       n,
       at: new Date(now).toISOString(),

@@ -81,7 +81,15 @@ export const envSchema = z.object({
   /** How long a worker may be silent before its job counts as stalled and is handed to another. */
   LINKER_LOCK_DURATION: duration('LINKER_LOCK_DURATION', '30s'),
   LINKER_SHUTDOWN_TIMEOUT: duration('LINKER_SHUTDOWN_TIMEOUT', '25s'),
+  /** Consecutive provider-unavailable outcomes (from ≥ 3 tenants) that pause validation for everyone; 0 turns the breaker off. */
+  LINKER_BREAKER_THRESHOLD: integer(0, 10000, 10),
+  /** The run of failures must fall within this window. */
+  LINKER_BREAKER_WINDOW: duration('LINKER_BREAKER_WINDOW', '60s'),
+  /** How long validation stays paused before one probe call tests the provider again. */
+  LINKER_BREAKER_COOLDOWN: duration('LINKER_BREAKER_COOLDOWN', '30s'),
   LINKER_BULK_MAX_ITEMS: integer(1, 10000, 1000),
+  /** How long an unfinished Idempotency-Key call holds its key (a crashed API releases it after this). */
+  LINKER_IDEMPOTENCY_LEASE: duration('LINKER_IDEMPOTENCY_LEASE', '30s'),
   LINKER_BODY_LIMIT_BYTES: integer(1024, 50 * 1024 * 1024, 2 * 1024 * 1024),
   LINKER_RATE_LIMIT_PER_MINUTE: integer(1, 1_000_000, 6000),
   LINKER_REVALIDATE_INTERVAL: duration('LINKER_REVALIDATE_INTERVAL', '24h'),

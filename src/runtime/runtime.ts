@@ -74,7 +74,7 @@ export function createRuntime(env: Env, logger: Logger): Runtime {
     accounts: new AccountStore(redis, prefix),
     endpoints,
     messages,
-    idempotency: new IdempotencyStore(redis, prefix),
+    idempotency: new IdempotencyStore(redis, prefix, { leaseSeconds: Math.max(1, Math.ceil(env.LINKER_IDEMPOTENCY_LEASE / 1000)) }),
     platforms: new PlatformStore(redis, prefix, parsePlatformTokens(env.LINKER_PLATFORMS)),
     producers,
     publisher: new EventPublisher(endpoints, messages, producers),

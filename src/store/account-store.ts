@@ -4,6 +4,8 @@ import { lexPage, type Page } from './lex-page.js';
 import { scripts, type ScriptRunner } from './scripts.js';
 import type { Account, AccountListQuery, AccountStatus, InvalidationCode } from '../domain/schemas/account.js';
 import type { Provider } from '../domain/schemas/common.js';
+import type { CredentialVault } from '../crypto/vault.js';
+import { openSealedCredential } from './sealed-credential.js';
 
 /** What a guarded status change did (see lua/account-status.lua). */
 export type AccountChange = { result: 'applied' | 'rejected'; from: AccountStatus } | { result: 'missing' };
@@ -104,5 +106,10 @@ export class AccountStore {
 
   private async change(platformId: string, args: Record<string, string>): Promise<AccountChange> {
     return JSON.parse(await this.run.accountStatus(this.base(platformId), args)) as AccountChange;
+  }
+
+  /** The account's API key in clear, re-encrypted in place if it was sealed with an older vault key; null once unlinked. */
+  async credential(platformId: string, id: string, vault: CredentialVault, aad: string): Promise<string | null> {
+    return openSealedCredential(this.redis, this.run, key.accountCredential(this.base(platformId), id), vault, aad);
   }
 }

@@ -6,6 +6,8 @@ import { sourcesOf, type RequestStatus } from '../domain/connect-request-state.j
 import type { Attempt, ConnectRequest, ConnectRequestListQuery } from '../domain/schemas/connect-request.js';
 import type { LinkError } from '../domain/link-errors.js';
 import type { Provider } from '../domain/schemas/common.js';
+import type { CredentialVault } from '../crypto/vault.js';
+import { openSealedCredential } from './sealed-credential.js';
 
 export interface NewRequest {
   id: string;
@@ -111,8 +113,9 @@ export class ConnectRequestStore {
     });
   }
 
-  async encryptedCredential(platformId: string, id: string): Promise<string | null> {
-    return this.redis.get(key.pendingCredential(this.base(platformId), id));
+  /** The request's API key in clear, re-encrypted in place if it was sealed with an older vault key; null once it is gone. */
+  async credential(platformId: string, id: string, vault: CredentialVault, aad: string): Promise<string | null> {
+    return openSealedCredential(this.redis, this.run, key.pendingCredential(this.base(platformId), id), vault, aad);
   }
 
   async list(platformId: string, query: ConnectRequestListQuery): Promise<Page<StoredRequest>> {

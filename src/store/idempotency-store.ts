@@ -22,14 +22,14 @@ interface Entry {
 export interface IdempotencyOptions {
   /** How long a key is remembered. Default 24 h. */
   ttlSeconds?: number;
-  /**
-   * How long a key stays reserved by a call that has not finished. Default 120 s. Short, so that a
-   * process dying mid-call does not wedge the key for a day; the in-flight guard still keeps a
-   * later retry from linking a tenant twice.
-   */
-  reservationSeconds?: number;
   /** How long a second concurrent call waits for the first to finish. Default 10 s. */
   waitMs?: number;
+  /**
+   * How long an unfinished call holds its key. Default 30 s. If the API process dies mid-call the
+   * reservation lapses after this, so a client retrying with the same key gets an answer instead
+   * of 409 for the key's whole 24 h.
+   */
+  leaseSeconds?: number;
 }
 
 /**
@@ -39,8 +39,8 @@ export interface IdempotencyOptions {
  */
 export class IdempotencyStore {
   private readonly ttl: number;
-  private readonly reservation: number;
   private readonly waitMs: number;
+  private readonly lease: number;
 
   constructor(
     private readonly redis: RedisClient,
@@ -48,8 +48,8 @@ export class IdempotencyStore {
     options: IdempotencyOptions = {},
   ) {
     this.ttl = options.ttlSeconds ?? 24 * 3600;
-    this.reservation = options.reservationSeconds ?? 120;
     this.waitMs = options.waitMs ?? 10_000;
+    this.lease = options.leaseSeconds ?? 30;
   }
 
   private k(platformId: string, idemKey: string, scope: string) {
@@ -58,7 +58,7 @@ export class IdempotencyStore {
 
   async begin(platformId: string, scope: string, idemKey: string, fingerprint: string): Promise<IdempotencyBegin> {
     const k = this.k(platformId, idemKey, scope);
-    const reserved = await this.redis.set(k, JSON.stringify({ fingerprint } satisfies Entry), 'EX', this.reservation, 'NX');
+    const reserved = await this.redis.set(k, JSON.stringify({ fingerprint } satisfies Entry), 'EX', this.lease, 'NX');
     if (reserved === 'OK') return { state: 'new' };
     const deadline = Date.now() + this.waitMs;
     for (let delay = 25; ; delay = Math.min(delay * 2, 500)) {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { RedisClient } from './redis-client.js';
 import { CONFIRMATIONS, confirmationSourcesOf } from '../domain/connect-request-state.js';
 
-const SCRIPT_NAMES = ['createRequests', 'transition', 'recordEvent', 'recordDelivery', 'claimSession', 'accountStatus'] as const;
+const SCRIPT_NAMES = ['createRequests', 'transition', 'recordEvent', 'recordDelivery', 'claimSession', 'accountStatus', 'replaceCredential'] as const;
 type ScriptName = (typeof SCRIPT_NAMES)[number];
 
 const fileOf: Record<ScriptName, string> = {
@@ -12,6 +12,7 @@ const fileOf: Record<ScriptName, string> = {
   recordDelivery: 'record-delivery.lua',
   claimSession: 'claim-session.lua',
   accountStatus: 'account-status.lua',
+  replaceCredential: 'replace-credential.lua',
 };
 
 const lib = readFileSync(new URL('./lua/lib.lua', import.meta.url), 'utf8');
