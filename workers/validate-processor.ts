@@ -42,7 +42,7 @@ export function createValidateProcessor(deps: ValidateProcessorDeps) {
   return async function validate(job: Job<ValidateJobData>, token?: string): Promise<string> {
     const { platformId, requestId } = job.data;
     const log = logger.child({ platformId, requestId, jobAttempt: job.attemptsMade + 1 });
-    const request = await requests.get(platformId, requestId);
+    const { request, encryptedCredential: blob } = await requests.getWithCredential(platformId, requestId);
     if (!request) {
       log.warn('connect request no longer exists; dropping its job');
       return 'missing';
@@ -65,7 +65,8 @@ export function createValidateProcessor(deps: ValidateProcessorDeps) {
         deps.metrics?.requestFinished(to, args.error?.code);
         log.info({ status: to, errorCode: args.error?.code, attempts: n }, 'connect request finished');
       }
-      const final = await requests.get(platformId, requestId, { attempts: false });
+      // A final transition (applied, or rejected because another run finished first) returns the stored request.
+      const final = result.result === 'missing' ? undefined : result.request;
       if (final && isFinal(final.status)) await publisher.publishResult(platformId, final);
       return to;
     };
@@ -74,7 +75,6 @@ export function createValidateProcessor(deps: ValidateProcessorDeps) {
       return finish({ to: 'failed', error: { code: 'provider_unavailable', message: 'the validation deadline passed before SmartRecruiters answered' } });
     }
 
-    const blob = await requests.encryptedCredential(platformId, requestId);
     if (!blob) {
       return finish({ to: 'failed', error: { code: 'canceled', message: 'the stored credential is gone; submit the key again' } });
     }
