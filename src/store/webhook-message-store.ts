@@ -44,6 +44,8 @@ export class WebhookMessageStore {
   constructor(
     private readonly redis: RedisClient,
     private readonly prefix: string,
+    /** Told when a delivery disabled an endpoint (410), so this process' endpoint cache drops it at once. */
+    private readonly onEndpointDisabled: (platformId: string) => void = () => {},
   ) {
     this.run = scripts(redis);
   }
@@ -113,6 +115,7 @@ export class WebhookMessageStore {
       now: now.toISOString(),
       rules: CONFIRMATION_RULES,
     });
+    if (result === 'applied' && args.disableEndpoint) this.onEndpointDisabled(platformId);
     return result === 'applied';
   }
 

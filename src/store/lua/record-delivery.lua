@@ -14,6 +14,7 @@ redis.call('RPUSH', mk .. ':attempts', cjson.encode(a.attempt))
 redis.call('HSET', mk, 'attemptCount', a.expectedCount + 1, 'updatedAt', a.now)
 if a.disableEndpoint then
   redis.call('HSET', base .. ':we:' .. m[4], 'status', 'disabled', 'disabledAt', a.now)
+  redis.call('INCR', base .. ':we-version')
 end
 if a.outcome == 'retry' then return 'applied' end
 
