@@ -49,7 +49,7 @@ export function createRuntime(env: Env, logger: Logger): Runtime {
     throw new Error('LINKER_ENCRYPTION_KEYS is not set: give at least one key as "kid:base64key" (make one with: openssl rand -base64 32)');
   }
   const prefix = env.LINKER_REDIS_PREFIX;
-  const redis = createRedis(env.REDIS_URL ?? DEFAULT_REDIS_URL);
+  const redis = createRedis(env.REDIS_URL ?? DEFAULT_REDIS_URL, { enableAutoPipelining: true });
   const queueRedis = createRedis(env.REDIS_URL ?? DEFAULT_REDIS_URL);
   const vault = new CredentialVault(parseVaultKeys(env.LINKER_ENCRYPTION_KEYS));
   const endpoints = new WebhookEndpointStore(redis, prefix, vault);
