@@ -37,7 +37,7 @@ export function createDeliverProcessor(deps: DeliverProcessorDeps) {
     const message = await messages.get(platformId, messageId);
     if (!message || message.status !== 'pending') return 'already-settled';
 
-    const endpoint = await endpoints.get(platformId, message.endpointId);
+    const endpoint = await endpoints.getForDelivery(platformId, message.endpointId);
     const lastTry = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     const n = message.attemptCount + 1;
     const at = new Date().toISOString();

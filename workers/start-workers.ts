@@ -40,7 +40,7 @@ export function startWorkers(rt: Runtime, options: WorkerOptions = {}): RunningW
   const queues = options.queues ?? [QUEUE.validate, QUEUE.deliver, QUEUE.revalidate];
   const concurrency = options.concurrency ?? env.LINKER_CONCURRENCY;
   const common = {
-    connection: rt.redis,
+    connection: rt.queueRedis,
     prefix: queuePrefix(env.LINKER_REDIS_PREFIX),
     concurrency,
     lockDuration: env.LINKER_LOCK_DURATION,

@@ -45,7 +45,7 @@ export function createValidateProcessor(deps: ValidateProcessorDeps) {
   return async function validate(job: Job<ValidateJobData>, token?: string): Promise<string> {
     const { platformId, requestId } = job.data;
     const log = logger.child({ platformId, requestId, jobAttempt: job.attemptsMade + 1 });
-    const request = await requests.get(platformId, requestId);
+    const { request, encryptedCredential: blob } = await requests.getWithCredential(platformId, requestId);
     if (!request) {
       log.warn('connect request no longer exists; dropping its job');
       return 'missing';
@@ -68,7 +68,8 @@ export function createValidateProcessor(deps: ValidateProcessorDeps) {
         deps.metrics?.requestFinished(to, args.error?.code);
         log.info({ status: to, errorCode: args.error?.code, attempts: n }, 'connect request finished');
       }
-      const final = await requests.get(platformId, requestId, { attempts: false });
+      // A final transition (applied, or rejected because another run finished first) returns the stored request.
+      const final = result.result === 'missing' ? undefined : result.request;
       if (final && isFinal(final.status)) await publisher.publishResult(platformId, final);
       return to;
     };
@@ -77,14 +78,14 @@ export function createValidateProcessor(deps: ValidateProcessorDeps) {
       return finish({ to: 'failed', error: { code: 'provider_unavailable', message: 'the validation deadline passed before SmartRecruiters answered' } });
     }
 
-    const apiKey = await requests.credential(platformId, requestId, vault, credentialAad(platformId, request.provider, request.tenantId));
-    if (apiKey === null) {
+    if (!blob) {
       return finish({ to: 'failed', error: { code: 'canceled', message: 'the stored credential is gone; submit the key again' } });
     }
     await deps.breaker?.admit();
     const moved = await requests.transition(platformId, requestId, { to: 'validating' });
     if (moved.result !== 'applied') return moved.result;
 
+    const apiKey = await requests.openCredential(platformId, requestId, blob, vault, credentialAad(platformId, request.provider, request.tenantId));
     const provider = providers.get(request.provider);
     if (!provider) throw new Error(`no client for provider ${request.provider}`);
 

@@ -1,6 +1,23 @@
+import { randomFillSync } from 'node:crypto';
 import { monotonicFactory } from 'ulid';
 
-const ulid = monotonicFactory();
+/**
+ * ulid's default PRNG makes one crypto call per random character (16 per id, several ids per
+ * link); drawing the same CSPRNG bytes from a refilled pool costs one call per 4096 characters.
+ */
+function pooledRandom(size = 4096): () => number {
+  const pool = Buffer.alloc(size);
+  let next = size;
+  return () => {
+    if (next === size) {
+      randomFillSync(pool);
+      next = 0;
+    }
+    return pool[next++]! / 256;
+  };
+}
+
+const ulid = monotonicFactory(pooledRandom());
 
 /** Prefixes make an id's kind obvious in logs and support tickets. */
 export const ID_PREFIX = {

@@ -24,6 +24,12 @@ export interface Runtime {
   env: Env;
   logger: Logger;
   redis: RedisClient;
+  /**
+   * BullMQ's own connection (queues and workers). Kept apart from `redis` because BullMQ defines
+   * ~40 Lua commands on its client and ioredis copies every defined command into each pipeline it
+   * builds, which made each store pipeline several times dearer (see README, Performance).
+   */
+  queueRedis: RedisClient;
   vault: CredentialVault;
   requests: ConnectRequestStore;
   batches: BatchStore;
@@ -46,11 +52,12 @@ export function createRuntime(env: Env, logger: Logger): Runtime {
     throw new Error('LINKER_ENCRYPTION_KEYS is not set: give at least one key as "kid:base64key" (make one with: openssl rand -base64 32)');
   }
   const prefix = env.LINKER_REDIS_PREFIX;
-  const redis = createRedis(env.REDIS_URL ?? DEFAULT_REDIS_URL);
+  const redis = createRedis(env.REDIS_URL ?? DEFAULT_REDIS_URL, { enableAutoPipelining: true });
+  const queueRedis = createRedis(env.REDIS_URL ?? DEFAULT_REDIS_URL);
   const vault = new CredentialVault(parseVaultKeys(env.LINKER_ENCRYPTION_KEYS));
   const endpoints = new WebhookEndpointStore(redis, prefix, vault);
-  const messages = new WebhookMessageStore(redis, prefix);
-  const producers = new Producers(redis, {
+  const messages = new WebhookMessageStore(redis, prefix, (platformId) => endpoints.forget(platformId));
+  const producers = new Producers(queueRedis, {
     prefix,
     validationAttempts: env.LINKER_VALIDATION_ATTEMPTS,
     webhookRetries: env.LINKER_WEBHOOK_RETRY_SCHEDULE.length,
@@ -68,6 +75,7 @@ export function createRuntime(env: Env, logger: Logger): Runtime {
     env,
     logger,
     redis,
+    queueRedis,
     vault,
     requests: new ConnectRequestStore(redis, prefix),
     batches: new BatchStore(redis, prefix),
@@ -83,7 +91,7 @@ export function createRuntime(env: Env, logger: Logger): Runtime {
     metrics,
     async close() {
       await producers.close();
-      await redis.quit().catch(() => redis.disconnect());
+      await Promise.all([redis, queueRedis].map((r) => r.quit().catch(() => r.disconnect())));
     },
   };
 }

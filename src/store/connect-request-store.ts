@@ -7,7 +7,7 @@ import type { Attempt, ConnectRequest, ConnectRequestListQuery } from '../domain
 import type { LinkError } from '../domain/link-errors.js';
 import type { Provider } from '../domain/schemas/common.js';
 import type { CredentialVault } from '../crypto/vault.js';
-import { openSealedCredential } from './sealed-credential.js';
+import { openSealedBlob } from './sealed-credential.js';
 
 export interface NewRequest {
   id: string;
@@ -29,8 +29,8 @@ export interface TransitionArgs {
 }
 
 export type TransitionResult =
-  | { result: 'applied'; from: RequestStatus; accountId?: string; operation?: 'created' | 'updated' }
-  | { result: 'rejected'; from: RequestStatus }
+  | { result: 'applied'; from: RequestStatus; accountId?: string; operation?: 'created' | 'updated'; request?: StoredRequest }
+  | { result: 'rejected'; from: RequestStatus; request?: StoredRequest }
   | { result: 'missing' };
 
 /** Internal view: the API view plus what workers need. */
@@ -56,6 +56,11 @@ function toView(id: string, h: Record<string, string>, attempts: Attempt[]): Sto
     updatedAt: h.updatedAt!,
     completedAt: nullable(h.completedAt),
   };
+}
+
+function viewOrNull(id: string, hash: Record<string, string> | undefined, attempts: string[] | undefined): StoredRequest | null {
+  if (!hash || !hash.status) return null;
+  return toView(id, hash, (attempts ?? []).map((a) => JSON.parse(a) as Attempt));
 }
 
 /** Connect requests of every platform: creation, state transitions, reads and lists. */
@@ -107,15 +112,27 @@ export class ConnectRequestStore {
     const step = attempts ? 2 : 1;
     return ids.map((id, i) => {
       const hash = replies[i * step]?.[1] as Record<string, string> | undefined;
-      if (!hash || !hash.status) return null;
       const list = attempts ? ((replies[i * step + 1]?.[1] as string[]) ?? []) : [];
-      return toView(id, hash, list.map((a) => JSON.parse(a) as Attempt));
+      return viewOrNull(id, hash, list);
     });
   }
 
-  /** The request's API key in clear, re-encrypted in place if it was sealed with an older vault key; null once it is gone. */
-  async credential(platformId: string, id: string, vault: CredentialVault, aad: string): Promise<string | null> {
-    return openSealedCredential(this.redis, this.run, key.pendingCredential(this.base(platformId), id), vault, aad);
+  /** Decrypts a pending credential read by getWithCredential, re-encrypting it in place if it was sealed with an older vault key. */
+  openCredential(platformId: string, id: string, blob: string, vault: CredentialVault, aad: string): Promise<string> {
+    return openSealedBlob(this.run, key.pendingCredential(this.base(platformId), id), blob, vault, aad);
+  }
+
+  /** A request with its attempts and its pending credential, in one round trip (the validate worker's first read). */
+  async getWithCredential(platformId: string, id: string): Promise<{ request: StoredRequest | null; encryptedCredential: string | null }> {
+    const base = this.base(platformId);
+    const replies = (await this.redis
+      .pipeline()
+      .hgetall(key.request(base, id))
+      .lrange(key.requestAttempts(base, id), 0, -1)
+      .get(key.pendingCredential(base, id))
+      .exec()) ?? [];
+    const [hash, attempts, credential] = replies.map(([, value]) => value) as [Record<string, string>, string[], string | null];
+    return { request: viewOrNull(id, hash, attempts), encryptedCredential: credential ?? null };
   }
 
   async list(platformId: string, query: ConnectRequestListQuery): Promise<Page<StoredRequest>> {
@@ -152,6 +169,8 @@ export class ConnectRequestStore {
       error: args.error,
       link: args.link,
     });
-    return JSON.parse(raw) as TransitionResult;
+    const parsed = JSON.parse(raw) as TransitionResult & { request?: Record<string, string> };
+    if (parsed.result === 'missing' || !parsed.request) return parsed as TransitionResult;
+    return { ...parsed, request: toView(id, parsed.request, []) };
   }
 }

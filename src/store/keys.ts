@@ -33,6 +33,8 @@ export const key = {
   accountsByTenant: (base: string, tenantId: string) => `${base}:idx:acc:t:${tenantId}`,
   endpoint: (base: string, id: string) => `${base}:we:${id}`,
   endpointIndex: (base: string) => `${base}:idx:we`,
+  /** Bumped on every endpoint change, so per-process endpoint caches know when to reload. */
+  endpointsVersion: (base: string) => `${base}:we-version`,
   message: (base: string, id: string) => `${base}:msg:${id}`,
   messageAttempts: (base: string, id: string) => `${base}:msg:${id}:attempts`,
   messagesByRequest: (base: string, requestId: string) => `${base}:idx:msg:cr:${requestId}`,

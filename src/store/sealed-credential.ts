@@ -10,7 +10,11 @@ import type { CredentialVault } from '../crypto/vault.js';
  */
 export async function openSealedCredential(redis: RedisClient, run: ScriptRunner, key: string, vault: CredentialVault, aad: string): Promise<string | null> {
   const blob = await redis.get(key);
-  if (blob === null) return null;
+  return blob === null ? null : openSealedBlob(run, key, blob, vault, aad);
+}
+
+/** The same for a ciphertext the caller already read from `key` (in a pipeline with other reads). */
+export async function openSealedBlob(run: ScriptRunner, key: string, blob: string, vault: CredentialVault, aad: string): Promise<string> {
   const plaintext = vault.decrypt(blob, aad);
   if (vault.isStale(blob)) await run.replaceCredential(key, { old: blob, fresh: vault.encrypt(plaintext, aad) });
   return plaintext;

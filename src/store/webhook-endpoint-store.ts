@@ -3,6 +3,7 @@ import { key, platformBase } from './keys.js';
 import type { CredentialVault } from '../crypto/vault.js';
 import { EVENT_TYPES, type EventType } from '../domain/events.js';
 import type { WebhookEndpoint } from '../domain/schemas/webhook.js';
+import { EndpointCache } from './endpoint-cache.js';
 
 /** A signing secret and, for a rotated-out one, when it stops signing. */
 interface StoredSecret {
@@ -15,16 +16,36 @@ export interface EndpointWithSecrets extends WebhookEndpoint {
   activeSecrets: string[];
 }
 
+/** An endpoint as stored, its secrets decrypted but not yet filtered by expiry. */
+interface DecryptedEndpoint {
+  endpoint: WebhookEndpoint;
+  secrets: StoredSecret[];
+}
+
 /** How long a rotated-out secret keeps signing, so receivers can switch without losing messages. */
 export const SECRET_OVERLAP_MS = 24 * 3600 * 1000;
 
-/** Webhook endpoints. Secrets are needed in clear to sign, so they are stored vault-encrypted. */
+/**
+ * Webhook endpoints. Secrets are needed in clear to sign, so they are stored vault-encrypted.
+ * The API reads them fresh; the hot path of every link (subscribers, getForDelivery) reads them
+ * through a short-lived per-process cache (endpoint-cache.ts) kept honest by a version counter.
+ */
 export class WebhookEndpointStore {
+  private readonly cache: EndpointCache<DecryptedEndpoint>;
+
   constructor(
     private readonly redis: RedisClient,
     private readonly prefix: string,
     private readonly vault: CredentialVault,
-  ) {}
+    options: { cacheTtlMs?: number } = {},
+  ) {
+    const readVersion = async (platformId: string) => (await this.redis.get(key.endpointsVersion(this.base(platformId)))) ?? '0';
+    this.cache = new EndpointCache({
+      readVersion,
+      load: async (platformId) => ({ version: await readVersion(platformId), items: await this.loadAll(platformId) }),
+      ttlMs: options.cacheTtlMs,
+    });
+  }
 
   private base(platformId: string) {
     return platformBase(this.prefix, platformId);
@@ -49,35 +70,43 @@ export class WebhookEndpointStore {
         secrets: this.vault.encrypt(JSON.stringify(secrets), this.aad(platformId, endpoint.id)),
       })
       .zadd(key.endpointIndex(base), 0, endpoint.id)
+      .incr(key.endpointsVersion(base))
       .exec();
+    this.cache.forget(platformId);
   }
 
   async get(platformId: string, id: string, now = Date.now()): Promise<EndpointWithSecrets | null> {
     const h = await this.redis.hgetall(key.endpoint(this.base(platformId), id));
-    return h.id ? this.toView(platformId, h, now) : null;
+    return h.id ? withActiveSecrets(this.decrypt(platformId, h), now) : null;
   }
 
   async list(platformId: string, now = Date.now()): Promise<EndpointWithSecrets[]> {
-    const base = this.base(platformId);
-    const ids = await this.redis.zrange(key.endpointIndex(base), 0, -1);
-    if (ids.length === 0) return [];
-    const pipeline = this.redis.pipeline();
-    for (const id of ids) pipeline.hgetall(key.endpoint(base, id));
-    const replies = (await pipeline.exec()) ?? [];
-    return replies
-      .map(([, h]) => h as Record<string, string>)
-      .filter((h) => h?.id)
-      .map((h) => this.toView(platformId, h, now));
+    return (await this.loadAll(platformId)).map((e) => withActiveSecrets(e, now));
   }
 
-  /** Enabled endpoints that subscribe to `type`. */
-  async subscribers(platformId: string, type: EventType): Promise<EndpointWithSecrets[]> {
-    return (await this.list(platformId)).filter((e) => e.status === 'enabled' && e.events.includes(type));
+  /** Enabled endpoints that subscribe to `type` (cached; see the class comment). */
+  async subscribers(platformId: string, type: EventType, now = Date.now()): Promise<EndpointWithSecrets[]> {
+    return (await this.cache.get(platformId))
+      .filter((e) => e.endpoint.status === 'enabled' && e.endpoint.events.includes(type))
+      .map((e) => withActiveSecrets(e, now));
+  }
+
+  /** One endpoint for a delivery attempt (cached); one created since the cache was filled is read fresh. */
+  async getForDelivery(platformId: string, id: string, now = Date.now()): Promise<EndpointWithSecrets | null> {
+    const cached = (await this.cache.get(platformId)).find((e) => e.endpoint.id === id);
+    return cached ? withActiveSecrets(cached, now) : this.get(platformId, id, now);
+  }
+
+  /** Drops this process' cached endpoints of a platform after a change made elsewhere (e.g. a 410 disabling one). */
+  forget(platformId: string): void {
+    this.cache.forget(platformId);
   }
 
   async delete(platformId: string, id: string): Promise<boolean> {
     const base = this.base(platformId);
-    const [[, removed] = []] = (await this.redis.multi().del(key.endpoint(base, id)).zrem(key.endpointIndex(base), id).exec()) ?? [];
+    const [[, removed] = []] =
+      (await this.redis.multi().del(key.endpoint(base, id)).zrem(key.endpointIndex(base), id).incr(key.endpointsVersion(base)).exec()) ?? [];
+    this.cache.forget(platformId);
     return removed === 1;
   }
 
@@ -91,26 +120,49 @@ export class WebhookEndpointStore {
       { secret: newSecret, expiresAt: null },
       ...current.map((s) => ({ secret: s.secret, expiresAt: s.expiresAt ?? now + SECRET_OVERLAP_MS })),
     ];
-    await this.redis.hset(k, 'secrets', this.vault.encrypt(JSON.stringify(next), this.aad(platformId, id)));
+    await this.redis
+      .multi()
+      .hset(k, 'secrets', this.vault.encrypt(JSON.stringify(next), this.aad(platformId, id)))
+      .incr(key.endpointsVersion(this.base(platformId)))
+      .exec();
+    this.cache.forget(platformId);
     return true;
+  }
+
+  private async loadAll(platformId: string): Promise<DecryptedEndpoint[]> {
+    const base = this.base(platformId);
+    const ids = await this.redis.zrange(key.endpointIndex(base), 0, -1);
+    if (ids.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const id of ids) pipeline.hgetall(key.endpoint(base, id));
+    const replies = (await pipeline.exec()) ?? [];
+    return replies
+      .map(([, h]) => h as Record<string, string>)
+      .filter((h) => h?.id)
+      .map((h) => this.decrypt(platformId, h));
   }
 
   private readSecrets(platformId: string, id: string, blob: string): StoredSecret[] {
     return JSON.parse(this.vault.decrypt(blob, this.aad(platformId, id))) as StoredSecret[];
   }
 
-  private toView(platformId: string, h: Record<string, string>, now: number): EndpointWithSecrets {
+  private decrypt(platformId: string, h: Record<string, string>): DecryptedEndpoint {
     const events = h.events ? (JSON.parse(h.events) as EventType[]) : [...EVENT_TYPES];
     return {
-      id: h.id!,
-      url: h.url!,
-      events,
-      description: h.description || null,
-      status: h.status === 'disabled' ? 'disabled' : 'enabled',
-      createdAt: h.createdAt!,
-      activeSecrets: this.readSecrets(platformId, h.id!, h.secrets!)
-        .filter((s) => s.expiresAt === null || s.expiresAt > now)
-        .map((s) => s.secret),
+      endpoint: {
+        id: h.id!,
+        url: h.url!,
+        events,
+        description: h.description || null,
+        status: h.status === 'disabled' ? 'disabled' : 'enabled',
+        createdAt: h.createdAt!,
+      },
+      secrets: this.readSecrets(platformId, h.id!, h.secrets!),
     };
   }
+}
+
+/** Expiry is applied on every read, so a cached endpoint never signs with a secret past its overlap. */
+function withActiveSecrets({ endpoint, secrets }: DecryptedEndpoint, now: number): EndpointWithSecrets {
+  return { ...endpoint, activeSecrets: secrets.filter((s) => s.expiresAt === null || s.expiresAt > now).map((s) => s.secret) };
 }

@@ -51,6 +51,8 @@ export class WebhookMessageStore {
   constructor(
     private readonly redis: RedisClient,
     private readonly prefix: string,
+    /** Told when a delivery disabled an endpoint (410), so this process' endpoint cache drops it at once. */
+    private readonly onEndpointDisabled: (platformId: string) => void = () => {},
   ) {
     this.run = scripts(redis);
   }
@@ -121,6 +123,7 @@ export class WebhookMessageStore {
       rules: CONFIRMATION_RULES,
     });
     const { result, confirmedRequestCreatedAt } = JSON.parse(raw) as { result: string; confirmedRequestCreatedAt?: string };
+    if (result === 'applied' && args.disableEndpoint) this.onEndpointDisabled(platformId);
     return { applied: result === 'applied', ...(confirmedRequestCreatedAt ? { confirmedRequestCreatedAt } : {}) };
   }
 

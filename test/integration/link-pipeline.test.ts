@@ -22,7 +22,8 @@ async function final(id: string, timeoutMs = 20_000) {
   return waitFor(
     async () => {
       const res = await h.api('GET', `/v1/connect-requests/${id}`);
-      return ['linked', 'failed'].includes(res.body.status) ? res.body : undefined;
+      // Settled means the result event was recorded too (confirmation leaves pending), not just the status.
+      return ['linked', 'failed'].includes(res.body.status) && res.body.confirmation !== 'pending' ? res.body : undefined;
     },
     { timeoutMs, what: `request ${id} to finish` },
   );
@@ -81,8 +82,12 @@ describe('classification through the real worker and the simulator', () => {
     expect(request.attempts.map((a: { outcome: string }) => a.outcome)).toEqual(['rate_limited', 'success']);
     expect(elapsed).toBeGreaterThanOrEqual(950);
     // BullMQ counts the finishing run too: 1 means the 429 run was not counted (it would be 2).
-    const job = await h.rt.producers.validate.getJob(id);
-    expect(job?.attemptsMade).toBe(1);
+    // The job is marked finished just after the request settles; wait for it before reading its count.
+    const job = await waitFor(async () => {
+      const j = await h.rt.producers.validate.getJob(id);
+      return j?.finishedOn ? j : undefined;
+    }, { what: 'the validate job to finish' });
+    expect(job.attemptsMade).toBe(1);
   });
 
   it('counts a timeout as a retryable attempt', async () => {

@@ -19,6 +19,7 @@ local ek = base .. ':we:' .. m[4]
 -- EXISTS: an endpoint deleted meanwhile must not come back as a hash holding only a status.
 if a.disableEndpoint and redis.call('EXISTS', ek) == 1 then
   redis.call('HSET', ek, 'status', 'disabled', 'disabledAt', a.now)
+  redis.call('INCR', base .. ':we-version')
 end
 if a.outcome == 'retry' then return applied end
 

@@ -3,7 +3,14 @@
 -- Reaching a final status releases the tenant's in-flight slot; `linked` creates or updates the
 -- account and moves the credential onto it, `failed` destroys the credential.
 -- KEYS[1] platform base. ARGV[1] JSON {id, to, from:[...], now, attempt?, error?, link?}.
--- Returns JSON {result: "applied"|"rejected"|"missing", from, accountId?, operation?}.
+-- Returns JSON {result: "applied"|"rejected"|"missing", from, accountId?, operation?, request?}; `request`
+-- (the stored hash) comes with every final status, so the caller can publish the result without reading it back.
+local function hashOf(k)
+  local flat, h = redis.call('HGETALL', k), {}
+  for i = 1, #flat, 2 do h[flat[i]] = flat[i + 1] end
+  return h
+end
+
 local base = KEYS[1]
 local a = cjson.decode(ARGV[1])
 local rk = base .. ':cr:' .. a.id
@@ -13,7 +20,11 @@ if not status then return cjson.encode({result = 'missing'}) end
 
 local allowed = false
 for _, s in ipairs(a.from) do if s == status then allowed = true end end
-if not allowed then return cjson.encode({result = 'rejected', from = status}) end
+if not allowed then
+  local out = {result = 'rejected', from = status}
+  if status == 'linked' or status == 'failed' then out.request = hashOf(rk) end
+  return cjson.encode(out)
+end
 
 local to, now = a.to, a.now
 redis.call('HSET', rk, 'status', to, 'updatedAt', now)
@@ -44,6 +55,7 @@ local credKey = base .. ':cred:' .. a.id
 if to == 'failed' then
   redis.call('DEL', credKey)
   redis.call('HSET', rk, 'errorCode', a.error.code, 'errorMessage', a.error.message)
+  out.request = hashOf(rk)
   return cjson.encode(out)
 end
 
@@ -76,4 +88,5 @@ redis.call('HSET', rk, 'accountId', accountId, 'operation', operation,
   'companyIdentifier', link.company.identifier, 'companyName', link.company.name)
 out.accountId = accountId
 out.operation = operation
+out.request = hashOf(rk)
 return cjson.encode(out)

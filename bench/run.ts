@@ -1,0 +1,102 @@
+/**
+ * `npm run bench`: the service, the simulator and a webhook receiver on loopback; throughput against
+ * a minimal BullMQ baseline, latency at a fixed load, throughput when the provider is slow, and the
+ * service's peak memory. The last line printed is the JSON summary (also saved under bench/results/).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { cpus } from 'node:os';
+import { startSimulator } from '../src/sim/index.js';
+import { createRedis } from '../src/store/redis-client.js';
+import { queuePrefix } from '../src/store/keys.js';
+import { benchOptions } from './bench-options.js';
+import { startReceiver } from './receiver.js';
+import { startServiceProcess, type ServiceProcess } from './service-process.js';
+import { ServiceClient } from './service-client.js';
+import { measureThroughput } from './measure-throughput.js';
+import { measureLatency } from './measure-latency.js';
+import { runBaseline } from './run-baseline.js';
+import { deleteKeys } from './redis-cleanup.js';
+
+const options = benchOptions();
+const runId = `bench-${Date.now().toString(36)}`;
+const resultsDir = fileURLToPath(new URL('./results/', import.meta.url));
+mkdirSync(resultsDir, { recursive: true });
+const log = (message: string) => console.log(`[bench] ${message}`);
+
+const redis = createRedis(options.redisUrl);
+const sim = await startSimulator({ rateLimit: false });
+const receiver = await startReceiver();
+let peakRssMb = 0;
+
+/** One fresh service (own Redis prefix, subscribed to the receiver) per phase; its keys are removed afterwards. */
+async function withService<T>(phase: string, work: (client: ServiceClient, prefix: string) => Promise<T>): Promise<T> {
+  const prefix = `${runId}-${phase}`;
+  const service: ServiceProcess = await startServiceProcess({
+    redisUrl: options.redisUrl,
+    prefix,
+    simUrl: sim.url,
+    concurrency: options.concurrency,
+    cpuProfDir: options.cpuProf ? `${resultsDir}profiles` : undefined,
+  });
+  const client = new ServiceClient(service.url);
+  try {
+    await client.subscribe(receiver.url);
+    return await work(client, prefix);
+  } finally {
+    peakRssMb = Math.max(peakRssMb, service.peakRssMb());
+    await client.close();
+    await service.stop();
+    await deleteKeys(redis, `${prefix}:*`);
+    await deleteKeys(redis, `${queuePrefix(prefix)}:*`);
+  }
+}
+
+try {
+  log(`${options.n} tenants, concurrency ${options.concurrency}, ${cpus().length} CPUs, node ${process.version}`);
+
+  const throughput = await withService('tp', (client, prefix) => measureThroughput(client, redis, prefix, options.n, `${runId}-tp`));
+  log(`service: ${options.n} links in ${throughput.elapsedMs} ms = ${throughput.perS.toFixed(0)}/s`);
+
+  const baseline = await runBaseline({
+    redisUrl: options.redisUrl,
+    prefix: `${runId}-base`,
+    simUrl: sim.url,
+    receiverUrl: receiver.url,
+    n: options.n,
+    concurrency: options.concurrency,
+    tag: `${runId}-base`,
+  });
+  log(`baseline: ${options.n} jobs in ${baseline.elapsedMs} ms = ${baseline.perS.toFixed(0)}/s`);
+
+  const latency = await withService('lat', (client, prefix) =>
+    measureLatency(client, redis, prefix, { ratePerS: options.latencyRate, count: options.latencyCount, warmup: options.latencyRate }, `${runId}-lat`),
+  );
+  log(`latency at ${options.latencyRate}/s: p50 ${latency.p50Ms} ms, p99 ${latency.p99Ms} ms, max ${latency.maxMs} ms (${latency.count} links; bench send lag ≤ ${latency.maxSendLagMs} ms)`);
+
+  sim.setKnobs({ latencyMs: options.slowLatencyMs });
+  const allowedPerS = options.concurrency / (options.slowLatencyMs / 1000);
+  const slowN = Math.min(options.n, Math.round(allowedPerS * 15));
+  const slow = await withService('slow', (client, prefix) => measureThroughput(client, redis, prefix, slowN, `${runId}-slow`));
+  log(`provider at ${options.slowLatencyMs} ms: ${slowN} links at ${slow.perS.toFixed(0)}/s of ${allowedPerS}/s the concurrency allows (${((100 * slow.perS) / allowedPerS).toFixed(0)} %)`);
+  log(`service peak RSS: ${peakRssMb} MB`);
+
+  const summary = {
+    n: options.n,
+    links_per_s: Math.round(throughput.perS),
+    baseline_per_s: Math.round(baseline.perS),
+    ratio: Number((throughput.perS / baseline.perS).toFixed(3)),
+    p50_ms: latency.p50Ms,
+    p99_ms: latency.p99Ms,
+    latency_bound_per_s: Math.round(slow.perS),
+    peak_rss_mb: peakRssMb,
+  };
+  const details = { runId, at: new Date().toISOString(), options, cpus: cpus().length, node: process.version, throughput, baseline, latency, slow: { ...slow, allowedPerS }, summary };
+  writeFileSync(`${resultsDir}${runId}.json`, `${JSON.stringify(details, null, 2)}\n`);
+  log(`details saved to bench/results/${runId}.json`);
+  console.log(JSON.stringify(summary));
+} finally {
+  await receiver.close();
+  await sim.close();
+  await redis.quit();
+}
