@@ -8,6 +8,7 @@ import { createSafeDispatcher } from '../src/webhooks/safe-dispatcher.js';
 import type { DeliverJobData, ValidateJobData } from '../src/queues/job-payloads.js';
 import { revalidationLimiter, spacingMs } from '../src/domain/revalidation-pacing.js';
 import { sweepActiveAccounts } from '../src/queues/revalidation-sweep.js';
+import { requeueStranded } from '../src/queues/requeue-stranded.js';
 import { createValidateProcessor } from './validate-processor.js';
 import { createRevalidateProcessor } from './revalidate-processor.js';
 import { createDeliverProcessor } from './deliver-processor.js';
@@ -16,6 +17,9 @@ import { ValidateBreaker } from './validate-breaker.js';
 
 /** Only there so the breaker's queue-wide pause (queue.rateLimit) is honoured; never reached by itself. */
 const PAUSE_ONLY_LIMITER = { max: 1_000_000_000, duration: 1000 };
+
+/** How often workers look for stored requests that never got a job. */
+const STRANDED_SWEEP_MS = 60_000;
 
 export interface WorkerOptions {
   /** Which queues this process works on. Default: all. */
@@ -157,6 +161,16 @@ export function startWorkers(rt: Runtime, options: WorkerOptions = {}): RunningW
 
   for (const worker of workers) {
     worker.on('error', (err) => logger.error({ err, queue: worker.name }, 'worker error'));
+  }
+
+  if (queues.includes(QUEUE.validate)) {
+    const sweep = () =>
+      requeueStranded(rt)
+        .then((count) => count && logger.warn({ count }, 'queued again requests that had no validate job (stored by an API that stopped before enqueueing)'))
+        .catch((err: unknown) => logger.error({ err }, 'stranded-request sweep failed; it runs again in a minute'));
+    const timer = setInterval(sweep, STRANDED_SWEEP_MS);
+    timer.unref();
+    closers.push(async () => clearInterval(timer));
   }
 
   return {

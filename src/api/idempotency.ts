@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import type { IdempotencyStore } from '../store/idempotency-store.js';
-import { problems } from './errors.js';
+import type { IdSeed } from '../domain/ids.js';
+import { ProblemError, problems } from './errors.js';
 import type { RouteResult } from './route-kit.js';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
@@ -14,7 +15,8 @@ export async function withIdempotency(
   store: IdempotencyStore,
   request: FastifyRequest,
   scope: string,
-  create: () => Promise<RouteResult>,
+  /** `seed` is set under an Idempotency-Key: ids derived from it are the same on every try. */
+  create: (seed?: IdSeed) => Promise<RouteResult>,
 ): Promise<RouteResult> {
   const header = request.headers['idempotency-key'];
   if (header === undefined) return create();
@@ -30,12 +32,14 @@ export async function withIdempotency(
     return { status: begun.response.statusCode, body: begun.response.body, headers: { ...begun.response.headers, 'idempotent-replayed': 'true' } };
   }
   try {
-    const result = await create();
-    await store.complete(platformId, scope, header, fingerprint, { statusCode: result.status ?? 200, body: result.body, headers: result.headers });
+    const result = await create(begun.seed);
+    await store.complete(platformId, scope, header, fingerprint, begun.seed, { statusCode: result.status ?? 200, body: result.body, headers: result.headers });
     return result;
   } catch (error) {
-    // Nothing was created, so the key is released: a corrected or later retry may succeed.
-    await store.abandon(platformId, scope, header);
+    // A refusal created nothing: forget the key so a corrected call may use it. Anything else may
+    // have stored part of the work: keep the seed so a retry finishes the same records.
+    if (error instanceof ProblemError && error.status < 500) await store.abandon(platformId, scope, header);
+    else await store.release(platformId, scope, header);
     throw error;
   }
 }

@@ -1,6 +1,6 @@
 import type { Runtime } from '../runtime/runtime.js';
 import type { ConnectRequestInput } from '../domain/schemas/connect-request.js';
-import { newId } from '../domain/ids.js';
+import { newId, seededId, type IdSeed } from '../domain/ids.js';
 import { credentialAad } from '../crypto/credential-aad.js';
 
 export type Submitted = { id: string } | { id?: undefined; inFlightId: string };
@@ -8,10 +8,18 @@ export type Submitted = { id: string } | { id?: undefined; inFlightId: string };
 /**
  * Encrypts, stores and enqueues valid inputs; returns per input either its new id or the in-flight
  * id. The one way a key enters the pipeline: the platform API and the Connect Hub both use it.
+ * Under an Idempotency-Key the ids come from its seed, so a retry after a crash finds the records
+ * the first try stored (and enqueues any it could not) instead of creating new ones.
  */
-export async function submitConnectRequests(rt: Runtime, platformId: string, inputs: ConnectRequestInput[], batchId?: string): Promise<Submitted[]> {
-  const items = inputs.map((input) => ({
-    id: newId('connectRequest'),
+export async function submitConnectRequests(
+  rt: Runtime,
+  platformId: string,
+  inputs: ConnectRequestInput[],
+  options: { batchId?: string; seed?: IdSeed } = {},
+): Promise<Submitted[]> {
+  const { batchId, seed } = options;
+  const items = inputs.map((input, index) => ({
+    id: seed ? seededId('connectRequest', seed, index) : newId('connectRequest'),
     tenantId: input.tenantId,
     provider: input.provider,
     metadata: input.metadata,

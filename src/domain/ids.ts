@@ -1,5 +1,5 @@
-import { randomFillSync } from 'node:crypto';
-import { monotonicFactory } from 'ulid';
+import { createHash, randomBytes, randomFillSync } from 'node:crypto';
+import { monotonicFactory, ulid as seededUlid } from 'ulid';
 
 /**
  * ulid's default PRNG makes one crypto call per random character (16 per id, several ids per
@@ -34,6 +34,27 @@ export type IdKind = keyof typeof ID_PREFIX;
 /** ULIDs sort by creation time, so Redis lexicographic indexes double as time order. */
 export function newId(kind: IdKind): string {
   return ID_PREFIX[kind] + ulid().toLowerCase();
+}
+
+/** What a call under one Idempotency-Key derives its ids from, kept with the key. */
+export interface IdSeed {
+  /** Creation time the ids carry (ms). */
+  time: number;
+  nonce: string;
+}
+
+export function newIdSeed(now = Date.now()): IdSeed {
+  return { time: now, nonce: randomBytes(16).toString('hex') };
+}
+
+/**
+ * The same seed, kind and index always give the same id: a call retried under one Idempotency-Key
+ * after a crash re-creates exactly the records of the first try instead of new ones.
+ */
+export function seededId(kind: IdKind, seed: IdSeed, index: number): string {
+  const bytes = createHash('sha256').update(`${seed.nonce}:${kind}:${index}`).digest();
+  let next = 0;
+  return ID_PREFIX[kind] + seededUlid(seed.time, () => bytes[next++]! / 256).toLowerCase();
 }
 
 const ID_BODY = /^[0-9a-hjkmnp-tv-z]{26}$/;

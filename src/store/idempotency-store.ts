@@ -1,5 +1,7 @@
 import type { RedisClient } from './redis-client.js';
 import { key, platformBase } from './keys.js';
+import { scripts, type ScriptRunner } from './scripts.js';
+import { newIdSeed, type IdSeed } from '../domain/ids.js';
 
 export interface StoredResponse {
   statusCode: number;
@@ -9,13 +11,15 @@ export interface StoredResponse {
 }
 
 export type IdempotencyBegin =
-  | { state: 'new' }
+  /** This call owns the key; `seed` is the same for every try under the key. */
+  | { state: 'new'; seed: IdSeed }
   | { state: 'replay'; response: StoredResponse }
   | { state: 'mismatch' }
   | { state: 'in_progress' };
 
 interface Entry {
   fingerprint: string;
+  seed: IdSeed;
   response?: StoredResponse;
 }
 
@@ -26,21 +30,22 @@ export interface IdempotencyOptions {
   waitMs?: number;
   /**
    * How long an unfinished call holds its key. Default 30 s. If the API process dies mid-call the
-   * reservation lapses after this, so a client retrying with the same key gets an answer instead
-   * of 409 for the key's whole 24 h.
+   * lease lapses after this and a retry with the same key takes over, with the same id seed, so it
+   * re-creates the first try's records rather than new ones.
    */
   leaseSeconds?: number;
 }
 
 /**
- * Idempotency-Key handling: the first call with a key reserves it (SET NX), later calls replay the
- * stored response, a different body under the same key is refused, and a concurrent call waits for
- * the first one's response instead of creating a second result.
+ * Idempotency-Key handling: the first call with a key claims it, later calls replay the stored
+ * response, a different body under the same key is refused, and a concurrent call waits for the
+ * first one's response instead of creating a second result.
  */
 export class IdempotencyStore {
   private readonly ttl: number;
   private readonly waitMs: number;
   private readonly lease: number;
+  private readonly run: ScriptRunner;
 
   constructor(
     private readonly redis: RedisClient,
@@ -50,34 +55,57 @@ export class IdempotencyStore {
     this.ttl = options.ttlSeconds ?? 24 * 3600;
     this.waitMs = options.waitMs ?? 10_000;
     this.lease = options.leaseSeconds ?? 30;
+    this.run = scripts(redis);
+  }
+
+  private base(platformId: string) {
+    return platformBase(this.prefix, platformId);
   }
 
   private k(platformId: string, idemKey: string, scope: string) {
-    return key.idempotency(platformBase(this.prefix, platformId), `${scope}:${idemKey}`);
+    return key.idempotency(this.base(platformId), `${scope}:${idemKey}`);
   }
 
   async begin(platformId: string, scope: string, idemKey: string, fingerprint: string): Promise<IdempotencyBegin> {
-    const k = this.k(platformId, idemKey, scope);
-    const reserved = await this.redis.set(k, JSON.stringify({ fingerprint } satisfies Entry), 'EX', this.lease, 'NX');
-    if (reserved === 'OK') return { state: 'new' };
+    const fresh: Entry = { fingerprint, seed: newIdSeed() };
     const deadline = Date.now() + this.waitMs;
     for (let delay = 25; ; delay = Math.min(delay * 2, 500)) {
-      const raw = await this.redis.get(k);
-      if (!raw) return this.begin(platformId, scope, idemKey, fingerprint);
-      const entry = JSON.parse(raw) as Entry;
-      if (entry.fingerprint !== fingerprint) return { state: 'mismatch' };
+      const raw = await this.run.claimIdempotency(this.base(platformId), {
+        key: `${scope}:${idemKey}`,
+        entry: JSON.stringify(fresh),
+        leaseMs: this.lease * 1000,
+        ttlSeconds: this.ttl,
+      });
+      const claim = JSON.parse(raw) as { state: 'new' | 'existing'; entry: string; claimed: boolean };
+      const entry = JSON.parse(claim.entry) as Entry;
+      if (entry.fingerprint !== fingerprint) {
+        if (claim.claimed) await this.redis.del(`${this.k(platformId, idemKey, scope)}:lease`);
+        return { state: 'mismatch' };
+      }
       if (entry.response) return { state: 'replay', response: entry.response };
+      if (claim.claimed) return { state: 'new', seed: entry.seed };
       if (Date.now() > deadline) return { state: 'in_progress' };
       await new Promise((resolve) => setTimeout(resolve, delay));
     }
   }
 
-  async complete(platformId: string, scope: string, idemKey: string, fingerprint: string, response: StoredResponse): Promise<void> {
-    await this.redis.set(this.k(platformId, idemKey, scope), JSON.stringify({ fingerprint, response } satisfies Entry), 'EX', this.ttl);
+  async complete(platformId: string, scope: string, idemKey: string, fingerprint: string, seed: IdSeed, response: StoredResponse): Promise<void> {
+    const k = this.k(platformId, idemKey, scope);
+    await this.redis
+      .multi()
+      .set(k, JSON.stringify({ fingerprint, seed, response } satisfies Entry), 'EX', this.ttl)
+      .del(`${k}:lease`)
+      .exec();
   }
 
-  /** Releases a reservation whose call failed, so the client can retry with the same key. */
+  /** A call that failed midway lets go of the key; a retry takes over with the same id seed. */
+  async release(platformId: string, scope: string, idemKey: string): Promise<void> {
+    await this.redis.del(`${this.k(platformId, idemKey, scope)}:lease`);
+  }
+
+  /** Forgets a key whose call was refused before creating anything, so the client can retry with it. */
   async abandon(platformId: string, scope: string, idemKey: string): Promise<void> {
-    await this.redis.del(this.k(platformId, idemKey, scope));
+    const k = this.k(platformId, idemKey, scope);
+    await this.redis.del(k, `${k}:lease`);
   }
 }

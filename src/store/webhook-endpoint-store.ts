@@ -104,10 +104,12 @@ export class WebhookEndpointStore {
 
   async delete(platformId: string, id: string): Promise<boolean> {
     const base = this.base(platformId);
-    const [[, removed] = []] =
-      (await this.redis.multi().del(key.endpoint(base, id)).zrem(key.endpointIndex(base), id).incr(key.endpointsVersion(base)).exec()) ?? [];
+    const [[, removed] = []] = (await this.redis.multi().del(key.endpoint(base, id)).zrem(key.endpointIndex(base), id).exec()) ?? [];
+    if (removed !== 1) return false;
+    // Deleting nothing (an unknown or another platform's id) must leave no trace, so only a real delete bumps the version.
+    await this.redis.incr(key.endpointsVersion(base));
     this.cache.forget(platformId);
-    return removed === 1;
+    return true;
   }
 
   /** Adds a new secret; the previous one keeps signing for SECRET_OVERLAP_MS. */

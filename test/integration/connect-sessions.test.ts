@@ -91,7 +91,8 @@ describe('the Hub API with a session token', () => {
     // Pasted with a stray newline: the Hub trims it.
     const sent = await hub('POST', '/hub/api/connect', token, { apiKey: `  ${apiKey}\n` });
     expect(sent.status, sent.text).toBe(202);
-    expect(sent.body).toMatchObject({ state: 'used', request: { status: 'queued' } });
+    // A fast worker may already have picked the request up by the time the answer is built.
+    expect(sent.body).toMatchObject({ state: 'used', request: { status: expect.stringMatching(/^(queued|validating)$/) } });
 
     const done = await settled(token);
     expect(done.request).toMatchObject({ status: 'linked', company: { name: expect.stringMatching(/\S/) }, error: null });

@@ -10,7 +10,7 @@ import {
   type ConnectRequestInput,
 } from '../../domain/schemas/connect-request.js';
 import { pageSchema } from '../../domain/schemas/common.js';
-import { newId } from '../../domain/ids.js';
+import { newId, seededId } from '../../domain/ids.js';
 import { submitConnectRequests } from '../submit-connect-requests.js';
 import { parseOr400 } from '../validation.js';
 import { ProblemError } from '../errors.js';
@@ -53,8 +53,8 @@ export function connectRequestRoutes(rt: Runtime): AnyRouteSpec[] {
       response: { status: 202, description: 'accepted and queued', schema: connectRequestSchema },
       errors: [400, 401, 409, 413, 415, 422, 429],
       handler: ({ body, platformId, request }) =>
-        withIdempotency(rt.idempotency, request, 'connect-request', async () => {
-          const [result] = await submitConnectRequests(rt, platformId, [body]);
+        withIdempotency(rt.idempotency, request, 'connect-request', async (seed) => {
+          const [result] = await submitConnectRequests(rt, platformId, [body], { seed });
           if (!result?.id) throw problems.inFlight(body.tenantId, result && 'inFlightId' in result ? result.inFlightId : '');
           const view = await rt.requests.get(platformId, result.id);
           return { status: 202, body: view, headers: { location: `/v1/connect-requests/${result.id}` } };
@@ -72,8 +72,8 @@ export function connectRequestRoutes(rt: Runtime): AnyRouteSpec[] {
       response: { status: 202, description: 'the batch, with accepted and rejected items', schema: bulkResponseSchema },
       errors: [400, 401, 413, 415, 422, 429],
       handler: ({ body, platformId, request }) =>
-        withIdempotency(rt.idempotency, request, 'bulk', async () => {
-          const batchId = newId('batch');
+        withIdempotency(rt.idempotency, request, 'bulk', async (seed) => {
+          const batchId = seed ? seededId('batch', seed, 0) : newId('batch');
           const rejected: BulkResponse['rejected'] = [];
           const valid: { index: number; input: ConnectRequestInput }[] = [];
           const seen = new Set<string>();
@@ -94,7 +94,7 @@ export function connectRequestRoutes(rt: Runtime): AnyRouteSpec[] {
             }
           });
           // Called even with nothing valid, so the batch exists (total 0) for the id we return.
-          const results = await submitConnectRequests(rt, platformId, valid.map((v) => v.input), batchId);
+          const results = await submitConnectRequests(rt, platformId, valid.map((v) => v.input), { batchId, seed });
           const accepted: BulkResponse['accepted'] = [];
           results.forEach((result, i) => {
             const { index, input } = valid[i]!;

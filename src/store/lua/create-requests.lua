@@ -1,6 +1,8 @@
 -- Stores connect requests and claims each tenant's in-flight slot, all or nothing per item.
 -- KEYS[1] platform base. ARGV[1] JSON {batchId, now, items:[{id, tenantId, provider, metadata, cred}]}.
 -- Returns a JSON array: "" for an accepted item, else the id of the request already in flight.
+-- An item whose id is already stored was accepted by an earlier try of the same idempotent call
+-- (ids derive from the Idempotency-Key): it is accepted again and nothing is written twice.
 local base = KEYS[1]
 local args = cjson.decode(ARGV[1])
 local batchId = args.batchId or ''
@@ -11,7 +13,9 @@ local accepted = 0
 for i, item in ipairs(args.items) do
   local inflight = base .. ':inflight:' .. item.provider .. ':' .. item.tenantId
   local existing = redis.call('GET', inflight)
-  if existing then
+  if existing == item.id or redis.call('EXISTS', base .. ':cr:' .. item.id) == 1 then
+    results[i] = ''
+  elseif existing then
     results[i] = existing
   else
     local id = item.id
@@ -32,9 +36,19 @@ end
 
 if batchId ~= '' then
   local b = base .. ':bat:' .. batchId
-  redis.call('HSET', b, 'id', batchId, 'total', accepted, 'final', 0, 's:queued', accepted,
-    'c:pending', accepted, 'createdAt', now)
-  if accepted == 0 then redis.call('HSET', b, 'completedAt', now) end
+  if redis.call('EXISTS', b) == 1 then
+    -- A retry of the same idempotent call: only items accepted for the first time are added.
+    if accepted > 0 then
+      redis.call('HINCRBY', b, 'total', accepted)
+      redis.call('HINCRBY', b, 's:queued', accepted)
+      redis.call('HINCRBY', b, 'c:pending', accepted)
+      redis.call('HDEL', b, 'completedAt')
+    end
+  else
+    redis.call('HSET', b, 'id', batchId, 'total', accepted, 'final', 0, 's:queued', accepted,
+      'c:pending', accepted, 'createdAt', now)
+    if accepted == 0 then redis.call('HSET', b, 'completedAt', now) end
+  end
 end
 
 return cjson.encode(results)

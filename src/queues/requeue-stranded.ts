@@ -1,0 +1,42 @@
+import { encodeTime } from 'ulid';
+import type { Runtime } from '../runtime/runtime.js';
+import { key, platformBase } from '../store/keys.js';
+import { ID_PREFIX } from '../domain/ids.js';
+
+export interface RequeueOptions {
+  /** Only requests created longer ago than this are looked at: younger ones may be mid-submit. Default 60 s. */
+  olderThanMs?: number;
+  /** Most requests checked per platform and status in one pass. Default 2000. */
+  limit?: number;
+  now?: number;
+}
+
+/** Statuses that always have a validate job behind them. */
+const UNFINISHED = ['queued', 'retrying', 'validating'] as const;
+
+/**
+ * Finds unfinished requests with no validate job and queues them again. Storing a request and
+ * enqueueing its job are two steps (the store and the queue live in different Redis slots), so an
+ * API that dies between them, or a Redis that lost a job, leaves a request nobody works on.
+ * Enqueueing uses the request id as job id, so a request that does have a job is never doubled.
+ */
+export async function requeueStranded(rt: Runtime, options: RequeueOptions = {}): Promise<number> {
+  const { olderThanMs = 60_000, limit = 2000, now = Date.now() } = options;
+  // Ids are ULIDs: everything lexicographically below this bound was created before the cut-off.
+  const bound = `(${ID_PREFIX.connectRequest}${encodeTime(now - olderThanMs, 10).toLowerCase()}`;
+  let requeued = 0;
+  for (const platformId of await rt.platforms.ids()) {
+    const base = platformBase(rt.env.LINKER_REDIS_PREFIX, platformId);
+    for (const status of UNFINISHED) {
+      const ids = await rt.redis.zrange(key.requestsByStatus(base, status), '-', bound, 'BYLEX', 'LIMIT', 0, limit);
+      if (ids.length === 0) continue;
+      const pipeline = rt.queueRedis.pipeline();
+      for (const id of ids) pipeline.exists(rt.producers.validate.toKey(id));
+      const exists = ((await pipeline.exec()) ?? []).map(([, n]) => n === 1);
+      const stranded = ids.filter((_, i) => !exists[i]);
+      await rt.producers.enqueueValidations(stranded.map((requestId) => ({ platformId, requestId })));
+      requeued += stranded.length;
+    }
+  }
+  return requeued;
+}
