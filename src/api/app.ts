@@ -11,6 +11,8 @@ import { webhookEndpointRoutes } from './routes/webhook-endpoints.js';
 import { webhookMessageRoutes } from './routes/webhook-messages.js';
 import { healthRoutes } from './routes/health.js';
 import { globalKey } from '../store/keys.js';
+import { registerDocs } from './docs.js';
+import { registerAdminQueues } from './admin-queues.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -86,6 +88,9 @@ export async function buildApp(rt: Runtime, extraRoutes: AnyRouteSpec[] = []): P
     errorResponseBuilder: (_request, context) => problems.rateLimited(Math.ceil(context.ttl / 1000)),
   });
 
-  registerRoutes(app, [...apiRoutes(rt), ...extraRoutes]);
+  const routes = apiRoutes(rt);
+  await registerDocs(app, routes);
+  await registerAdminQueues(app, rt);
+  registerRoutes(app, [...routes, ...extraRoutes]);
   return app;
 }
