@@ -65,6 +65,7 @@ export function createDeliverProcessor(deps: DeliverProcessorDeps) {
       disableEndpoint: disable,
     });
     if (!recorded) return 'stale';
+    if (outcome === 'delivered' && message.connectRequestId) deps.metrics?.confirmed(Date.now() - Date.parse(message.createdAt));
     logger.info({ platformId, messageId, attempt: n, httpStatus: result.httpStatus, outcome }, 'webhook attempt');
     if (outcome === 'retry') throw new RetryLaterError(result.error ?? 'delivery failed', result.retryAfterMs);
     return outcome;
