@@ -65,6 +65,14 @@ export function buildProgram(): Command {
       await addPlatform(id);
     });
 
+  program
+    .command('healthcheck')
+    .description('exit 0 when Redis answers (container health check for worker processes)')
+    .action(async () => {
+      const { healthcheck } = await import('./healthcheck.js');
+      process.exitCode = await healthcheck();
+    });
+
   return program;
 }
 
