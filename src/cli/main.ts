@@ -66,6 +66,16 @@ export function buildProgram(): Command {
     });
 
   program
+    .command('demo')
+    .description('the whole system on this machine: simulator, webhook receiver, API and workers; links tenants and prints a summary')
+    .option('--tenants <n>', 'tenants to link', intArg, 300)
+    .option('--keep', 'keep everything running after the summary (Ctrl-C stops it)', false)
+    .action(async (opts: { tenants: number; keep: boolean }) => {
+      const { runDemo } = await import('./demo/run-demo.js');
+      process.exitCode = await runDemo({ tenants: opts.tenants, keep: opts.keep });
+    });
+
+  program
     .command('healthcheck')
     .description('exit 0 when Redis answers (container health check for worker processes)')
     .action(async () => {

@@ -15,6 +15,10 @@ export interface ServiceOptions {
   workers: boolean;
   queues?: QueueName[];
   concurrency?: number;
+  /** Variables that win over process.env (validated like it), e.g. the demo's own prefix and tokens. */
+  env?: Record<string, string>;
+  /** Stop gracefully on SIGINT/SIGTERM. Default true; a caller that owns more than the service handles signals itself. */
+  handleSignals?: boolean;
 }
 
 export interface RunningService {
@@ -27,7 +31,7 @@ export interface RunningService {
 
 /** `account-linker start | api | worker`: one process, the parts it was asked for, stopped gracefully on a signal. */
 export async function runService(options: ServiceOptions): Promise<RunningService> {
-  const env = loadEnv();
+  const env = loadEnv({ ...process.env, ...options.env });
   const logger = createLogger(env.LINKER_LOG_LEVEL);
   const redis = await ensureRedis(env.REDIS_URL, env.LINKER_DATA_DIR, logger);
   const keys = env.LINKER_ENCRYPTION_KEYS ?? devEncryptionKey(env.LINKER_DATA_DIR, (m) => logger.warn(m));
@@ -51,6 +55,6 @@ export async function runService(options: ServiceOptions): Promise<RunningServic
     await runtime.close();
     await redis.stop();
   };
-  onShutdown(stop);
+  if (options.handleSignals ?? true) onShutdown(stop);
   return { runtime, app, workers, url, stop };
 }

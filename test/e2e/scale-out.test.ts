@@ -8,7 +8,8 @@ import { bulkLink, listAll, listBatchRequests, waitForBatches } from '../../src/
 import { expectedOutcomes, tenantMix } from '../../src/cli/demo/tenant-mix.js';
 import type { ConnectRequest } from '../../src/domain/schemas/connect-request.js';
 import type { Account } from '../../src/domain/schemas/account.js';
-import { deleteByPrefix, waitFor } from '../helpers/harness.js';
+import { waitFor } from '../helpers/harness.js';
+import { deleteByPrefix } from '../../src/store/delete-prefix.js';
 import { PLATFORMS, testEnvVars } from '../helpers/test-env.js';
 import { startService, type ServiceProcess } from '../helpers/service-process.js';
 

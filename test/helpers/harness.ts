@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { request } from 'undici';
 import type { FastifyInstance } from 'fastify';
-import type { Redis } from 'ioredis';
+import { deleteByPrefix } from '../../src/store/delete-prefix.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { createRuntime, type Runtime } from '../../src/runtime/runtime.js';
 import { buildApp } from '../../src/api/app.js';
@@ -124,23 +124,11 @@ export async function startHarness(name: string, options: HarnessOptions = {}): 
     async close() {
       await app.close();
       await workers?.close();
-      await deleteByPrefix(rt.redis as Redis, env.LINKER_REDIS_PREFIX);
+      await deleteByPrefix(rt.redis, env.LINKER_REDIS_PREFIX);
       await rt.close();
       await sim.close();
     },
   };
-}
-
-/** Deletes every key a service with this LINKER_REDIS_PREFIX wrote (one Redis, not a cluster). */
-export async function deleteByPrefix(redis: Redis, prefix: string): Promise<void> {
-  for (const match of [`${prefix}:*`, `{${prefix}:q}*`]) {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', match, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length) await redis.unlink(...keys);
-    } while (cursor !== '0');
-  }
 }
 
 /** Polls `check` until it returns a truthy value or the time runs out. */
