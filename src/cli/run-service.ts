@@ -55,6 +55,7 @@ export async function runService(options: ServiceOptions): Promise<RunningServic
     await runtime.close();
     await redis.stop();
   };
-  if (options.handleSignals ?? true) onShutdown(stop);
+  // The workers' drain is bounded by LINKER_SHUTDOWN_TIMEOUT; the margin covers closing the API and Redis.
+  if (options.handleSignals ?? true) onShutdown(stop, env.LINKER_SHUTDOWN_TIMEOUT + 5000);
   return { runtime, app, workers, url, stop };
 }
