@@ -32,6 +32,11 @@ async function freeClusterPort(taken: Set<number>): Promise<number> {
  * `redis-server --cluster-enabled yes` in a temp dir and joined with `redis-cli --cluster create`.
  */
 export async function startRedisCluster(masters = 3): Promise<RedisCluster> {
+  for (const tool of ['redis-server', 'redis-cli']) {
+    if (spawnSync(tool, ['--version']).error) {
+      throw new Error(`${tool} is not on PATH; the Redis Cluster test needs it (Debian/Ubuntu: apt-get install redis-server; macOS: brew install redis)`);
+    }
+  }
   const dir = mkdtempSync(join(tmpdir(), 'al-cluster-'));
   const ports: number[] = [];
   const taken = new Set<number>();
