@@ -99,17 +99,17 @@ describe('scale-out: 2 API processes, 3 worker processes, one killed mid-run', (
       expect(final).toHaveLength(1);
       if (tenant.kind.status === 'linked') expect(final[0]!.outcome).toBe('success');
 
-      // The provider saw exactly the calls the key needs, except a job whose worker was killed
-      // during its call: that one call is made again by the worker that took the job over.
+      // Every provider call is on record, except one cut by the kill: the worker that took the job
+      // over called again. (A flaky key's cut call may have used up its 503, so count calls made,
+      // not calls expected, against the record.)
       const calls = sim.keyStats(tenant.apiKey)?.requests ?? 0;
-      if (calls === tenant.kind.providerCalls) expect(request.attempts).toHaveLength(calls);
-      else {
-        expect(calls).toBe(tenant.kind.providerCalls + 1);
-        recalled++;
-      }
+      const unrecorded = calls - request.attempts.length;
+      expect([0, 1], `${tenant.tenantId}: ${calls} calls, ${request.attempts.length} attempts`).toContain(unrecorded);
+      expect(calls).toBeLessThanOrEqual(tenant.kind.providerCalls + 1);
+      recalled += unrecorded;
     }
     expect(outcomes).toEqual(expected);
-    // Only the killed worker's in-flight validations can have been repeated.
+    // Only the killed worker's in-flight validations can have been cut.
     expect(recalled).toBeLessThanOrEqual(CONCURRENCY);
 
     // One account per linked tenant.
