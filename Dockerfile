@@ -14,7 +14,8 @@ COPY bin ./bin
 COPY src ./src
 COPY workers ./workers
 USER node
-EXPOSE 3000
+# 3000: the API; 9100: a worker's /metrics (account-linker worker --metrics-port 9100)
+EXPOSE 3000 9100
 HEALTHCHECK --interval=15s --timeout=5s CMD ["node", "bin/account-linker.js", "healthcheck"]
 ENTRYPOINT ["node", "bin/account-linker.js"]
 CMD ["start"]

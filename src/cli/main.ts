@@ -38,8 +38,9 @@ export function buildProgram(): Command {
     .description('BullMQ workers only')
     .option('--queues <names>', `comma-separated queues (${QUEUE_NAMES.join(', ')})`, queueList)
     .option('--concurrency <n>', 'jobs in flight per queue (default LINKER_CONCURRENCY)', intArg)
-    .action(async (opts: { queues?: QueueName[]; concurrency?: number }) => {
-      await runService({ api: false, workers: true, queues: opts.queues, concurrency: opts.concurrency });
+    .option('--metrics-port <port>', 'serve Prometheus GET /metrics on this port (on LINKER_HOST)', intArg)
+    .action(async (opts: { queues?: QueueName[]; concurrency?: number; metricsPort?: number }) => {
+      await runService({ api: false, workers: true, queues: opts.queues, concurrency: opts.concurrency, metricsPort: opts.metricsPort });
     });
 
   program

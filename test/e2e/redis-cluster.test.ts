@@ -8,6 +8,7 @@ import { expectedOutcomes, tenantMix } from '../../src/cli/demo/tenant-mix.js';
 import { PLATFORMS, testEnvVars } from '../helpers/test-env.js';
 import { startService, type ServiceProcess } from '../helpers/service-process.js';
 import { startRedisCluster, type RedisCluster } from '../helpers/redis-cluster.js';
+import { delta, scrape, type Samples } from '../helpers/prometheus.js';
 
 /**
  * The link flow on a 3-master Redis Cluster: one API and two worker processes, two platforms. Every
@@ -21,7 +22,8 @@ let processes: ServiceProcess[] = [];
 beforeAll(async () => {
   [cluster, sim, receiver] = await Promise.all([startRedisCluster(3), startSimulator({}), startWebhookReceiver()]);
   const env = testEnvVars('cluster', { REDIS_URL: cluster.url, SMARTRECRUITERS_BASE_URL: sim.url, LINKER_LOCK_DURATION: '2s' });
-  processes = await Promise.all([startService('api', env), startService('worker', env), startService('worker', env)]);
+  const worker = () => startService('worker', env, ['--metrics-port', '0']);
+  processes = await Promise.all([startService('api', env), worker(), worker()]);
 }, 60_000);
 
 afterAll(async () => {
@@ -37,6 +39,8 @@ describe('Redis Cluster', () => {
     // acme confirms through a webhook; globex has no endpoint, so its confirmations are not_required.
     receiver.setSecret((await acme.post<{ secret: string }>('/v1/webhook-endpoints', { url: receiver.url })).secret);
 
+    const scrapeAll = () => Promise.all(processes.map((p) => scrape(p.url!)));
+    const before = await scrapeAll();
     const plans = { acme: tenantMix(200, 'cluster-acme'), globex: tenantMix(150, 'cluster-globex') };
     const [a, g] = await Promise.all([bulkLink([acme], plans.acme, 100), bulkLink([globex], plans.globex, 100)]);
     expect(a.rejected + g.rejected).toBe(0);
@@ -57,6 +61,17 @@ describe('Redis Cluster', () => {
     }
 
     expect(receiver.events.size).toBe(plans.acme.length);
+
+    // The API and both workers' /metrics, summed as Prometheus would, show exactly this run.
+    const after = await scrapeAll();
+    const sum = (name: string, labels: Record<string, string> = {}) =>
+      after.reduce((s, samples: Samples, i) => s + delta(before[i]!, samples, name, labels), 0);
+    const expected = expectedOutcomes([...plans.acme, ...plans.globex]);
+    expect(sum('linker_connect_requests_accepted_total')).toBe(350);
+    expect(sum('linker_connect_requests_finished_total', { status: 'linked' })).toBe(expected.linked);
+    expect(sum('linker_connect_requests_finished_total', { error_code: 'insufficient_permissions' })).toBe(expected['failed:insufficient_permissions']);
+    expect(sum('linker_provider_call_duration_seconds_count', { outcome: 'retryable' })).toBe(35);
+    expect(sum('linker_webhook_attempts_total', { outcome: 'delivered' })).toBe(plans.acme.length);
     expect(receiver.rejected).toBe(0);
     // Platforms stay apart on the cluster too.
     const someAcmeId = a.requestIds.values().next().value!;

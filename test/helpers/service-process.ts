@@ -5,7 +5,7 @@ const BIN = fileURLToPath(new URL('../../bin/account-linker.js', import.meta.url
 
 export interface ServiceProcess {
   child: ChildProcess;
-  /** The API's base URL (api and start only). */
+  /** The API's base URL, or for a worker started with --metrics-port its metrics server's. */
   url?: string;
   /** The last stdout/stderr lines (at most 500). */
   output: string[];
@@ -29,6 +29,7 @@ export async function startService(command: 'api' | 'worker' | 'start', env: Rec
   const ready = new Promise<string | undefined>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`account-linker ${command} did not start within ${startTimeoutMs} ms:\n${output.slice(-20).join('\n')}`)), startTimeoutMs);
     let buffered = '';
+    let url: string | undefined;
     const onData = (chunk: Buffer) => {
       buffered += chunk.toString('utf8');
       const lines = buffered.split('\n');
@@ -36,8 +37,8 @@ export async function startService(command: 'api' | 'worker' | 'start', env: Rec
       for (const line of lines) {
         output.push(line);
         if (output.length > 500) output.shift();
-        const url = /listening on (http:\/\/[\d.:]+)/.exec(line)?.[1];
-        if (url || /"msg":"workers started"/.test(line)) {
+        url ??= /listening on (http:\/\/[\d.:]+)/.exec(line)?.[1];
+        if (command === 'worker' ? /"msg":"workers started"/.test(line) : url) {
           clearTimeout(timer);
           resolve(url);
         }

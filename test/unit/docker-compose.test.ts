@@ -20,7 +20,8 @@ interface Service {
 }
 const compose = parse(read('docker-compose.yml')) as { services: Record<string, Service> };
 const { redis, api, worker } = compose.services;
-const commands = buildProgram().commands.map((c) => c.name());
+const program = buildProgram();
+const commands = program.commands.map((c) => c.name());
 
 /** `account-linker <cmd>` (by entry point or by `node bin/account-linker.js`) must name a real command. */
 function cliCommandOf(args: string[]): string | undefined {
@@ -33,10 +34,16 @@ describe('docker-compose.yml', () => {
     expect(Object.keys(compose.services).sort()).toEqual(['api', 'redis', 'worker']);
   });
 
-  it('runs real commands of the account-linker CLI', () => {
-    expect(api!.command).toEqual(['api']);
-    expect(worker!.command).toEqual(['worker']);
-    for (const service of [api!, worker!]) expect(commands).toContain(service.command![0]);
+  it('runs real commands of the account-linker CLI, with options they have', () => {
+    expect(api!.command![0]).toBe('api');
+    expect(worker!.command![0]).toBe('worker');
+    for (const service of [api!, worker!]) {
+      const [name, ...args] = service.command!;
+      const command = program.commands.find((c) => c.name() === name);
+      expect(command, name).toBeDefined();
+      const flags = command!.options.map((o) => o.long);
+      for (const arg of args.filter((a) => a.startsWith('--'))) expect(flags, `${name} ${arg}`).toContain(arg);
+    }
     const workerCheck = cliCommandOf(worker!.healthcheck!.test);
     expect(workerCheck).toBeDefined();
     expect(commands).toContain(workerCheck);
