@@ -7,7 +7,7 @@ import { bulkLink, listBatchRequests, waitForBatches } from '../../src/cli/demo/
 import { expectedOutcomes, tenantMix } from '../../src/cli/demo/tenant-mix.js';
 import { PLATFORMS, testEnvVars } from '../helpers/test-env.js';
 import { startService, type ServiceProcess } from '../helpers/service-process.js';
-import { startRedisCluster, type RedisCluster } from '../helpers/redis-cluster.js';
+import { startRedisCluster, type RedisCluster } from '../helpers/redis-servers.js';
 import { delta, scrape, type Samples } from '../helpers/prometheus.js';
 
 /**

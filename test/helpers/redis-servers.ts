@@ -27,30 +27,19 @@ async function freeClusterPort(taken: Set<number>): Promise<number> {
   throw new Error('found no free loopback port pair for a Redis Cluster node');
 }
 
-/**
- * A throw-away Redis Cluster of `masters` nodes on loopback (no replicas), started with
- * `redis-server --cluster-enabled yes` in a temp dir and joined with `redis-cli --cluster create`.
- */
-export async function startRedisCluster(masters = 3): Promise<RedisCluster> {
+function requireRedisTools(): void {
   for (const tool of ['redis-server', 'redis-cli']) {
     if (spawnSync(tool, ['--version']).error) {
-      throw new Error(`${tool} is not on PATH; the Redis Cluster test needs it (Debian/Ubuntu: apt-get install redis-server; macOS: brew install redis)`);
+      throw new Error(`${tool} is not on PATH; this test starts its own Redis with it (Debian/Ubuntu: apt-get install redis-server; macOS: brew install redis)`);
     }
   }
-  const dir = mkdtempSync(join(tmpdir(), 'al-cluster-'));
-  const ports: number[] = [];
-  const taken = new Set<number>();
-  for (let i = 0; i < masters; i++) {
-    const port = await freeClusterPort(taken);
-    taken.add(port);
-    ports.push(port);
-  }
+}
+
+/** Starts redis-server processes on loopback, one per port, with data in a temp dir; `stop` ends them and removes it. */
+function spawnRedisServers(ports: number[], args: (port: number) => string[]) {
+  const dir = mkdtempSync(join(tmpdir(), 'al-redis-'));
   const children: ChildProcess[] = ports.map((port) =>
-    spawn(
-      'redis-server',
-      ['--port', String(port), '--bind', '127.0.0.1', '--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${port}.conf`, '--dir', dir, '--save', '', '--appendonly', 'no', '--maxmemory-policy', 'noeviction'],
-      { stdio: 'ignore' },
-    ),
+    spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', ...args(port)], { stdio: 'ignore' }),
   );
   const stop = async () => {
     await Promise.all(
@@ -63,6 +52,37 @@ export async function startRedisCluster(masters = 3): Promise<RedisCluster> {
     );
     rmSync(dir, { recursive: true, force: true });
   };
+  return { stop };
+}
+
+/** A throw-away single Redis on loopback, started with extra `args` (e.g. a maxmemory-policy). */
+export async function startRedisServer(args: string[]): Promise<{ url: string; stop(): Promise<void> }> {
+  requireRedisTools();
+  const port = await freeClusterPort(new Set());
+  const { stop } = spawnRedisServers([port], () => args);
+  try {
+    await waitForPing(port);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { url: `redis://127.0.0.1:${port}`, stop };
+}
+
+/**
+ * A throw-away Redis Cluster of `masters` nodes on loopback (no replicas), started with
+ * `redis-server --cluster-enabled yes` in a temp dir and joined with `redis-cli --cluster create`.
+ */
+export async function startRedisCluster(masters = 3): Promise<RedisCluster> {
+  requireRedisTools();
+  const ports: number[] = [];
+  const taken = new Set<number>();
+  for (let i = 0; i < masters; i++) {
+    const port = await freeClusterPort(taken);
+    taken.add(port);
+    ports.push(port);
+  }
+  const { stop } = spawnRedisServers(ports, (port) => ['--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${port}.conf`, '--maxmemory-policy', 'noeviction']);
   try {
     for (const port of ports) await waitForPing(port);
     const create = spawnSync('redis-cli', ['--cluster', 'create', ...ports.map((p) => `127.0.0.1:${p}`), '--cluster-replicas', '0', '--cluster-yes'], { encoding: 'utf8', timeout: 30_000 });
