@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -6,7 +7,7 @@ import { buildOpenApiDocument } from './openapi.js';
 
 export const API_INFO = {
   title: 'account-linker',
-  version: '0.1.0',
+  version: (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version,
   description: 'Links many tenants\' SmartRecruiters accounts: connect requests, batches, accounts, signed webhooks.',
 };
 
