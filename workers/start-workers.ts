@@ -30,7 +30,7 @@ export interface WorkerOptions {
 
 export interface RunningWorkers {
   workers: Worker[];
-  /** Lets in-flight jobs finish (up to LINKER_SHUTDOWN_TIMEOUT), then stops. */
+  /** Lets in-flight jobs finish for up to LINKER_SHUTDOWN_TIMEOUT, then cuts their calls (they are retried elsewhere) and stops. */
   close(): Promise<void>;
 }
 
@@ -52,12 +52,13 @@ export function startWorkers(rt: Runtime, options: WorkerOptions = {}): RunningW
     maxStalledCount: 3,
   };
   const workers: Worker[] = [];
-  const closers: (() => Promise<void>)[] = [];
+  /** `force`: the drain ran out of time, so connections in flight are cut instead of awaited. */
+  const closers: ((force: boolean) => Promise<void>)[] = [];
 
   const backoff = { baseMs: env.LINKER_BACKOFF_BASE, maxMs: env.LINKER_BACKOFF_MAX };
   const providers = createProviders({ smartrecruitersBaseUrl: env.SMARTRECRUITERS_BASE_URL, timeoutMs: env.LINKER_PROVIDER_TIMEOUT });
-  closers.push(async () => {
-    await Promise.all([...providers.values()].map((p) => p.close()));
+  closers.push(async (force) => {
+    await Promise.all([...providers.values()].map((p) => p.close({ force })));
   });
 
   if (queues.includes(QUEUE.validate)) {
@@ -156,7 +157,7 @@ export function startWorkers(rt: Runtime, options: WorkerOptions = {}): RunningW
         .catch((err: unknown) => logger.error({ err, messageId }, 'could not settle an abandoned webhook message'));
     });
     workers.push(worker);
-    closers.push(() => dispatcher.close());
+    closers.push((force) => (force ? dispatcher.destroy() : dispatcher.close()));
   }
 
   for (const worker of workers) {
@@ -178,11 +179,13 @@ export function startWorkers(rt: Runtime, options: WorkerOptions = {}): RunningW
     async close() {
       const graceful = Promise.all(workers.map((w) => w.close()));
       const timedOut = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), env.LINKER_SHUTDOWN_TIMEOUT).unref());
-      if ((await Promise.race([graceful, timedOut])) === 'timeout') {
-        logger.warn('jobs still running at the shutdown timeout; they will be retried by another worker');
-        await Promise.all(workers.map((w) => w.close(true)));
-      }
-      await Promise.all(closers.map((c) => c()));
+      const force = (await Promise.race([graceful, timedOut])) === 'timeout';
+      // Worker.close(true) would not help here: BullMQ hands back the close already in progress. Cutting
+      // the provider and webhook connections instead ends each job now as a failed attempt, which BullMQ
+      // retries on another worker.
+      if (force) logger.warn('jobs still running at the shutdown timeout; cutting their calls, they will be retried by another worker');
+      await Promise.all(closers.map((c) => c(force)));
+      await graceful;
     },
   };
 }

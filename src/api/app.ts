@@ -13,6 +13,8 @@ import { healthRoutes } from './routes/health.js';
 import { connectSessionRoutes } from './routes/connect-sessions.js';
 import { hubRoutes } from './routes/hub.js';
 import { globalKey } from '../store/keys.js';
+import { registerDocs } from './docs.js';
+import { registerAdminQueues } from './admin-queues.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -92,6 +94,9 @@ export async function buildApp(rt: Runtime, extraRoutes: AnyRouteSpec[] = []): P
     errorResponseBuilder: (_request, context) => problems.rateLimited(Math.ceil(context.ttl / 1000)),
   });
 
-  registerRoutes(app, [...apiRoutes(rt), ...extraRoutes]);
+  const routes = apiRoutes(rt);
+  await registerDocs(app, routes);
+  await registerAdminQueues(app, rt);
+  registerRoutes(app, [...routes, ...extraRoutes]);
   return app;
 }

@@ -22,8 +22,11 @@ const digest = (value: string) => createHash('sha256').update(value).digest();
 
 /** Admin routes compare against LINKER_ADMIN_TOKEN in constant time; with no admin token set they stay closed. */
 export function authenticateAdmin(request: FastifyRequest, adminToken: string | undefined): void {
-  const token = bearerToken(request) ?? adminCookie(request);
-  if (!adminToken || !token || !timingSafeEqual(digest(token), digest(adminToken))) throw problems.adminOnly();
+  if (!isAdminToken(bearerToken(request) ?? adminCookie(request), adminToken)) throw problems.adminOnly();
+}
+
+export function isAdminToken(token: string | undefined, adminToken: string | undefined): boolean {
+  return Boolean(adminToken && token && timingSafeEqual(digest(token), digest(adminToken)));
 }
 
 /** bull-board's UI loads its assets without our header, so the admin token may also come as a cookie. */

@@ -40,8 +40,9 @@ export function buildProgram(): Command {
     .description('BullMQ workers only')
     .option('--queues <names>', `comma-separated queues (${QUEUE_NAMES.join(', ')})`, queueList)
     .option('--concurrency <n>', 'jobs in flight per queue (default LINKER_CONCURRENCY)', intArg)
-    .action(async (opts: { queues?: QueueName[]; concurrency?: number }) => {
-      await runService({ api: false, workers: true, queues: opts.queues, concurrency: opts.concurrency });
+    .option('--metrics-port <port>', 'serve Prometheus GET /metrics on this port (on LINKER_HOST)', intArg)
+    .action(async (opts: { queues?: QueueName[]; concurrency?: number; metricsPort?: number }) => {
+      await runService({ api: false, workers: true, queues: opts.queues, concurrency: opts.concurrency, metricsPort: opts.metricsPort });
     });
 
   program
@@ -80,6 +81,24 @@ export function buildProgram(): Command {
     .action(async (id: string) => {
       const { addPlatform } = await import('./add-platform.js');
       await addPlatform(id);
+    });
+
+  program
+    .command('demo')
+    .description('the whole system on this machine: simulator, webhook receiver, API and workers; links tenants and prints a summary')
+    .option('--tenants <n>', 'tenants to link', intArg, 300)
+    .option('--keep', 'keep everything running after the summary (Ctrl-C stops it)', false)
+    .action(async (opts: { tenants: number; keep: boolean }) => {
+      const { runDemo } = await import('./demo/run-demo.js');
+      process.exitCode = await runDemo({ tenants: opts.tenants, keep: opts.keep });
+    });
+
+  program
+    .command('healthcheck')
+    .description('exit 0 when Redis answers (container health check for worker processes)')
+    .action(async () => {
+      const { healthcheck } = await import('./healthcheck.js');
+      process.exitCode = await healthcheck();
     });
 
   return program;

@@ -9,12 +9,19 @@ import { ensureRedis } from './local-redis.js';
 import { devEncryptionKey } from './dev-encryption-key.js';
 import { onShutdown } from './on-shutdown.js';
 import { warnUnlessNoEviction } from './redis-policy-check.js';
+import { startMetricsServer, type MetricsServer } from '../observability/metrics-server.js';
 
 export interface ServiceOptions {
   api: boolean;
   workers: boolean;
   queues?: QueueName[];
   concurrency?: number;
+  /** Without the API, serve GET /metrics on this port (0: any free one). Default: no metrics server. */
+  metricsPort?: number;
+  /** Variables that win over process.env (validated like it), e.g. the demo's own prefix and tokens. */
+  env?: Record<string, string>;
+  /** Stop gracefully on SIGINT/SIGTERM. Default true; a caller that owns more than the service handles signals itself. */
+  handleSignals?: boolean;
 }
 
 export interface RunningService {
@@ -27,7 +34,7 @@ export interface RunningService {
 
 /** `account-linker start | api | worker`: one process, the parts it was asked for, stopped gracefully on a signal. */
 export async function runService(options: ServiceOptions): Promise<RunningService> {
-  const env = loadEnv();
+  const env = loadEnv({ ...process.env, ...options.env });
   const logger = createLogger(env.LINKER_LOG_LEVEL);
   const redis = await ensureRedis(env.REDIS_URL, env.LINKER_DATA_DIR, logger);
   const keys = env.LINKER_ENCRYPTION_KEYS ?? devEncryptionKey(env.LINKER_DATA_DIR, (m) => logger.warn(m));
@@ -42,15 +49,22 @@ export async function runService(options: ServiceOptions): Promise<RunningServic
     url = await app.listen({ host: env.LINKER_HOST, port: env.LINKER_PORT });
     logger.info(`account-linker API listening on ${url} (docs: ${url}/docs)`);
   }
+  let metricsServer: MetricsServer | undefined;
+  if (!options.api && options.metricsPort !== undefined) {
+    metricsServer = await startMetricsServer(runtime.metrics, env.LINKER_HOST, options.metricsPort);
+    logger.info(`worker metrics listening on ${metricsServer.url}`);
+  }
   if (workers) logger.info({ queues: workers.workers.map((w) => w.name) }, 'workers started');
 
   const stop = async () => {
     logger.info('shutting down: finishing in-flight requests and jobs');
     await app?.close();
     await workers?.close();
+    await metricsServer?.close();
     await runtime.close();
     await redis.stop();
   };
-  onShutdown(stop);
+  // The workers' drain is bounded by LINKER_SHUTDOWN_TIMEOUT; the margin covers closing the API and Redis.
+  if (options.handleSignals ?? true) onShutdown(stop, env.LINKER_SHUTDOWN_TIMEOUT + 5000);
   return { runtime, app, workers, url, stop };
 }

@@ -43,7 +43,14 @@ const csv = z
  * value stops the process with a message naming the variable instead of failing later.
  */
 export const envSchema = z.object({
-  REDIS_URL: z.string().url().optional(),
+  /** `redis://…`, `rediss://…`, or `redis+cluster://host1:port1,host2:port2` for a Redis Cluster. */
+  REDIS_URL: z
+    .string()
+    .refine(
+      (value) => (value.startsWith('redis+cluster://') ? /^redis\+cluster:\/\/[^\s,:]+:\d+(,[^\s,:]+:\d+)*$/.test(value) : URL.canParse(value) && /^rediss?:$/.test(new URL(value).protocol)),
+      'must be redis://[user:password@]host:port[/db], rediss://… or redis+cluster://host1:port1,host2:port2',
+    )
+    .optional(),
   LINKER_HOST: z.string().min(1).default('127.0.0.1'),
   LINKER_PORT: integer(0, 65535, 3000),
   /** Prefix of every Redis key; braces make it a Redis Cluster hash tag for the queues. */

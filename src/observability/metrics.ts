@@ -36,7 +36,7 @@ export class Metrics {
 
   private readonly confirmationLatency = new Histogram({
     name: 'linker_confirmation_latency_seconds',
-    help: 'From the request being accepted to the platform acknowledging its result',
+    help: 'From a connect request\'s result event being recorded to the platform acknowledging it with a 2xx',
     buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 30, 300, 3600],
     registers: [this.registry],
   });

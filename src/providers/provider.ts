@@ -15,5 +15,6 @@ export interface ProviderClient {
   readonly id: Provider;
   /** Checks one key; never throws for provider or network trouble, it classifies it. */
   check(apiKey: string): Promise<CheckOutcome>;
-  close(): Promise<void>;
+  /** Waits for calls in flight; `force` aborts them instead (a shutdown past its drain time). */
+  close(options?: { force?: boolean }): Promise<void>;
 }

@@ -1,49 +1,80 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { simKey } from '../../src/sim/index.js';
-import { startHarness, waitFor, type Harness } from '../helpers/harness.js';
-import { spawnService, type ChildService } from '../helpers/child-service.js';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { Redis } from 'ioredis';
+import { simKey, startSimulator, type Simulator } from '../../src/sim/index.js';
+import { PlatformClient } from '../../src/cli/demo/platform-client.js';
+import type { ConnectRequest } from '../../src/domain/schemas/connect-request.js';
+import { deleteByPrefix } from '../../src/store/delete-prefix.js';
+import { waitFor } from '../helpers/harness.js';
+import { PLATFORMS, testEnvVars } from '../helpers/test-env.js';
+import { startService, type ServiceProcess } from '../helpers/service-process.js';
 
-let h: Harness;
-const children: ChildService[] = [];
+let sim: Simulator;
+let env: Record<string, string>;
+let api: ServiceProcess;
+const started: ServiceProcess[] = [];
+let client: PlatformClient;
 
-beforeAll(async () => {
-  h = await startHarness('graceful', { workers: false });
-});
-afterAll(async () => {
-  await Promise.all(children.map((c) => c.kill('SIGKILL')));
-  await h?.close();
-});
-
-const start = () => {
-  const child = spawnService(['start'], { ...h.envVars, LINKER_PORT: '0', LINKER_CONCURRENCY: '5', LINKER_SHUTDOWN_TIMEOUT: '10s' });
-  children.push(child);
-  return child;
+const worker = async (overrides: Record<string, string> = {}) => {
+  const p = await startService('worker', { ...env, ...overrides });
+  started.push(p);
+  return p;
 };
 
-it('SIGTERM lets in-flight validations finish, and a restart completes the rest', async () => {
-  const items = Array.from({ length: 20 }, (_, i) => ({ tenantId: `t-${i}`, provider: 'smartrecruiters', credentials: { apiKey: simKey('slow1500', `graceful-${i}`) } }));
-  const { batchId } = (await h.api('POST', '/v1/connect-requests/bulk', { body: { items } })).body;
+async function linkAndWaitValidating(tenantId: string, apiKey: string): Promise<string> {
+  const { id } = await client.post<ConnectRequest>('/v1/connect-requests', { tenantId, provider: 'smartrecruiters', credentials: { apiKey } });
+  await waitFor(async () => (await client.get<ConnectRequest>(`/v1/connect-requests/${id}`)).status === 'validating', { what: `${id} validating` });
+  return id;
+}
 
-  const service = start();
-  await service.waitForOutput(/workers started/);
-  const inFlight = await waitFor(async () => {
-    const b = (await h.api('GET', `/v1/batches/${batchId}`)).body;
-    return b.counts.validating > 0 ? b.counts.validating : undefined;
-  }, { what: 'validations in flight' });
-  expect(inFlight).toBeGreaterThan(0);
+beforeAll(async () => {
+  sim = await startSimulator({});
+  env = testEnvVars('drain', { SMARTRECRUITERS_BASE_URL: sim.url, LINKER_LOCK_DURATION: '2s', LINKER_PROVIDER_TIMEOUT: '10s' });
+  api = await startService('api', env);
+  started.push(api);
+  client = new PlatformClient(api.url!, PLATFORMS.acme);
+}, 30_000);
 
-  service.process.kill('SIGTERM');
-  expect(await service.exited).toBe(0);
-  const afterStop = (await h.api('GET', `/v1/batches/${batchId}`)).body;
-  // Nothing was cut off mid-validation: every job either finished or was never started.
-  expect(afterStop.counts.validating).toBe(0);
-  expect(afterStop.counts.retrying).toBe(0);
-  expect(afterStop.counts.linked).toBeGreaterThanOrEqual(inFlight);
+afterAll(async () => {
+  await Promise.all(started.map((p) => p.stop()));
+  const redis = new Redis(inject('redisUrl'));
+  if (env) await deleteByPrefix(redis, env.LINKER_REDIS_PREFIX!);
+  redis.disconnect();
+  await sim?.close();
+});
 
-  start();
-  const done = await waitFor(async () => {
-    const b = (await h.api('GET', `/v1/batches/${batchId}`)).body;
-    return b.completedAt ? b : undefined;
-  }, { timeoutMs: 40_000, what: 'the rest to finish after the restart' });
-  expect(done.counts.linked).toBe(20);
+describe('graceful shutdown', () => {
+  it('a worker told to stop finishes the validation it is in the middle of, then exits 0', async () => {
+    const w = await worker();
+    const apiKey = simKey('slow1500', 'drain-finish');
+    const id = await linkAndWaitValidating('drain-finish', apiKey);
+    w.child.kill('SIGTERM');
+    expect(await w.exited).toBe(0);
+    // Finished by the stopping worker itself: linked the moment it exited, with one provider call.
+    const request = await client.get<ConnectRequest>(`/v1/connect-requests/${id}`);
+    expect(request.status).toBe('linked');
+    expect(sim.keyStats(apiKey)?.requests).toBe(1);
+  });
+
+  it('the drain is bounded by LINKER_SHUTDOWN_TIMEOUT; the unfinished job goes to another worker', async () => {
+    const w = await worker({ LINKER_SHUTDOWN_TIMEOUT: '500ms' });
+    const apiKey = simKey('slow4000', 'drain-bounded');
+    const id = await linkAndWaitValidating('drain-bounded', apiKey);
+    w.child.kill('SIGTERM');
+    expect(await w.exited).toBe(0);
+    // It cut the slow call instead of waiting the 4 s for it (waiting, it would have linked it).
+    expect((await client.get<ConnectRequest>(`/v1/connect-requests/${id}`)).status).not.toBe('linked');
+    expect(w.output.join('\n')).toContain('jobs still running at the shutdown timeout');
+
+    await worker();
+    const request = await waitFor(async () => {
+      const r = await client.get<ConnectRequest>(`/v1/connect-requests/${id}`);
+      return r.status === 'linked' ? r : undefined;
+    }, { timeoutMs: 30_000, what: `${id} linked by the second worker` });
+    expect(request.attempts.filter((a) => a.outcome === 'success')).toHaveLength(1);
+    expect(request.attempts.at(-1)?.outcome).toBe('success');
+  });
+
+  it('an API process told to stop exits 0', async () => {
+    expect(await api.stop()).toBe(0);
+  });
 });

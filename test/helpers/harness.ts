@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import { request } from 'undici';
 import type { FastifyInstance } from 'fastify';
+import { deleteByPrefix } from '../../src/store/delete-prefix.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { createRuntime, type Runtime } from '../../src/runtime/runtime.js';
 import { buildApp } from '../../src/api/app.js';
@@ -50,6 +51,27 @@ export interface Harness {
   close(): Promise<void>;
 }
 
+/** One HTTP call to an account-linker API at `baseUrl`, as platform acme unless `call.token` says otherwise. */
+export async function callApi<T = any>(baseUrl: string, method: string, path: string, call: ApiCall = {}): Promise<ApiResponse<T>> {
+  const token = call.token === undefined ? PLATFORMS.acme : call.token;
+  const headers: Record<string, string> = { ...(call.headers ?? {}) };
+  if (token) headers.authorization = `Bearer ${token}`;
+  let body: string | Buffer | undefined = call.raw;
+  if (call.body !== undefined) {
+    body = JSON.stringify(call.body);
+    headers['content-type'] ??= 'application/json';
+  } else if (call.raw !== undefined) headers['content-type'] ??= 'application/json';
+  const res = await request(`${baseUrl}${path}`, { method: method as 'GET', headers, body });
+  const text = await res.body.text();
+  let parsed: unknown = text;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    // not JSON (metrics, html)
+  }
+  return { status: res.statusCode, headers: res.headers, body: parsed as never, text };
+}
+
 export async function startHarness(name: string, options: HarnessOptions = {}): Promise<Harness> {
   const sim = await startSimulator({});
   const envVars = testEnvVars(name, { SMARTRECRUITERS_BASE_URL: sim.url, ...options.env });
@@ -66,25 +88,7 @@ export async function startHarness(name: string, options: HarnessOptions = {}): 
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   const workers = options.workers === false ? undefined : startWorkers(rt);
 
-  const api: Harness['api'] = async (method, path, call = {}) => {
-    const token = call.token === undefined ? PLATFORMS.acme : call.token;
-    const headers: Record<string, string> = { ...(call.headers ?? {}) };
-    if (token) headers.authorization = `Bearer ${token}`;
-    let body: string | Buffer | undefined = call.raw;
-    if (call.body !== undefined) {
-      body = JSON.stringify(call.body);
-      headers['content-type'] ??= 'application/json';
-    } else if (call.raw !== undefined) headers['content-type'] ??= 'application/json';
-    const res = await request(`${url}${path}`, { method: method as 'GET', headers, body });
-    const text = await res.body.text();
-    let parsed: unknown = text;
-    try {
-      parsed = text ? JSON.parse(text) : undefined;
-    } catch {
-      // not JSON (metrics, html)
-    }
-    return { status: res.statusCode, headers: res.headers, body: parsed as never, text };
-  };
+  const api: Harness['api'] = (method, path, call) => callApi(url, method, path, call);
 
   const dumpRedis = async () => {
     const redis = rt.redis;
@@ -125,22 +129,11 @@ export async function startHarness(name: string, options: HarnessOptions = {}): 
     async close() {
       await app.close();
       await workers?.close();
-      await deleteByPrefix(rt, env.LINKER_REDIS_PREFIX);
+      await deleteByPrefix(rt.redis, env.LINKER_REDIS_PREFIX);
       await rt.close();
       await sim.close();
     },
   };
-}
-
-async function deleteByPrefix(rt: Runtime, prefix: string): Promise<void> {
-  for (const match of [`${prefix}:*`, `{${prefix}:q}*`]) {
-    let cursor = '0';
-    do {
-      const [next, keys] = await rt.redis.scan(cursor, 'MATCH', match, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length) await rt.redis.unlink(...keys);
-    } while (cursor !== '0');
-  }
 }
 
 /** Polls `check` until it returns a truthy value or the time runs out. */

@@ -57,7 +57,7 @@ export class SmartRecruitersClient implements ProviderClient {
     }
   }
 
-  async close(): Promise<void> {
-    await this.pool.close();
+  async close(options: { force?: boolean } = {}): Promise<void> {
+    await (options.force ? this.pool.destroy() : this.pool.close());
   }
 }

@@ -1,0 +1,70 @@
+import type { FastifyInstance } from 'fastify';
+import { Queue } from 'bullmq';
+import { createBullBoard } from '@bull-board/api';
+import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
+import { FastifyAdapter } from '@bull-board/fastify';
+import type { Runtime } from '../runtime/runtime.js';
+import { QUEUE_NAMES } from '../queues/queue-names.js';
+import { queuePrefix } from '../store/keys.js';
+import { authenticateAdmin, isAdminToken } from './auth.js';
+import { ProblemError, problems } from './errors.js';
+
+export const ADMIN_QUEUES_PATH = '/admin/queues';
+const LOGIN_PATH = '/admin/login';
+export const ADMIN_COOKIE = 'linker_admin';
+
+const loginPage = (failed: boolean) => `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>account-linker admin</title></head>
+<body style="font-family: system-ui, sans-serif; max-width: 28rem; margin: 4rem auto">
+<h1>Queues dashboard</h1>
+${failed ? '<p role="alert">That is not the admin token.</p>' : ''}
+<form method="post" action="${LOGIN_PATH}">
+<label>Admin token (LINKER_ADMIN_TOKEN)<br><input type="password" name="token" autocomplete="current-password" required style="width: 100%"></label>
+<p><button type="submit">Open the dashboard</button></p>
+</form></body></html>`;
+
+/**
+ * bull-board at /admin/queues for every queue, behind LINKER_ADMIN_TOKEN. The board's page loads its
+ * own scripts without our Authorization header, so a browser signs in once at /admin/login and then
+ * carries the token as an HttpOnly cookie scoped to /admin. With no admin token configured every
+ * admin route answers 401.
+ */
+export async function registerAdminQueues(app: FastifyInstance, rt: Runtime): Promise<void> {
+  const adminToken = rt.env.LINKER_ADMIN_TOKEN;
+  const queues = QUEUE_NAMES.map((name) => new Queue(name, { connection: rt.redis, prefix: queuePrefix(rt.env.LINKER_REDIS_PREFIX) }));
+  app.addHook('onClose', async () => {
+    await Promise.all(queues.map((q) => q.close()));
+  });
+
+  const board = new FastifyAdapter();
+  // @bull-board/fastify pins its own copy of @bull-board/api (9.10.1 vs 9.10.2): same shape, separate declarations.
+  createBullBoard({ queues: queues.map((q) => new BullMQAdapter(q)), serverAdapter: board as unknown as Parameters<typeof createBullBoard>[0]['serverAdapter'] });
+  board.setBasePath(ADMIN_QUEUES_PATH);
+
+  await app.register(async (scope) => {
+    // Answered here rather than thrown: bull-board installs its own error handler, which would make a 500 of it.
+    scope.addHook('onRequest', async (request, reply) => {
+      try {
+        authenticateAdmin(request, adminToken);
+      } catch (error) {
+        if (!(error instanceof ProblemError)) throw error;
+        return reply.code(error.status).headers(error.headers).type('application/problem+json').send(error.toJSON());
+      }
+    });
+    await scope.register(board.registerPlugin(), { prefix: ADMIN_QUEUES_PATH });
+  });
+
+  await app.register(async (scope) => {
+    scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
+      done(null, Object.fromEntries(new URLSearchParams(body as string)));
+    });
+    scope.get(LOGIN_PATH, async (_request, reply) => reply.type('text/html').send(loginPage(false)));
+    scope.post(LOGIN_PATH, async (request, reply) => {
+      if (!adminToken) throw problems.adminOnly();
+      const token = (request.body as Record<string, string> | undefined)?.token;
+      if (!isAdminToken(token, adminToken)) return reply.code(401).type('text/html').send(loginPage(true));
+      const cookie = `${ADMIN_COOKIE}=${encodeURIComponent(token!)}; Path=/admin; HttpOnly; SameSite=Strict; Max-Age=28800`;
+      return reply.code(303).header('set-cookie', cookie).header('location', ADMIN_QUEUES_PATH).send();
+    });
+  });
+}

@@ -1,0 +1,118 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+
+export interface RedisCluster {
+  ports: number[];
+  /** `redis+cluster://127.0.0.1:p1,…`, the form REDIS_URL takes for a cluster. */
+  url: string;
+  stop(): Promise<void>;
+}
+
+const portFree = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const server = createServer().once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+
+/** A port whose cluster bus port (+10000) is free too. */
+async function freeClusterPort(taken: Set<number>): Promise<number> {
+  for (let i = 0; i < 200; i++) {
+    const port = 20_000 + Math.floor(Math.random() * 30_000);
+    if (!taken.has(port) && (await portFree(port)) && (await portFree(port + 10_000))) return port;
+  }
+  throw new Error('found no free loopback port pair for a Redis Cluster node');
+}
+
+function requireRedisTools(): void {
+  for (const tool of ['redis-server', 'redis-cli']) {
+    if (spawnSync(tool, ['--version']).error) {
+      throw new Error(`${tool} is not on PATH; this test starts its own Redis with it (Debian/Ubuntu: apt-get install redis-server; macOS: brew install redis)`);
+    }
+  }
+}
+
+/** Starts redis-server processes on loopback, one per port, with data in a temp dir; `stop` ends them and removes it. */
+function spawnRedisServers(ports: number[], args: (port: number) => string[]) {
+  const dir = mkdtempSync(join(tmpdir(), 'al-redis-'));
+  const children: ChildProcess[] = ports.map((port) =>
+    spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', ...args(port)], { stdio: 'ignore' }),
+  );
+  const stop = async () => {
+    await Promise.all(
+      children.map((child) => {
+        if (child.exitCode !== null || child.signalCode !== null) return undefined;
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        return exited;
+      }),
+    );
+    rmSync(dir, { recursive: true, force: true });
+  };
+  return { stop };
+}
+
+/** A throw-away single Redis on loopback, started with extra `args` (e.g. a maxmemory-policy). */
+export async function startRedisServer(args: string[]): Promise<{ url: string; stop(): Promise<void> }> {
+  requireRedisTools();
+  const port = await freeClusterPort(new Set());
+  const { stop } = spawnRedisServers([port], () => args);
+  try {
+    await waitForPing(port);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { url: `redis://127.0.0.1:${port}`, stop };
+}
+
+/**
+ * A throw-away Redis Cluster of `masters` nodes on loopback (no replicas), started with
+ * `redis-server --cluster-enabled yes` in a temp dir and joined with `redis-cli --cluster create`.
+ */
+export async function startRedisCluster(masters = 3): Promise<RedisCluster> {
+  requireRedisTools();
+  const ports: number[] = [];
+  const taken = new Set<number>();
+  for (let i = 0; i < masters; i++) {
+    const port = await freeClusterPort(taken);
+    taken.add(port);
+    ports.push(port);
+  }
+  const { stop } = spawnRedisServers(ports, (port) => ['--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${port}.conf`, '--maxmemory-policy', 'noeviction']);
+  try {
+    for (const port of ports) await waitForPing(port);
+    const create = spawnSync('redis-cli', ['--cluster', 'create', ...ports.map((p) => `127.0.0.1:${p}`), '--cluster-replicas', '0', '--cluster-yes'], { encoding: 'utf8', timeout: 30_000 });
+    if (create.status !== 0) throw new Error(`redis-cli --cluster create failed:\n${create.stdout}\n${create.stderr}`);
+    for (const port of ports) await waitForClusterOk(port);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { ports, url: `redis+cluster://${ports.map((p) => `127.0.0.1:${p}`).join(',')}`, stop };
+}
+
+async function poll(port: number, what: string, check: (redis: Redis) => Promise<boolean>): Promise<void> {
+  const redis = new Redis(port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  redis.on('error', () => {});
+  try {
+    for (let i = 0; i < 100; i++) {
+      try {
+        if (redis.status !== 'ready') await redis.connect();
+        if (await check(redis)) return;
+      } catch {
+        // not up yet
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`Redis Cluster node 127.0.0.1:${port}: ${what} did not happen within 10 s`);
+  } finally {
+    redis.disconnect();
+  }
+}
+
+const waitForPing = (port: number) => poll(port, 'PING', async (r) => (await r.ping()) === 'PONG');
+const waitForClusterOk = (port: number) => poll(port, 'cluster_state:ok', async (r) => String(await r.cluster('INFO')).includes('cluster_state:ok'));

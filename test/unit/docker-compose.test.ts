@@ -1,0 +1,100 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { buildProgram } from '../../src/cli/main.js';
+import { envSchema } from '../../src/config/env.js';
+
+const root = new URL('../../', import.meta.url);
+const read = (file: string) => readFileSync(new URL(file, root), 'utf8');
+
+interface Service {
+  image?: string;
+  build?: string;
+  command?: string[];
+  environment?: Record<string, string>;
+  ports?: string[];
+  container_name?: string;
+  depends_on?: Record<string, { condition: string }>;
+  healthcheck?: { test: string[] };
+  stop_grace_period?: string;
+}
+const compose = parse(read('docker-compose.yml')) as { services: Record<string, Service> };
+const { redis, api, worker } = compose.services;
+const program = buildProgram();
+const commands = program.commands.map((c) => c.name());
+
+/** `account-linker <cmd>` (by entry point or by `node bin/account-linker.js`) must name a real command. */
+function cliCommandOf(args: string[]): string | undefined {
+  const at = args.indexOf('bin/account-linker.js');
+  return at === -1 ? undefined : args[at + 1];
+}
+
+describe('docker-compose.yml', () => {
+  it('has the redis, api and worker services', () => {
+    expect(Object.keys(compose.services).sort()).toEqual(['api', 'redis', 'worker']);
+  });
+
+  it('runs real commands of the account-linker CLI, with options they have', () => {
+    expect(api!.command![0]).toBe('api');
+    expect(worker!.command![0]).toBe('worker');
+    for (const service of [api!, worker!]) {
+      const [name, ...args] = service.command!;
+      const command = program.commands.find((c) => c.name() === name);
+      expect(command, name).toBeDefined();
+      const flags = command!.options.map((o) => o.long);
+      for (const arg of args.filter((a) => a.startsWith('--'))) expect(flags, `${name} ${arg}`).toContain(arg);
+    }
+    const workerCheck = cliCommandOf(worker!.healthcheck!.test);
+    expect(workerCheck).toBeDefined();
+    expect(commands).toContain(workerCheck);
+  });
+
+  it('sets only environment variables the service reads, and the one it cannot start without', () => {
+    const known = Object.keys(envSchema.shape);
+    for (const service of [api!, worker!]) {
+      for (const name of Object.keys(service.environment!)) expect(known, name).toContain(name);
+      expect(service.environment!.REDIS_URL).toBe('redis://redis:6379');
+      expect(service.environment!.LINKER_ENCRYPTION_KEYS).toMatch(/\$\{LINKER_ENCRYPTION_KEYS:\?/);
+    }
+    // The API must listen beyond the container's loopback.
+    expect(api!.environment!.LINKER_HOST).toBe('0.0.0.0');
+  });
+
+  it('runs Redis with AOF and noeviction', () => {
+    const args = redis!.command!.join(' ');
+    expect(args).toMatch(/--appendonly yes/);
+    expect(args).toMatch(/--maxmemory-policy noeviction/);
+  });
+
+  it('checks the health of every service and starts api and worker only once Redis is healthy', () => {
+    for (const service of [redis!, api!, worker!]) expect(service.healthcheck?.test.length).toBeGreaterThan(1);
+    expect(api!.healthcheck!.test.join(' ')).toContain('/readyz');
+    for (const service of [api!, worker!]) expect(service.depends_on).toEqual({ redis: { condition: 'service_healthy' } });
+  });
+
+  it('lets workers scale (--scale worker=N) and drain before being killed', () => {
+    expect(worker!.ports).toBeUndefined();
+    expect(worker!.container_name).toBeUndefined();
+    const drain = Number(/(\d+)s/.exec(api!.environment!.LINKER_SHUTDOWN_TIMEOUT!)![1]);
+    for (const service of [api!, worker!]) expect(Number(/(\d+)s/.exec(service.stop_grace_period!)![1])).toBeGreaterThan(drain);
+  });
+});
+
+describe('Dockerfile', () => {
+  const dockerfile = read('Dockerfile');
+
+  it('copies what exists and starts a real command', () => {
+    const copied = [...dockerfile.matchAll(/^COPY (?!--from)(.+) \S+$/gm)].flatMap((m) => m[1]!.split(' '));
+    expect(copied.length).toBeGreaterThan(3);
+    for (const path of copied) expect(existsSync(new URL(path, root)), path).toBe(true);
+    expect(dockerfile).toMatch(/ENTRYPOINT \["node", "bin\/account-linker.js"\]/);
+    const cmd = JSON.parse(/^CMD (.+)$/m.exec(dockerfile)![1]!) as string[];
+    expect(commands).toContain(cmd[0]);
+  });
+
+  it('installs production dependencies only and runs unprivileged', () => {
+    expect(dockerfile).toMatch(/npm ci --omit=dev/);
+    expect(dockerfile).toMatch(/^USER node$/m);
+    expect(read('.dockerignore').split('\n')).toEqual(expect.arrayContaining(['node_modules', '.data', '.git']));
+  });
+});
