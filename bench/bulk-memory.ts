@@ -1,7 +1,6 @@
 /**
  * Peak memory of `account-linker bulk` on 100,000 rows, and the API's memory as batches pile up.
  * Run by hand (it takes minutes): `node --import tsx bench/bulk-memory.ts [--rows 100000] [--wait]`;
- * BENCH_NODE_FLAGS passes V8 flags to the CLI's node (e.g. `--max-semi-space-size=1`).
  * Needs Redis at REDIS_URL (default 127.0.0.1:6379) and /usr/bin/time. Uses its own Redis prefix
  * and removes it at the end.
  */
@@ -76,8 +75,7 @@ const sampler = setInterval(() => {
 
 const started = Date.now();
 const timeReport = join(dir, 'time-v.txt');
-const nodeFlags = process.env.BENCH_NODE_FLAGS ? process.env.BENCH_NODE_FLAGS.split(' ') : [];
-const cli = spawn('/usr/bin/time', ['-v', '-o', timeReport, process.execPath, ...nodeFlags, BIN, 'bulk', file, '--api', `http://127.0.0.1:${port}`, '--out', results, ...(values.wait ? ['--wait'] : [])], {
+const cli = spawn('/usr/bin/time', ['-v', '-o', timeReport, process.execPath, BIN, 'bulk', file, '--api', `http://127.0.0.1:${port}`, '--out', results, ...(values.wait ? ['--wait'] : [])], {
   env: { ...env, LINKER_TOKEN: token },
   stdio: ['ignore', 'inherit', 'inherit'],
 });
