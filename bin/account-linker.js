@@ -5,12 +5,13 @@ import { constants } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
 const LEAN_FLAG = '--max-semi-space-size=1';
+const LEAN_FLAGS = [LEAN_FLAG, '--expose-gc'];
 
 if (process.argv[2] === 'bulk' && !process.execArgv.includes(LEAN_FLAG)) {
   // `bulk` streams files of 100,000+ rows and must stay small; V8's young generation is sized at
   // start-up only, so the command re-runs itself with a small one. The IPC channel lets the child
   // notice when this launcher dies (even by SIGKILL) and stop with it.
-  const child = spawn(process.execPath, [...process.execArgv, LEAN_FLAG, fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
+  const child = spawn(process.execPath, [...process.execArgv, ...LEAN_FLAGS, fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
     stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
   });
   for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
