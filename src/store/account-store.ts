@@ -1,6 +1,7 @@
 import type { RedisClient } from './redis-client.js';
 import { key, platformBase } from './keys.js';
 import { lexPage, type Page } from './lex-page.js';
+import { readRecords } from './read-records.js';
 import { scripts, type ScriptRunner } from './scripts.js';
 import type { Account, AccountListQuery, AccountStatus, InvalidationCode } from '../domain/schemas/account.js';
 import type { Provider } from '../domain/schemas/common.js';
@@ -55,16 +56,9 @@ export class AccountStore {
   }
 
   async getMany(platformId: string, ids: string[]): Promise<(Account | null)[]> {
-    if (ids.length === 0) return [];
     const base = this.base(platformId);
-    const pipeline = this.redis.pipeline();
-    for (const id of ids) pipeline.hgetall(key.account(base, id)).lrange(key.accountHistory(base, id), 0, -1);
-    const replies = (await pipeline.exec()) ?? [];
-    return ids.map((id, i) => {
-      const h = replies[i * 2]?.[1] as Record<string, string> | undefined;
-      if (!h?.id || !h.status) return null;
-      return toView(id, h, (replies[i * 2 + 1]?.[1] as string[]) ?? []);
-    });
+    const records = await readRecords(this.redis, ids, (id) => key.account(base, id), (id) => key.accountHistory(base, id));
+    return records.map(({ hash, list }, i) => (hash.id && hash.status ? toView(ids[i]!, hash, list) : null));
   }
 
   async list(platformId: string, query: AccountListQuery): Promise<Page<Account>> {

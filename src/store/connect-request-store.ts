@@ -8,6 +8,7 @@ import type { LinkError } from '../domain/link-errors.js';
 import type { Provider } from '../domain/schemas/common.js';
 import type { CredentialVault } from '../crypto/vault.js';
 import { openSealedBlob } from './sealed-credential.js';
+import { readRecords } from './read-records.js';
 
 export interface NewRequest {
   id: string;
@@ -101,20 +102,9 @@ export class ConnectRequestStore {
   }
 
   async getMany(platformId: string, ids: string[], { attempts = true } = {}): Promise<(StoredRequest | null)[]> {
-    if (ids.length === 0) return [];
     const base = this.base(platformId);
-    const pipeline = this.redis.pipeline();
-    for (const id of ids) {
-      pipeline.hgetall(key.request(base, id));
-      if (attempts) pipeline.lrange(key.requestAttempts(base, id), 0, -1);
-    }
-    const replies = (await pipeline.exec()) ?? [];
-    const step = attempts ? 2 : 1;
-    return ids.map((id, i) => {
-      const hash = replies[i * step]?.[1] as Record<string, string> | undefined;
-      const list = attempts ? ((replies[i * step + 1]?.[1] as string[]) ?? []) : [];
-      return viewOrNull(id, hash, list);
-    });
+    const records = await readRecords(this.redis, ids, (id) => key.request(base, id), attempts ? (id) => key.requestAttempts(base, id) : undefined);
+    return records.map(({ hash, list }, i) => viewOrNull(ids[i]!, hash, list));
   }
 
   /** Decrypts a pending credential read by getWithCredential, re-encrypting it in place if it was sealed with an older vault key. */

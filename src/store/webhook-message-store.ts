@@ -2,6 +2,7 @@ import type { RedisClient } from './redis-client.js';
 import { key, platformBase } from './keys.js';
 import { scripts, CONFIRMATION_RULES, type ScriptRunner } from './scripts.js';
 import { lexPage, type Page } from './lex-page.js';
+import { readRecords } from './read-records.js';
 import type { EventType, WebhookEvent } from '../domain/events.js';
 import type { DeliveryAttempt, WebhookMessage } from '../domain/schemas/webhook.js';
 
@@ -82,15 +83,9 @@ export class WebhookMessageStore {
   }
 
   async getMany(platformId: string, ids: string[]): Promise<(StoredMessage | null)[]> {
-    if (ids.length === 0) return [];
     const base = this.base(platformId);
-    const pipeline = this.redis.pipeline();
-    for (const id of ids) pipeline.hgetall(key.message(base, id)).lrange(key.messageAttempts(base, id), 0, -1);
-    const replies = (await pipeline.exec()) ?? [];
-    return ids.map((_, i) => {
-      const h = replies[i * 2]?.[1] as Record<string, string> | undefined;
-      return h?.id ? toView(h, (replies[i * 2 + 1]?.[1] as string[]) ?? []) : null;
-    });
+    const records = await readRecords(this.redis, ids, (id) => key.message(base, id), (id) => key.messageAttempts(base, id));
+    return records.map(({ hash, list }) => (hash.id ? toView(hash, list) : null));
   }
 
   async list(platformId: string, query: { connectRequestId?: string; limit?: number; cursor?: string }): Promise<Page<StoredMessage>> {
