@@ -1,7 +1,7 @@
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import type { Logger } from 'pino';
 import type { AccountStore } from '../src/store/account-store.js';
-import type { CredentialVault } from '../src/crypto/vault.js';
+import { VaultError, type CredentialVault } from '../src/crypto/vault.js';
 import type { ProviderClient } from '../src/providers/provider.js';
 import type { EventPublisher } from '../src/webhooks/event-publisher.js';
 import { REVALIDATE_JOB, type RevalidateJobData, type RevalidateSweepJobData } from '../src/queues/job-payloads.js';
@@ -62,18 +62,20 @@ export function createRevalidateProcessor(deps: RevalidateProcessorDeps) {
     }
     // A re-run after a crash between invalidating and publishing: make sure the event went out.
     if (account.status === 'invalid') await publishAccountEvent(publisher, platformId, 'account.invalidated', account);
-    const blob = account.status === 'active' ? await accounts.encryptedCredential(platformId, accountId) : null;
-    if (!blob) return account.status;
+    if (account.status !== 'active') return account.status;
     const linkedBy = account.connectRequestId ?? '';
 
-    let apiKey: string;
+    let apiKey: string | null;
     try {
-      apiKey = vault.decrypt(blob, credentialAad(platformId, account.provider, account.tenantId));
+      // Reading re-encrypts a key sealed with an older LINKER_ENCRYPTION_KEYS entry, so scheduled
+      // checks move every active account onto the current key over one interval.
+      apiKey = await accounts.credential(platformId, accountId, vault, credentialAad(platformId, account.provider, account.tenantId));
     } catch (err) {
-      const why = (err as Error).message;
-      log.error({ why }, 'cannot re-validate: the stored credential of this account does not decrypt. The account is left as it is; make sure LINKER_ENCRYPTION_KEYS still holds the key it was encrypted with, or have the tenant link again');
-      throw new UnrecoverableError(`stored credential of account ${accountId} does not decrypt: ${why}`);
+      if (!(err instanceof VaultError)) throw err;
+      log.error({ why: err.message }, 'cannot re-validate: the stored credential of this account does not decrypt. The account is left as it is; make sure LINKER_ENCRYPTION_KEYS still holds the key it was encrypted with, or have the tenant link again');
+      throw new UnrecoverableError(`stored credential of account ${accountId} does not decrypt: ${err.message}`);
     }
+    if (!apiKey) return account.status;
     const provider = providers.get(account.provider);
     if (!provider) throw new Error(`no client for provider ${account.provider}`);
 

@@ -74,10 +74,6 @@ export class AccountStore {
     });
   }
 
-  async encryptedCredential(platformId: string, id: string): Promise<string | null> {
-    return this.redis.get(key.accountCredential(this.base(platformId), id));
-  }
-
   /** Up to `count` active account ids after `after` (exclusive), oldest first: the sweep's paging. */
   async activeIds(platformId: string, count: number, after?: string): Promise<string[]> {
     return this.redis.zrange(key.accountsByStatus(this.base(platformId), 'active'), after ? `(${after}` : '-', '+', 'BYLEX', 'LIMIT', 0, count);
