@@ -45,8 +45,9 @@ function toProblem(error: FastifyError): ProblemError {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return problems.payloadTooLarge(Number(/(\d+)/.exec(error.message)?.[1] ?? 0));
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return problems.unsupportedMediaType();
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
-      return error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ? problems.unsupportedMediaType() : problems.invalidInput(error.message);
+      return problems.invalidInput(error.message);
   }
   if (error instanceof SyntaxError) return problems.malformedJson(error.message);
   const status = error.statusCode ?? 500;
@@ -56,7 +57,7 @@ function toProblem(error: FastifyError): ProblemError {
 }
 
 /** Builds the Fastify app; the caller listens. */
-export async function buildApp(rt: Runtime, extraRoutes: AnyRouteSpec[] = []): Promise<FastifyInstance> {
+export async function buildApp(rt: Runtime): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: rt.logger as FastifyBaseLogger,
     bodyLimit: rt.env.LINKER_BODY_LIMIT_BYTES,
@@ -97,6 +98,6 @@ export async function buildApp(rt: Runtime, extraRoutes: AnyRouteSpec[] = []): P
   const routes = apiRoutes(rt);
   await registerDocs(app, routes);
   await registerAdminQueues(app, rt);
-  registerRoutes(app, [...routes, ...extraRoutes]);
+  registerRoutes(app, routes);
   return app;
 }
