@@ -34,7 +34,7 @@ export function createDeliverProcessor(deps: DeliverProcessorDeps) {
 
   return async function deliver(job: Job<DeliverJobData>): Promise<string> {
     const { platformId, messageId } = job.data;
-    const message = await messages.get(platformId, messageId);
+    const message = await messages.getForDelivery(platformId, messageId);
     if (!message || message.status !== 'pending') return 'already-settled';
 
     const endpoint = await endpoints.getForDelivery(platformId, message.endpointId);

@@ -29,6 +29,8 @@ export interface StoredMessage extends WebhookMessage {
   body: string;
 }
 
+export type DeliverableMessage = Pick<StoredMessage, 'id' | 'endpointId' | 'status' | 'attemptCount' | 'body'>;
+
 function toView(h: Record<string, string>, attempts: string[]): StoredMessage {
   return {
     id: h.id!,
@@ -80,6 +82,13 @@ export class WebhookMessageStore {
   async get(platformId: string, id: string): Promise<StoredMessage | null> {
     const [message] = await this.getMany(platformId, [id]);
     return message ?? null;
+  }
+
+  /** What one delivery attempt needs, in one HGETALL: no attempt log, no parsed payload. */
+  async getForDelivery(platformId: string, id: string): Promise<DeliverableMessage | null> {
+    const h = await this.redis.hgetall(key.message(this.base(platformId), id));
+    if (!h.id) return null;
+    return { id: h.id, endpointId: h.endpointId!, status: h.status as WebhookMessage['status'], attemptCount: Number(h.attemptCount ?? 0), body: h.payload! };
   }
 
   async getMany(platformId: string, ids: string[]): Promise<(StoredMessage | null)[]> {
