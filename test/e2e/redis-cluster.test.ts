@@ -22,7 +22,7 @@ let processes: ServiceProcess[] = [];
 beforeAll(async () => {
   [cluster, sim, receiver] = await Promise.all([startRedisCluster(3), startSimulator({}), startWebhookReceiver()]);
   const env = testEnvVars('cluster', { REDIS_URL: cluster.url, SMARTRECRUITERS_BASE_URL: sim.url, LINKER_LOCK_DURATION: '2s' });
-  const worker = () => startService('worker', env, ['--metrics-port', '0']);
+  const worker = () => startService('worker', env, { args: ['--metrics-port', '0'] });
   processes = await Promise.all([startService('api', env), worker(), worker()]);
 }, 60_000);
 

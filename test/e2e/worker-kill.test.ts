@@ -1,16 +1,16 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { simKey } from '../../src/sim/index.js';
 import { startHarness, waitFor, type Harness } from '../helpers/harness.js';
-import { spawnService, type ChildService } from '../helpers/child-service.js';
+import { startService, type ServiceProcess } from '../helpers/service-process.js';
 
 let h: Harness;
-const children: ChildService[] = [];
+const children: ServiceProcess[] = [];
 
 const KINDS = ['slow150', 'invalid', 'forbidden'] as const;
 const expected = { slow150: 'linked', invalid: 'failed', forbidden: 'failed' } as const;
 
-function startWorker(): ChildService {
-  const child = spawnService(['worker', '--concurrency', '20'], { ...h.envVars, LINKER_LOCK_DURATION: '2s' });
+async function startWorker(): Promise<ServiceProcess> {
+  const child = await startService('worker', { ...h.envVars, LINKER_LOCK_DURATION: '2s' }, { args: ['--concurrency', '20'] });
   children.push(child);
   return child;
 }
@@ -19,7 +19,7 @@ beforeAll(async () => {
   h = await startHarness('worker-kill', { workers: false });
 });
 afterAll(async () => {
-  await Promise.all(children.map((c) => c.kill('SIGKILL')));
+  await Promise.all(children.map((c) => c.kill()));
   await h?.close();
 });
 
@@ -33,16 +33,16 @@ it('a worker SIGKILLed in the middle of 200 validations loses nothing and double
   expect(res.body.accepted).toHaveLength(200);
   const batchId = res.body.batchId as string;
 
-  const first = startWorker();
+  const first = await startWorker();
   await waitFor(async () => {
     const batch = (await h.api('GET', `/v1/batches/${batchId}`)).body;
     return batch.counts.linked + batch.counts.failed >= 40 ? batch : undefined;
   }, { what: '40 requests to finish before the kill' });
-  await first.kill('SIGKILL');
+  await first.kill();
   const afterKill = (await h.api('GET', `/v1/batches/${batchId}`)).body;
   expect(afterKill.counts.linked + afterKill.counts.failed).toBeLessThan(200);
 
-  startWorker();
+  await startWorker();
   const batch = await waitFor(async () => {
     const b = (await h.api('GET', `/v1/batches/${batchId}`)).body;
     return b.completedAt ? b : undefined;

@@ -5,7 +5,8 @@ import { startHarness, waitFor, type Harness } from '../helpers/harness.js';
 import { testEnvVars } from '../helpers/test-env.js';
 import { PLATFORMS } from '../helpers/test-env.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.js';
-import { spawnService, startRedisServer, type RedisServer, type ServiceProcess } from '../helpers/processes.js';
+import { startService, type ServiceProcess } from '../helpers/service-process.js';
+import { startRestartableRedis, type RestartableRedis } from '../helpers/redis-servers.js';
 import { expectSettled } from '../helpers/settled.js';
 import { securityRow } from '../helpers/security-table.js';
 
@@ -13,7 +14,7 @@ import { securityRow } from '../helpers/security-table.js';
  * Real `account-linker api` and `worker` processes on a private redis-server with AOF. An
  * in-process harness without workers on the same data is the observer (API reads, Redis scans).
  */
-let redis: RedisServer;
+let redis: RestartableRedis;
 let observer: Harness;
 let receiver: WebhookReceiver;
 let env: Record<string, string>;
@@ -30,7 +31,7 @@ function items(label: string, n: number) {
 }
 
 async function worker() {
-  const p = await spawnService('worker', env, output);
+  const p = await startService('worker', env, { output });
   processes.push(p);
   return p;
 }
@@ -41,7 +42,7 @@ async function linkedCount(batchId: string): Promise<number> {
 }
 
 beforeAll(async () => {
-  redis = await startRedisServer();
+  redis = await startRestartableRedis();
   receiver = await startWebhookReceiver();
   observer = await startHarness('crash', { workers: false, env: { REDIS_URL: redis.url } });
   // The simulator answers slowly so batches are mid-flight when the fault hits.
@@ -82,7 +83,7 @@ describe('process and Redis faults with real processes', () => {
 
   it('Redis restarts (AOF) mid-batch: workers and API reconnect and nothing is lost', async () => {
     const row = securityRow('fault', 'restart Redis (AOF) mid-batch', 'processes reconnect; no request lost or counted twice; settled');
-    if (!processes.some((p) => p.kind === 'worker' && p.child.exitCode === null && p.child.signalCode === null)) await worker();
+    if (!processes.some((p) => p.command === 'worker' && p.child.exitCode === null && p.child.signalCode === null)) await worker();
     const res = await observer.api('POST', '/v1/connect-requests/bulk', { body: { items: items('redis', 80) } });
     expect(res.status).toBe(202);
     await waitFor(async () => (await linkedCount(res.body.batchId)) >= 10, { what: 'the batch to be under way' });
@@ -94,7 +95,7 @@ describe('process and Redis faults with real processes', () => {
 
   it('the API is killed during bulk submits: the retries finish the same batches, nothing stranded or doubled', async () => {
     const row = securityRow('fault', 'SIGKILL the API during bulk submits, client retries with Idempotency-Key', 'every tenant has exactly one request, all final and settled; no request left without a job');
-    let api = await spawnService('api', env, output);
+    let api = await startService('api', env, { output });
     processes.push(api);
     const calls = Array.from({ length: 6 }, (_, i) => ({ key: `bulk-${i}`, body: JSON.stringify({ items: items(`api-${i}`, 50) }) }));
     const send = (url: string, call: (typeof calls)[number]) =>
@@ -107,7 +108,7 @@ describe('process and Redis faults with real processes', () => {
     await new Promise((r) => setTimeout(r, 30));
     await api.kill();
     await Promise.all(first);
-    api = await spawnService('api', env, output);
+    api = await startService('api', env, { output });
     processes.push(api);
     await worker();
     // A client retries each call with its key until it gets an answer (409 = first attempt still being processed).

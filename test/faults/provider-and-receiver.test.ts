@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simKey } from '../../src/sim/index.js';
 import { startHarness, waitFor, type Harness } from '../helpers/harness.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.js';
-import { freePort } from '../helpers/processes.js';
+import { freePort } from '../helpers/free-port.js';
 import { expectSettled } from '../helpers/settled.js';
 import { securityRow } from '../helpers/security-table.js';
 

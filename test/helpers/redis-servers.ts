@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
+import { freePort } from './free-port.js';
 
 export interface RedisCluster {
   ports: number[];
@@ -35,9 +36,8 @@ function requireRedisTools(): void {
   }
 }
 
-/** Starts redis-server processes on loopback, one per port, with data in a temp dir; `stop` ends them and removes it. */
-function spawnRedisServers(ports: number[], args: (port: number) => string[]) {
-  const dir = mkdtempSync(join(tmpdir(), 'al-redis-'));
+/** Starts redis-server processes on loopback, one per port, with data in `dir`; `stop` ends them (SIGTERM, so an AOF is flushed). */
+function spawnRedisServers(ports: number[], dir: string, args: (port: number) => string[]) {
   const children: ChildProcess[] = ports.map((port) =>
     spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', ...args(port)], { stdio: 'ignore' }),
   );
@@ -50,23 +50,56 @@ function spawnRedisServers(ports: number[], args: (port: number) => string[]) {
         return exited;
       }),
     );
-    rmSync(dir, { recursive: true, force: true });
   };
   return { stop };
+}
+
+/** Spawns the servers in a new temp dir and waits for each to answer; on failure nothing is left behind. */
+async function startServers(ports: number[], args: (port: number) => string[], dir = mkdtempSync(join(tmpdir(), 'al-redis-'))) {
+  const servers = spawnRedisServers(ports, dir, args);
+  const remove = async () => {
+    await servers.stop();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    for (const port of ports) await waitForPing(port);
+  } catch (error) {
+    await remove();
+    throw error;
+  }
+  return { dir, stop: servers.stop, remove };
 }
 
 /** A throw-away single Redis on loopback, started with extra `args` (e.g. a maxmemory-policy). */
 export async function startRedisServer(args: string[]): Promise<{ url: string; stop(): Promise<void> }> {
   requireRedisTools();
-  const port = await freeClusterPort(new Set());
-  const { stop } = spawnRedisServers([port], () => args);
-  try {
-    await waitForPing(port);
-  } catch (error) {
-    await stop();
-    throw error;
-  }
-  return { url: `redis://127.0.0.1:${port}`, stop };
+  const port = await freePort();
+  const { remove } = await startServers([port], () => args);
+  return { url: `redis://127.0.0.1:${port}`, stop: remove };
+}
+
+export interface RestartableRedis {
+  url: string;
+  /** SIGTERM (Redis flushes its AOF) and start again on the same port and data. */
+  restart(downMs?: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** A private redis-server with AOF (fsync always) on a free port, so restarting it disturbs nobody. */
+export async function startRestartableRedis(): Promise<RestartableRedis> {
+  requireRedisTools();
+  const port = await freePort();
+  const args = () => ['--appendonly', 'yes', '--appendfsync', 'always', '--maxmemory-policy', 'noeviction'];
+  let running = await startServers([port], args);
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    async restart(downMs = 1000) {
+      await running.stop();
+      await new Promise((r) => setTimeout(r, downMs));
+      running = await startServers([port], args, running.dir);
+    },
+    close: () => running.remove(),
+  };
 }
 
 /**
@@ -82,17 +115,16 @@ export async function startRedisCluster(masters = 3): Promise<RedisCluster> {
     taken.add(port);
     ports.push(port);
   }
-  const { stop } = spawnRedisServers(ports, (port) => ['--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${port}.conf`, '--maxmemory-policy', 'noeviction']);
+  const { remove } = await startServers(ports, (port) => ['--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${port}.conf`, '--maxmemory-policy', 'noeviction']);
   try {
-    for (const port of ports) await waitForPing(port);
     const create = spawnSync('redis-cli', ['--cluster', 'create', ...ports.map((p) => `127.0.0.1:${p}`), '--cluster-replicas', '0', '--cluster-yes'], { encoding: 'utf8', timeout: 30_000 });
     if (create.status !== 0) throw new Error(`redis-cli --cluster create failed:\n${create.stdout}\n${create.stderr}`);
     for (const port of ports) await waitForClusterOk(port);
   } catch (error) {
-    await stop();
+    await remove();
     throw error;
   }
-  return { ports, url: `redis+cluster://${ports.map((p) => `127.0.0.1:${p}`).join(',')}`, stop };
+  return { ports, url: `redis+cluster://${ports.map((p) => `127.0.0.1:${p}`).join(',')}`, stop: remove };
 }
 
 async function poll(port: number, what: string, check: (redis: Redis) => Promise<boolean>): Promise<void> {

@@ -1,5 +1,4 @@
 import { mkdtempSync, existsSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
@@ -8,17 +7,10 @@ import { pino } from 'pino';
 import { ensureRedis } from '../../src/cli/local-redis.js';
 import { devEncryptionKey } from '../../src/cli/dev-encryption-key.js';
 import { CredentialVault, parseVaultKeys } from '../../src/crypto/vault.js';
+import { freePort } from '../helpers/free-port.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'linker-data-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 it('starts redis-server with AOF under the data dir when nothing answers, and a restart keeps the data', async () => {
   const port = await freePort();

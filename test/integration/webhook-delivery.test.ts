@@ -5,7 +5,8 @@ import { generateWebhookSecret } from '../../src/webhooks/signer.js';
 import { createDeliverProcessor } from '../../workers/deliver-processor.js';
 import { createSafeDispatcher } from '../../src/webhooks/safe-dispatcher.js';
 import { startHarness, waitFor, type Harness } from '../helpers/harness.js';
-import { freePort, startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.js';
+import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.js';
+import { freePort } from '../helpers/free-port.js';
 import {
   deleteAllEndpoints,
   messagesOf,
