@@ -10,6 +10,7 @@ import { revalidationLimiter, spacingMs } from '../src/domain/revalidation-pacin
 import { sweepActiveAccounts } from '../src/queues/revalidation-sweep.js';
 import { requeueStranded } from '../src/queues/requeue-stranded.js';
 import { createValidateProcessor } from './validate-processor.js';
+import { finishRequest } from './finish-request.js';
 import { createRevalidateProcessor } from './revalidate-processor.js';
 import { createDeliverProcessor } from './deliver-processor.js';
 import { validationBackoff, webhookBackoff } from './backoff-strategy.js';
@@ -88,12 +89,8 @@ export function startWorkers(rt: Runtime, options: WorkerOptions = {}): RunningW
     worker.on('failed', (job: Job<ValidateJobData> | undefined, error) => {
       if (!job || job.attemptsMade < (job.opts.attempts ?? 1)) return;
       const { platformId, requestId } = job.data;
-      void rt.requests
-        .transition(platformId, requestId, { to: 'failed', error: { code: 'provider_unavailable', message: `validation could not complete: ${error.message}` } })
-        .then(async () => {
-          const request = await rt.requests.get(platformId, requestId, { attempts: false });
-          if (request) await rt.publisher.publishResult(platformId, request);
-        })
+      const log = logger.child({ platformId, requestId });
+      void finishRequest(rt, platformId, requestId, { to: 'failed', error: { code: 'provider_unavailable', message: `validation could not complete: ${error.message}` } }, log)
         .catch((err: unknown) => logger.error({ err, requestId }, 'could not fail an abandoned request'));
     });
     workers.push(worker);

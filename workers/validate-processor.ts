@@ -12,6 +12,7 @@ import { fullJitterDelay, type BackoffOptions } from '../src/domain/backoff.js';
 import { credentialAad } from '../src/crypto/credential-aad.js';
 import { newId } from '../src/domain/ids.js';
 import { RetryLaterError } from './retry-errors.js';
+import { finishRequest } from './finish-request.js';
 import type { Metrics } from '../src/observability/metrics.js';
 import type { ValidateBreaker } from './validate-breaker.js';
 
@@ -62,16 +63,8 @@ export function createValidateProcessor(deps: ValidateProcessorDeps) {
     const deadline = Date.parse(request.createdAt) + deps.deadlineMs;
 
     const finish = async (args: TransitionArgs & { to: 'linked' | 'failed' }) => {
-      const { to } = args;
-      const result = await requests.transition(platformId, requestId, args);
-      if (result.result === 'applied') {
-        deps.metrics?.requestFinished(to, args.error?.code);
-        log.info({ status: to, errorCode: args.error?.code, attempts: n }, 'connect request finished');
-      }
-      // A final transition (applied, or rejected because another run finished first) returns the stored request.
-      const final = result.result === 'missing' ? undefined : result.request;
-      if (final && isFinal(final.status)) await publisher.publishResult(platformId, final);
-      return to;
+      await finishRequest(deps, platformId, requestId, args, log);
+      return args.to;
     };
 
     if (now > deadline) {
