@@ -3,10 +3,11 @@ import type { Dispatcher } from 'undici';
 import type { Logger } from 'pino';
 import type { WebhookMessageStore, DeliveryOutcome } from '../src/store/webhook-message-store.js';
 import type { WebhookEndpointStore } from '../src/store/webhook-endpoint-store.js';
-import type { DeliverJobData } from '../src/queues/job-payloads.js';
+import { DELIVER_JOB, type DeliverJobData, type FirstAttemptsJobData } from '../src/queues/job-payloads.js';
 import type { Metrics } from '../src/observability/metrics.js';
 import { sendWebhook, type WebhookSendResult } from '../src/webhooks/send-webhook.js';
 import { RetryLaterError } from './retry-errors.js';
+import { webhookRetryDelay } from './backoff-strategy.js';
 
 export interface DeliverProcessorDeps {
   messages: WebhookMessageStore;
@@ -15,7 +16,14 @@ export interface DeliverProcessorDeps {
   timeoutMs: number;
   logger: Logger;
   metrics?: Metrics;
+  /** LINKER_WEBHOOK_RETRY_SCHEDULE: the waits before each retry after the first attempt. */
+  schedule: number[];
+  /** Queues a message's own job for its retries, first run `delayMs` from now (Producers.enqueueDelivery). */
+  followUp: (data: DeliverJobData, delayMs: number) => Promise<void>;
 }
+
+/** What one attempt at one message came to; the last three mean nothing was sent or recorded by this run. */
+export type AttemptResult = DeliveryOutcome | 'stale' | 'already-settled' | 'tried-before';
 
 function outcomeOf(result: WebhookSendResult, lastTry: boolean): { outcome: DeliveryOutcome; disable: boolean } {
   const status = result.httpStatus;
@@ -26,27 +34,31 @@ function outcomeOf(result: WebhookSendResult, lastTry: boolean): { outcome: Deli
 }
 
 /**
- * Delivers one webhook message attempt. The attempt is recorded with a compare-and-set on the
- * message's attempt count, so a job that runs twice logs no phantom attempt and confirms once.
+ * Delivers webhook messages. A first-attempts job tries each of its messages once, concurrently;
+ * a message that needs a retry gets its own deliver job, queued before the attempt is recorded so a
+ * crash in between cannot leave it pending with nothing to retry it. A deliver job takes one message
+ * through the rest of the schedule with BullMQ's attempts. Every attempt is recorded with a
+ * compare-and-set on the message's attempt count, so a job that runs twice logs no phantom attempt
+ * and confirms once.
  */
 export function createDeliverProcessor(deps: DeliverProcessorDeps) {
   const { messages, endpoints, logger } = deps;
 
-  return async function deliver(job: Job<DeliverJobData>): Promise<string> {
-    const { platformId, messageId } = job.data;
+  /** `first`: the message's first attempt, skipped if anything tried it already (its own job carries on). */
+  async function attempt(platformId: string, messageId: string, { lastTry, first }: { lastTry: boolean; first: boolean }): Promise<{ result: AttemptResult; retryAfterMs?: number; error?: string }> {
     const message = await messages.getForDelivery(platformId, messageId);
-    if (!message || message.status !== 'pending') return 'already-settled';
+    if (!message || message.status !== 'pending') return { result: 'already-settled' };
+    if (first && message.attemptCount > 0) return { result: 'tried-before' };
 
     const endpoint = await endpoints.getForDelivery(platformId, message.endpointId);
-    const lastTry = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     const n = message.attemptCount + 1;
     const at = new Date().toISOString();
 
-    let result: WebhookSendResult;
+    let sent: WebhookSendResult;
     if (!endpoint || endpoint.status === 'disabled') {
-      result = { httpStatus: null, durationMs: 0, error: endpoint ? 'endpoint disabled after a 410 Gone' : 'endpoint was deleted', retryAfterMs: undefined };
+      sent = { httpStatus: null, durationMs: 0, error: endpoint ? 'endpoint disabled after a 410 Gone' : 'endpoint was deleted', retryAfterMs: undefined };
     } else {
-      result = await sendWebhook({
+      sent = await sendWebhook({
         url: endpoint.url,
         messageId,
         body: message.body,
@@ -55,18 +67,35 @@ export function createDeliverProcessor(deps: DeliverProcessorDeps) {
         dispatcher: deps.dispatcher,
       });
     }
-    const { outcome, disable } = endpoint && endpoint.status === 'enabled' ? outcomeOf(result, lastTry) : { outcome: 'failed' as const, disable: false };
+    const { outcome, disable } = endpoint && endpoint.status === 'enabled' ? outcomeOf(sent, lastTry) : { outcome: 'failed' as const, disable: false };
+    if (first && outcome === 'retry') {
+      await deps.followUp({ platformId, messageId, attemptsBefore: 1 }, webhookRetryDelay(deps.schedule, 1, sent.retryAfterMs));
+    }
     const recorded = await messages.recordDelivery(platformId, messageId, {
       expectedCount: message.attemptCount,
-      attempt: { n, at, httpStatus: result.httpStatus, durationMs: result.durationMs, error: result.error },
+      attempt: { n, at, httpStatus: sent.httpStatus, durationMs: sent.durationMs, error: sent.error },
       outcome,
       disableEndpoint: disable,
     });
-    if (!recorded.applied) return 'stale';
+    if (!recorded.applied) return { result: 'stale' };
     deps.metrics?.webhookAttempt(outcome === 'retry' ? 'failed_will_retry' : outcome);
     if (recorded.confirmedRequestCreatedAt) deps.metrics?.confirmed(Date.now() - Date.parse(recorded.confirmedRequestCreatedAt));
-    logger.info({ platformId, messageId, attempt: n, httpStatus: result.httpStatus, outcome }, 'webhook attempt');
-    if (outcome === 'retry') throw new RetryLaterError(result.error ?? 'delivery failed', result.retryAfterMs);
-    return outcome;
+    logger.info({ platformId, messageId, attempt: n, httpStatus: sent.httpStatus, outcome }, 'webhook attempt');
+    return { result: outcome, retryAfterMs: sent.retryAfterMs, error: sent.error ?? undefined };
+  }
+
+  /** Returns each message's AttemptResult (first-attempts jobs) or the one message's (deliver jobs). */
+  return async function deliver(job: Job<DeliverJobData | FirstAttemptsJobData>): Promise<AttemptResult | Record<string, AttemptResult>> {
+    if (job.name === DELIVER_JOB.firstAttempts) {
+      const { platformId, messageIds } = job.data as FirstAttemptsJobData;
+      const lastTry = deps.schedule.length === 0;
+      const results = await Promise.all(messageIds.map((id) => attempt(platformId, id, { lastTry, first: true })));
+      return Object.fromEntries(messageIds.map((id, i) => [id, results[i]!.result]));
+    }
+    const { platformId, messageId } = job.data as DeliverJobData;
+    const lastTry = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    const { result, retryAfterMs, error } = await attempt(platformId, messageId, { lastTry, first: false });
+    if (result === 'retry') throw new RetryLaterError(error ?? 'delivery failed', retryAfterMs);
+    return result;
   };
 }

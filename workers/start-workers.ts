@@ -5,7 +5,7 @@ import { queuePrefix } from '../src/store/keys.js';
 import { createProviders } from '../src/providers/registry.js';
 import { pacedClient } from '../src/providers/paced-client.js';
 import { createSafeDispatcher } from '../src/webhooks/safe-dispatcher.js';
-import type { DeliverJobData, ValidateJobData } from '../src/queues/job-payloads.js';
+import type { DeliverJobData, FirstAttemptsJobData, ValidateJobData } from '../src/queues/job-payloads.js';
 import { revalidationLimiter, spacingMs } from '../src/domain/revalidation-pacing.js';
 import { sweepActiveAccounts } from '../src/queues/revalidation-sweep.js';
 import { requeueStranded } from '../src/queues/requeue-stranded.js';
@@ -13,6 +13,7 @@ import { createValidateProcessor } from './validate-processor.js';
 import { finishRequest } from './finish-request.js';
 import { createRevalidateProcessor } from './revalidate-processor.js';
 import { createDeliverProcessor } from './deliver-processor.js';
+import { settleAbandonedDelivery } from './settle-abandoned-delivery.js';
 import { validationBackoff, webhookBackoff } from './backoff-strategy.js';
 import { ValidateBreaker } from './validate-breaker.js';
 
@@ -133,25 +134,16 @@ export function startWorkers(rt: Runtime, options: WorkerOptions = {}): RunningW
       timeoutMs: env.LINKER_WEBHOOK_TIMEOUT,
       logger,
       metrics: rt.metrics,
+      schedule: env.LINKER_WEBHOOK_RETRY_SCHEDULE,
+      followUp: (data, delayMs) => rt.producers.enqueueDelivery(data, { delayMs }),
     });
-    const worker = new Worker<DeliverJobData>(QUEUE.deliver, processor, { ...common, settings: { backoffStrategy: webhookBackoff(env.LINKER_WEBHOOK_RETRY_SCHEDULE) } });
-    // The processor settles every receiver answer itself; a job BullMQ gives up on crashed instead,
-    // and its message must not stay pending (and its request unconfirmed-but-pending) for ever.
-    worker.on('failed', (job: Job<DeliverJobData> | undefined, error) => {
+    const worker = new Worker<DeliverJobData | FirstAttemptsJobData>(QUEUE.deliver, processor, {
+      ...common,
+      settings: { backoffStrategy: webhookBackoff(env.LINKER_WEBHOOK_RETRY_SCHEDULE) },
+    });
+    worker.on('failed', (job: Job<DeliverJobData | FirstAttemptsJobData> | undefined, error) => {
       if (!job || job.attemptsMade < (job.opts.attempts ?? 1)) return;
-      const { platformId, messageId } = job.data;
-      void rt.messages
-        .get(platformId, messageId)
-        .then((message) =>
-          message?.status === 'pending'
-            ? rt.messages.recordDelivery(platformId, messageId, {
-                expectedCount: message.attemptCount,
-                attempt: { n: message.attemptCount + 1, at: new Date().toISOString(), httpStatus: null, durationMs: 0, error: `delivery could not complete: ${error.message}`.slice(0, 300) },
-                outcome: 'failed',
-              })
-            : undefined,
-        )
-        .catch((err: unknown) => logger.error({ err, messageId }, 'could not settle an abandoned webhook message'));
+      void settleAbandonedDelivery(rt.messages, job, error).catch((err: unknown) => logger.error({ err, jobId: job.id }, 'could not settle the messages of an abandoned deliver job'));
     });
     workers.push(worker);
     closers.push((force) => (force ? dispatcher.destroy() : dispatcher.close()));

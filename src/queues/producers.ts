@@ -2,11 +2,14 @@ import { Queue, type JobsOptions } from 'bullmq';
 import type { RedisClient } from '../store/redis-client.js';
 import { queuePrefix } from '../store/keys.js';
 import { QUEUE } from './queue-names.js';
-import { REVALIDATE_JOB, type DeliverJobData, type RevalidateJobData, type RevalidateSweepJobData, type ValidateJobData } from './job-payloads.js';
-import { SWEEP_JOB_OPTIONS, deliverJobOptions, validateJobOptions } from './job-options.js';
+import { DELIVER_JOB, REVALIDATE_JOB, type DeliverJobData, type FirstAttemptsJobData, type RevalidateJobData, type RevalidateSweepJobData, type ValidateJobData } from './job-payloads.js';
+import { SWEEP_JOB_OPTIONS, deliverJobOptions, firstAttemptsJobOptions, validateJobOptions } from './job-options.js';
+import { TickBatcher } from './tick-batcher.js';
 
 export interface ProducerSettings {
   prefix: string;
+  /** Most messages one first-attempts job carries (they are sent concurrently). Default 50. */
+  firstAttemptsPerJob?: number;
   validationAttempts: number;
   /** Retries after the first delivery attempt (length of the webhook schedule). */
   webhookRetries: number;
@@ -26,7 +29,8 @@ async function addAll(queue: Queue, jobs: { name: string; data: unknown; opts: J
 /** Enqueues work. Job ids are the record ids, so enqueueing the same record twice is a no-op. */
 export class Producers {
   readonly validate: Queue<ValidateJobData>;
-  readonly deliver: Queue<DeliverJobData>;
+  readonly deliver: Queue<DeliverJobData | FirstAttemptsJobData>;
+  private readonly firstAttempts = new TickBatcher<DeliverJobData>((items) => this.addFirstAttempts(items));
   readonly revalidate: Queue<RevalidateJobData | RevalidateSweepJobData>;
 
   constructor(
@@ -35,7 +39,7 @@ export class Producers {
   ) {
     const prefix = queuePrefix(settings.prefix);
     this.validate = new Queue<ValidateJobData>(QUEUE.validate, { connection, prefix });
-    this.deliver = new Queue<DeliverJobData>(QUEUE.deliver, { connection, prefix });
+    this.deliver = new Queue<DeliverJobData | FirstAttemptsJobData>(QUEUE.deliver, { connection, prefix });
     this.revalidate = new Queue<RevalidateJobData | RevalidateSweepJobData>(QUEUE.revalidate, { connection, prefix });
   }
 
@@ -44,10 +48,40 @@ export class Producers {
     await addAll(this.validate, jobs.map((data) => ({ name: 'validate', data, opts: { ...opts, jobId: data.requestId } })));
   }
 
-  /** `run` distinguishes a manual redelivery from the first delivery of the same message. */
-  async enqueueDeliveries(jobs: DeliverJobData[], run = 0): Promise<void> {
-    const opts = deliverJobOptions(this.settings.webhookRetries + 1);
-    await addAll(this.deliver, jobs.map((data) => ({ name: 'deliver', data, opts: { ...opts, jobId: run ? `${data.messageId}-r${run}` : data.messageId } })));
+  /**
+   * First attempts of newly published messages. Messages published in the same event-loop turn
+   * share a job (one queue write and one job run for many results instead of one each); resolves
+   * once the job holding these messages is stored.
+   */
+  enqueueFirstAttempts(platformId: string, messageIds: string[]): Promise<void> {
+    return this.firstAttempts.add(messageIds.map((messageId) => ({ platformId, messageId })));
+  }
+
+  private async addFirstAttempts(items: DeliverJobData[]): Promise<void> {
+    const perJob = this.settings.firstAttemptsPerJob ?? 50;
+    const byPlatform = new Map<string, string[]>();
+    for (const { platformId, messageId } of items) {
+      const ids = byPlatform.get(platformId) ?? [];
+      ids.push(messageId);
+      byPlatform.set(platformId, ids);
+    }
+    const jobs = [...byPlatform].flatMap(([platformId, messageIds]) =>
+      chunks(messageIds, perJob).map((ids) => ({
+        name: DELIVER_JOB.firstAttempts,
+        data: { platformId, messageIds: ids },
+        opts: { ...firstAttemptsJobOptions, jobId: `f-${ids[0]}` },
+      })),
+    );
+    await addAll(this.deliver, jobs);
+  }
+
+  /**
+   * A message's own job: the retries after its first attempt (`attemptsBefore` 1, first run
+   * `delayMs` from now) or a manual redelivery (`run` keeps its id apart from earlier runs).
+   */
+  async enqueueDelivery(data: DeliverJobData, { delayMs = 0, run = 0 }: { delayMs?: number; run?: number } = {}): Promise<void> {
+    const opts = deliverJobOptions(this.settings.webhookRetries + 1 - (data.attemptsBefore ?? 0));
+    await this.deliver.add(DELIVER_JOB.deliver, data, { ...opts, delay: delayMs, jobId: run ? `${data.messageId}-r${run}` : data.messageId });
   }
 
   /**
@@ -85,6 +119,12 @@ export class Producers {
   async close(): Promise<void> {
     await Promise.all([this.validate.close(), this.deliver.close(), this.revalidate.close()]);
   }
+}
+
+function chunks<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
 }
 
 /** One deduplication id per account: BullMQ then holds at most one check of its key at a time. */

@@ -26,7 +26,7 @@ export class EventPublisher {
       connectRequestId,
       messages: subscribers.map((endpoint) => ({ id: newId('webhookMessage'), endpointId: endpoint.id })),
     });
-    await this.producers.enqueueDeliveries(pending.map((messageId) => ({ platformId, messageId })));
+    await this.producers.enqueueFirstAttempts(platformId, pending);
     return pending;
   }
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simKey } from '../../src/sim/index.js';
 import { createSafeDispatcher } from '../../src/webhooks/safe-dispatcher.js';
-import { createDeliverProcessor } from '../../workers/deliver-processor.js';
+import { deliverProcessor, firstAttemptsJobOf } from '../helpers/deliver-jobs.js';
 import { startHarness, waitFor, type Harness } from '../helpers/harness.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.js';
 import { messagesOf, registerEndpoint, waitForConfirmation } from '../helpers/webhook-api.js';
@@ -60,8 +60,8 @@ describe('batch confirmation counts', () => {
     const [okMessage] = await messagesOf(h, idOf['batch-ok-1']!);
     const dispatcher = createSafeDispatcher(h.rt.addressPolicy);
     try {
-      const deliver = createDeliverProcessor({ messages: h.rt.messages, endpoints: h.rt.endpoints, dispatcher, timeoutMs: 2000, logger: h.rt.logger });
-      expect(await deliver((await h.rt.producers.deliver.getJob(okMessage!.id))!)).toBe('already-settled');
+      const job = (await firstAttemptsJobOf(h, okMessage!.id))!;
+      expect((await deliverProcessor(h, dispatcher)(job) as Record<string, string>)[okMessage!.id]).toBe('already-settled');
     } finally {
       await dispatcher.close();
     }

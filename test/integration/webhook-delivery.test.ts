@@ -2,7 +2,10 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { Webhook } from 'standardwebhooks';
 import { simKey } from '../../src/sim/index.js';
 import { generateWebhookSecret } from '../../src/webhooks/signer.js';
-import { createDeliverProcessor } from '../../workers/deliver-processor.js';
+import type { Job } from 'bullmq';
+import { deliverProcessor, firstAttemptsJobOf } from '../helpers/deliver-jobs.js';
+import { settleAbandonedDelivery } from '../../workers/settle-abandoned-delivery.js';
+import { DELIVER_JOB, type FirstAttemptsJobData } from '../../src/queues/job-payloads.js';
 import { createSafeDispatcher } from '../../src/webhooks/safe-dispatcher.js';
 import { startHarness, waitFor, type Harness } from '../helpers/harness.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.js';
@@ -243,15 +246,15 @@ describe('idempotent delivery', () => {
         return list.length ? list : undefined;
       }, { what: 'the message to be recorded' });
       messageId = message!.id;
-      const job = (await h.rt.producers.deliver.getJob(messageId))!;
-      expect(job.data).toEqual({ platformId: 'acme', messageId });
+      const job = (await firstAttemptsJobOf(h, messageId))!;
+      expect(job.data).toEqual({ platformId: 'acme', messageIds: [messageId] });
 
       const dispatcher = createSafeDispatcher(h.rt.addressPolicy);
-      const deliver = createDeliverProcessor({ messages: h.rt.messages, endpoints: h.rt.endpoints, dispatcher, timeoutMs: 2000, logger: h.rt.logger });
+      const deliver = deliverProcessor(h, dispatcher);
       try {
         const outcomes = await Promise.all([deliver(job), deliver(job)]);
-        expect(outcomes.sort()).toEqual(['delivered', 'stale']);
-        expect(await deliver(job)).toBe('already-settled');
+        expect(outcomes.map((o) => (o as Record<string, string>)[messageId]).sort()).toEqual(['delivered', 'stale']);
+        expect(await deliver(job)).toEqual({ [messageId]: 'already-settled' });
       } finally {
         await dispatcher.close();
       }
@@ -265,12 +268,55 @@ describe('idempotent delivery', () => {
       await h.rt.producers.deliver.resume();
     }
     // The queued job itself, run by the real worker now, changes nothing either.
+    // Read the job again once it completed: a copy read while it ran has no return value.
     const job = await waitFor(async () => {
-      const queued = await h.rt.producers.deliver.getJob(messageId);
-      return queued && (await queued.isCompleted()) ? queued : undefined;
+      const queued = await firstAttemptsJobOf(h, messageId);
+      return queued && (await queued.isCompleted()) ? firstAttemptsJobOf(h, messageId) : undefined;
     }, { what: 'the queued deliver job to complete' });
-    expect(job.returnvalue).toBe('already-settled');
+    expect(job.returnvalue).toEqual({ [messageId]: 'already-settled' });
     expect((await h.api('GET', `/v1/webhook-messages/${messageId}`)).body.attempts).toHaveLength(1);
+  });
+});
+
+describe('shared first attempts', () => {
+  it('first attempts queued in the same turn share jobs of at most 50 messages per platform', async () => {
+    const stamp = Date.now().toString(36);
+    const acme = Array.from({ length: 120 }, (_, i) => `msg_shared${stamp}${String(i).padStart(3, '0')}`);
+    const other = [`msg_shared${stamp}other`];
+    await Promise.all([h.rt.producers.enqueueFirstAttempts('acme', acme), h.rt.producers.enqueueFirstAttempts('globex', other)]);
+    const dataOf = async (id: string) => (await h.rt.producers.deliver.getJob(`f-${id}`))?.data;
+    expect(await dataOf(acme[0]!)).toEqual({ platformId: 'acme', messageIds: acme.slice(0, 50) });
+    expect(await dataOf(acme[50]!)).toEqual({ platformId: 'acme', messageIds: acme.slice(50, 100) });
+    expect(await dataOf(acme[100]!)).toEqual({ platformId: 'acme', messageIds: acme.slice(100) });
+    expect(await dataOf(other[0]!)).toEqual({ platformId: 'globex', messageIds: other });
+  });
+
+  it('a first-attempts job BullMQ gives up on fails the messages it never tried and leaves those with their own job alone', async () => {
+    const r = await receiver();
+    await registerEndpoint(h, r.url);
+    await h.rt.producers.deliver.pause();
+    let ids: string[] = [];
+    try {
+      ids = [await submitLink(h, 'tenant-abandoned-1', key('valid', 'abandoned-1')), await submitLink(h, 'tenant-abandoned-2', key('valid', 'abandoned-2'))];
+      const [untried, tried] = await Promise.all(ids.map(async (id) => (await waitFor(async () => (await messagesOf(h, id))[0], { what: 'the message to be recorded' })).id as string));
+      // The second message's first attempt already failed and handed it to its own job.
+      await h.rt.messages.recordDelivery('acme', tried!, { expectedCount: 0, attempt: { n: 1, at: new Date().toISOString(), httpStatus: 500, durationMs: 3, error: 'receiver answered 500' }, outcome: 'retry' });
+      const job = { name: DELIVER_JOB.firstAttempts, data: { platformId: 'acme', messageIds: [untried!, tried!] } } as Job<FirstAttemptsJobData>;
+
+      await settleAbandonedDelivery(h.rt.messages, job, new Error('job stalled more than allowable limit'));
+
+      const [gaveUp] = await messagesOf(h, ids[0]!);
+      expect(gaveUp).toMatchObject({ status: 'failed', attempts: [{ n: 1, httpStatus: null, error: 'delivery could not complete: job stalled more than allowable limit' }] });
+      await waitForConfirmation(h, ids[0]!, 'unconfirmed');
+      const [carriedOn] = await messagesOf(h, ids[1]!);
+      expect(carriedOn).toMatchObject({ status: 'pending', attempts: [{ n: 1, httpStatus: 500 }] });
+      await h.rt.producers.enqueueDelivery({ platformId: 'acme', messageId: tried!, attemptsBefore: 1 });
+    } finally {
+      await h.rt.producers.deliver.resume();
+    }
+    // Its own job, run by the real worker, finishes it; the shared job still queued skips both.
+    await waitForConfirmation(h, ids[1]!, 'confirmed');
+    expect(r.received).toHaveLength(1);
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { webhookBackoff } from '../../workers/backoff-strategy.js';
+import { webhookBackoff, webhookRetryDelay } from '../../workers/backoff-strategy.js';
 import { RetryLaterError } from '../../workers/retry-errors.js';
 import { DEFAULT_WEBHOOK_SCHEDULE, loadEnv } from '../../src/config/env.js';
 
@@ -25,6 +25,15 @@ describe('webhookBackoff', () => {
     expect([low(2, '', plain), high(2, '', plain)]).toEqual([1800, 2200]);
     const seen = new Set(Array.from({ length: 50 }, () => webhookBackoff([10_000])(1, '', plain)));
     expect(seen.size).toBeGreaterThan(10);
+  });
+
+  it('continues the schedule in a message\'s own job after the attempt its shared first-attempts job made', () => {
+    const exact = webhookBackoff(schedule, () => 0.5);
+    const job = { data: { platformId: 'p', messageId: 'm', attemptsBefore: 1 } } as unknown as Parameters<typeof exact>[3];
+    // The own job's first failure is the message's second attempt: the wait is the schedule's second step.
+    expect(exact(1, 'account-linker', plain, job)).toBe(5 * M);
+    expect(exact(2, 'account-linker', plain, job)).toBe(30 * M);
+    expect(webhookRetryDelay(schedule, 1, undefined, () => 0.5)).toBe(5 * S);
   });
 
   it('takes the receiver\'s Retry-After instead, up to 24 h', () => {
