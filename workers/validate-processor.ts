@@ -46,7 +46,8 @@ export function createValidateProcessor(deps: ValidateProcessorDeps) {
   return async function validate(job: Job<ValidateJobData>, token?: string): Promise<string> {
     const { platformId, requestId } = job.data;
     const log = logger.child({ platformId, requestId, jobAttempt: job.attemptsMade + 1 });
-    const { request, encryptedCredential: blob } = await requests.getWithCredential(platformId, requestId);
+    await deps.breaker?.admit();
+    const { result, request, encryptedCredential: blob } = await requests.claimForValidation(platformId, requestId);
     if (!request) {
       log.warn('connect request no longer exists; dropping its job');
       return 'missing';
@@ -56,6 +57,7 @@ export function createValidateProcessor(deps: ValidateProcessorDeps) {
       await publisher.publishResult(platformId, request);
       return request.status;
     }
+    if (result !== 'applied') return result;
 
     const now = Date.now();
     const counted = request.attempts.filter((a) => a.outcome !== 'rate_limited').length;
@@ -70,13 +72,9 @@ export function createValidateProcessor(deps: ValidateProcessorDeps) {
     if (now > deadline) {
       return finish({ to: 'failed', error: { code: 'provider_unavailable', message: 'the validation deadline passed before SmartRecruiters answered' } });
     }
-
     if (!blob) {
       return finish({ to: 'failed', error: { code: 'canceled', message: 'the stored credential is gone; submit the key again' } });
     }
-    await deps.breaker?.admit();
-    const moved = await requests.transition(platformId, requestId, { to: 'validating' });
-    if (moved.result !== 'applied') return moved.result;
 
     const apiKey = await requests.openCredential(platformId, requestId, blob, vault, credentialAad(platformId, request.provider, request.tenantId));
     const provider = providers.get(request.provider);

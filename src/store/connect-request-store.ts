@@ -34,6 +34,13 @@ export type TransitionResult =
   | { result: 'rejected'; from: RequestStatus; request?: StoredRequest }
   | { result: 'missing' };
 
+/** A request claimed for validation (`applied`), or why not; `request` is null only when it is `missing`. */
+export interface Claim {
+  result: 'applied' | 'rejected' | 'missing';
+  request: StoredRequest | null;
+  encryptedCredential: string | null;
+}
+
 /** Internal view: the API view plus what workers need. */
 export type StoredRequest = ConnectRequest;
 
@@ -112,17 +119,16 @@ export class ConnectRequestStore {
     return openSealedBlob(this.run, key.pendingCredential(this.base(platformId), id), blob, vault, aad);
   }
 
-  /** A request with its attempts and its pending credential, in one round trip (the validate worker's first read). */
-  async getWithCredential(platformId: string, id: string): Promise<{ request: StoredRequest | null; encryptedCredential: string | null }> {
-    const base = this.base(platformId);
-    const replies = (await this.redis
-      .pipeline()
-      .hgetall(key.request(base, id))
-      .lrange(key.requestAttempts(base, id), 0, -1)
-      .get(key.pendingCredential(base, id))
-      .exec()) ?? [];
-    const [hash, attempts, credential] = replies.map(([, value]) => value) as [Record<string, string>, string[], string | null];
-    return { request: viewOrNull(id, hash, attempts), encryptedCredential: credential ?? null };
+  /**
+   * The validate worker's first step: moves the request to `validating` when its state allows and
+   * returns it with its attempts and its pending credential either way, in one round trip.
+   */
+  async claimForValidation(platformId: string, id: string, now = new Date()): Promise<Claim> {
+    const raw = await this.run.transition(this.base(platformId), { id, to: 'validating', from: sourcesOf('validating'), now: now.toISOString(), read: true });
+    const parsed = JSON.parse(raw) as { result: Claim['result']; request?: Record<string, string>; attempts?: string[] | Record<string, never>; credential?: string };
+    // cjson writes an empty Lua table as {}, so an empty attempt list arrives as an object.
+    const request = viewOrNull(id, parsed.request, Array.isArray(parsed.attempts) ? parsed.attempts : []);
+    return { result: parsed.result, request, encryptedCredential: parsed.credential ?? null };
   }
 
   async list(platformId: string, query: ConnectRequestListQuery): Promise<Page<StoredRequest>> {

@@ -2,9 +2,11 @@
 -- come from src/domain/connect-request-state.ts), keeping indexes and batch counters in step.
 -- Reaching a final status releases the tenant's in-flight slot; `linked` creates or updates the
 -- account and moves the credential onto it, `failed` destroys the credential.
--- KEYS[1] platform base. ARGV[1] JSON {id, to, from:[...], now, attempt?, error?, link?}.
+-- KEYS[1] platform base. ARGV[1] JSON {id, to, from:[...], now, attempt?, error?, link?, read?}.
 -- Returns JSON {result: "applied"|"rejected"|"missing", from, accountId?, operation?, request?}; `request`
 -- (the stored hash) comes with every final status, so the caller can publish the result without reading it back.
+-- `read` (the validate worker's first step) adds the request, its attempts and its pending credential
+-- to any existing request's answer: one round trip both claims the request and loads it.
 local function hashOf(k)
   local flat, h = redis.call('HGETALL', k), {}
   for i = 1, #flat, 2 do h[flat[i]] = flat[i + 1] end
@@ -18,12 +20,21 @@ local cur = redis.call('HMGET', rk, 'status', 'batchId', 'tenantId', 'provider')
 local status, batchId, tenantId, provider = cur[1], cur[2], cur[3], cur[4]
 if not status then return cjson.encode({result = 'missing'}) end
 
+local function withRecord(out)
+  if a.read then
+    out.request = hashOf(rk)
+    out.attempts = redis.call('LRANGE', rk .. ':attempts', 0, -1)
+    out.credential = redis.call('GET', base .. ':cred:' .. a.id) or nil
+  end
+  return cjson.encode(out)
+end
+
 local allowed = false
 for _, s in ipairs(a.from) do if s == status then allowed = true end end
 if not allowed then
   local out = {result = 'rejected', from = status}
   if status == 'linked' or status == 'failed' then out.request = hashOf(rk) end
-  return cjson.encode(out)
+  return withRecord(out)
 end
 
 local to, now = a.to, a.now
@@ -41,7 +52,7 @@ if batchId and batchId ~= '' and status ~= to then
 end
 
 local out = {result = 'applied', from = status}
-if to ~= 'linked' and to ~= 'failed' then return cjson.encode(out) end
+if to ~= 'linked' and to ~= 'failed' then return withRecord(out) end
 
 redis.call('HSET', rk, 'completedAt', now)
 local inflight = base .. ':inflight:' .. provider .. ':' .. tenantId
