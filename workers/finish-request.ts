@@ -3,6 +3,8 @@ import type { ConnectRequestStore, TransitionArgs } from '../src/store/connect-r
 import type { EventPublisher } from '../src/webhooks/event-publisher.js';
 import type { Metrics } from '../src/observability/metrics.js';
 import { isFinal } from '../src/domain/connect-request-state.js';
+import type { ConnectRequest } from '../src/domain/schemas/connect-request.js';
+import { recordEventScriptArgs } from '../src/store/webhook-message-store.js';
 
 export interface FinishDeps {
   requests: ConnectRequestStore;
@@ -11,15 +13,34 @@ export interface FinishDeps {
 }
 
 /**
- * Moves a request to linked or failed and publishes its result event. The event also goes out when
+ * Moves a request to linked or failed and publishes its result event. Given the request as the
+ * transition is expected to leave it (`expected`, see domain/expected-final-request.ts), the event is
+ * recorded by the transition itself: one round trip instead of two. Otherwise, or when things came
+ * out differently, it is recorded afterwards from the stored request. The event also goes out when
  * another run finished the request first (the transition is then rejected but returns the stored
  * request), so a crash between the two steps never loses the webhook.
  */
-export async function finishRequest(deps: FinishDeps, platformId: string, requestId: string, args: TransitionArgs & { to: 'linked' | 'failed' }, log: Logger): Promise<void> {
-  const result = await deps.requests.transition(platformId, requestId, args);
+export async function finishRequest(
+  deps: FinishDeps,
+  platformId: string,
+  requestId: string,
+  args: TransitionArgs & { to: 'linked' | 'failed' },
+  log: Logger,
+  expected?: { request: ConnectRequest; at: Date },
+): Promise<void> {
+  const event = expected && {
+    ...recordEventScriptArgs(await deps.publisher.prepareResult(platformId, expected.request), expected.at),
+    accountId: expected.request.accountId,
+    operation: expected.request.operation,
+  };
+  const result = await deps.requests.transition(platformId, requestId, { ...args, event }, expected?.at);
   if (result.result === 'applied') {
     deps.metrics?.requestFinished(args.to, args.error?.code);
     log.info({ status: args.to, errorCode: args.error?.code, attempts: args.attempt?.n }, 'connect request finished');
+  }
+  if (result.result === 'applied' && result.published) {
+    await deps.publisher.deliver(platformId, result.published);
+    return;
   }
   const final = result.result === 'missing' ? undefined : result.request;
   if (final && isFinal(final.status)) await deps.publisher.publishResult(platformId, final);

@@ -13,6 +13,7 @@ import { credentialAad } from '../src/crypto/credential-aad.js';
 import { newId } from '../src/domain/ids.js';
 import { RetryLaterError } from './retry-errors.js';
 import { finishRequest } from './finish-request.js';
+import { expectedFinalRequest } from '../src/domain/expected-final-request.js';
 import type { Metrics } from '../src/observability/metrics.js';
 import type { ValidateBreaker } from './validate-breaker.js';
 
@@ -47,7 +48,7 @@ export function createValidateProcessor(deps: ValidateProcessorDeps) {
     const { platformId, requestId } = job.data;
     const log = logger.child({ platformId, requestId, jobAttempt: job.attemptsMade + 1 });
     await deps.breaker?.admit();
-    const { result, request, encryptedCredential: blob } = await requests.claimForValidation(platformId, requestId);
+    const { result, request, encryptedCredential: blob, tenantAccountId } = await requests.claimForValidation(platformId, requestId);
     if (!request) {
       log.warn('connect request no longer exists; dropping its job');
       return 'missing';
@@ -65,7 +66,8 @@ export function createValidateProcessor(deps: ValidateProcessorDeps) {
     const deadline = Date.parse(request.createdAt) + deps.deadlineMs;
 
     const finish = async (args: TransitionArgs & { to: 'linked' | 'failed' }) => {
-      await finishRequest(deps, platformId, requestId, args, log);
+      const at = new Date();
+      await finishRequest(deps, platformId, requestId, args, log, { request: expectedFinalRequest(request, args, tenantAccountId, at), at });
       return args.to;
     };
 

@@ -9,6 +9,7 @@ import type { Provider } from '../domain/schemas/common.js';
 import type { CredentialVault } from '../crypto/vault.js';
 import { openSealedBlob } from './sealed-credential.js';
 import { readRecords } from './read-records.js';
+import type { RecordEventScriptArgs } from './webhook-message-store.js';
 
 export interface NewRequest {
   id: string;
@@ -27,10 +28,15 @@ export interface TransitionArgs {
   attempt?: Attempt;
   error?: LinkError;
   link?: { accountId: string; company: { identifier: string; name: string }; fingerprint: string };
+  /**
+   * With a final status: the result event, built from the request as the transition is expected to
+   * leave it (its account id and operation). Recorded in the same step when that came true.
+   */
+  event?: RecordEventScriptArgs & { accountId: string | null; operation: 'created' | 'updated' | null };
 }
 
 export type TransitionResult =
-  | { result: 'applied'; from: RequestStatus; accountId?: string; operation?: 'created' | 'updated'; request?: StoredRequest }
+  | { result: 'applied'; from: RequestStatus; accountId?: string; operation?: 'created' | 'updated'; request?: StoredRequest; published?: string[] }
   | { result: 'rejected'; from: RequestStatus; request?: StoredRequest }
   | { result: 'missing' };
 
@@ -39,6 +45,8 @@ export interface Claim {
   result: 'applied' | 'rejected' | 'missing';
   request: StoredRequest | null;
   encryptedCredential: string | null;
+  /** The tenant's account, if it was linked before. */
+  tenantAccountId: string | null;
 }
 
 /** Internal view: the API view plus what workers need. */
@@ -65,6 +73,9 @@ function toView(id: string, h: Record<string, string>, attempts: Attempt[]): Sto
     completedAt: nullable(h.completedAt),
   };
 }
+
+/** cjson writes an empty Lua table as {}, so an empty list arrives as an object. */
+const luaList = (value: string[] | Record<string, never> | undefined): string[] => (Array.isArray(value) ? value : []);
 
 function viewOrNull(id: string, hash: Record<string, string> | undefined, attempts: string[] | undefined): StoredRequest | null {
   if (!hash || !hash.status) return null;
@@ -125,10 +136,9 @@ export class ConnectRequestStore {
    */
   async claimForValidation(platformId: string, id: string, now = new Date()): Promise<Claim> {
     const raw = await this.run.transition(this.base(platformId), { id, to: 'validating', from: sourcesOf('validating'), now: now.toISOString(), read: true });
-    const parsed = JSON.parse(raw) as { result: Claim['result']; request?: Record<string, string>; attempts?: string[] | Record<string, never>; credential?: string };
-    // cjson writes an empty Lua table as {}, so an empty attempt list arrives as an object.
-    const request = viewOrNull(id, parsed.request, Array.isArray(parsed.attempts) ? parsed.attempts : []);
-    return { result: parsed.result, request, encryptedCredential: parsed.credential ?? null };
+    const parsed = JSON.parse(raw) as { result: Claim['result']; request?: Record<string, string>; attempts?: string[] | Record<string, never>; credential?: string; tenantAccountId?: string };
+    const request = viewOrNull(id, parsed.request, luaList(parsed.attempts));
+    return { result: parsed.result, request, encryptedCredential: parsed.credential ?? null, tenantAccountId: parsed.tenantAccountId ?? null };
   }
 
   async list(platformId: string, query: ConnectRequestListQuery): Promise<Page<StoredRequest>> {
@@ -164,9 +174,12 @@ export class ConnectRequestStore {
       attempt: args.attempt,
       error: args.error,
       link: args.link,
+      event: args.event,
     });
-    const parsed = JSON.parse(raw) as TransitionResult & { request?: Record<string, string> };
-    if (parsed.result === 'missing' || !parsed.request) return parsed as TransitionResult;
-    return { ...parsed, request: toView(id, parsed.request, []) };
+    const parsed = JSON.parse(raw) as TransitionResult & { request?: Record<string, string>; published?: string[] | Record<string, never> };
+    if (parsed.result === 'missing') return parsed;
+    const published = parsed.published === undefined ? {} : { published: luaList(parsed.published) };
+    if (!parsed.request) return { ...parsed, ...published } as TransitionResult;
+    return { ...parsed, ...published, request: toView(id, parsed.request, []) };
   }
 }

@@ -14,6 +14,29 @@ export interface RecordEventArgs {
   messages: { id: string; endpointId: string }[];
 }
 
+/** What recordEvent in src/store/lua/lib.lua takes; the final transition takes it too. */
+export interface RecordEventScriptArgs {
+  dedupe: string;
+  now: string;
+  connectRequestId: string;
+  eventType: string;
+  payload: string;
+  messages: { id: string; endpointId: string }[];
+  rules: typeof CONFIRMATION_RULES;
+}
+
+export function recordEventScriptArgs(args: RecordEventArgs, now: Date): RecordEventScriptArgs {
+  return {
+    dedupe: args.dedupe,
+    now: now.toISOString(),
+    connectRequestId: args.connectRequestId ?? '',
+    eventType: args.event.type,
+    payload: JSON.stringify(args.event),
+    messages: args.messages,
+    rules: CONFIRMATION_RULES,
+  };
+}
+
 export type DeliveryOutcome = 'delivered' | 'failed' | 'retry';
 
 export interface RecordDeliveryResult {
@@ -66,15 +89,7 @@ export class WebhookMessageStore {
 
   /** Returns the ids of the event's messages that still need delivering. */
   async recordEvent(platformId: string, args: RecordEventArgs, now = new Date()): Promise<string[]> {
-    const raw = await this.run.recordEvent(this.base(platformId), {
-      dedupe: args.dedupe,
-      now: now.toISOString(),
-      connectRequestId: args.connectRequestId ?? '',
-      eventType: args.event.type,
-      payload: JSON.stringify(args.event),
-      messages: args.messages,
-      rules: CONFIRMATION_RULES,
-    });
+    const raw = await this.run.recordEvent(this.base(platformId), recordEventScriptArgs(args, now));
     const { pending } = JSON.parse(raw) as { pending: string[] | Record<string, never> };
     return Array.isArray(pending) ? pending : [];
   }

@@ -1,10 +1,13 @@
 import type { WebhookEndpointStore } from '../store/webhook-endpoint-store.js';
-import type { WebhookMessageStore } from '../store/webhook-message-store.js';
+import type { RecordEventArgs, WebhookMessageStore } from '../store/webhook-message-store.js';
 import type { Producers } from '../queues/producers.js';
 import type { WebhookEvent } from '../domain/events.js';
 import type { ConnectRequest } from '../domain/schemas/connect-request.js';
 import { newId } from '../domain/ids.js';
 import { requestResultEvent } from './event-builder.js';
+
+/** One result event per request, however often it is published. */
+const resultDedupe = (requestId: string) => `result:${requestId}`;
 
 /**
  * Turns an event into one message per subscribed endpoint and queues their delivery. Safe to call
@@ -19,19 +22,29 @@ export class EventPublisher {
   ) {}
 
   async publish(platformId: string, event: WebhookEvent, dedupe: string, connectRequestId: string | null = null): Promise<string[]> {
-    const subscribers = await this.endpoints.subscribers(platformId, event.type);
-    const pending = await this.messages.recordEvent(platformId, {
-      dedupe,
-      event,
-      connectRequestId,
-      messages: subscribers.map((endpoint) => ({ id: newId('webhookMessage'), endpointId: endpoint.id })),
-    });
-    await this.producers.enqueueFirstAttempts(platformId, pending);
+    const pending = await this.messages.recordEvent(platformId, await this.prepare(platformId, event, dedupe, connectRequestId));
+    await this.deliver(platformId, pending);
     return pending;
+  }
+
+  /** The event as one new message per subscribed endpoint, ready to record. */
+  async prepare(platformId: string, event: WebhookEvent, dedupe: string, connectRequestId: string | null): Promise<RecordEventArgs> {
+    const subscribers = await this.endpoints.subscribers(platformId, event.type);
+    return { dedupe, event, connectRequestId, messages: subscribers.map((endpoint) => ({ id: newId('webhookMessage'), endpointId: endpoint.id })) };
+  }
+
+  /** Queues the first attempt of recorded messages. */
+  deliver(platformId: string, messageIds: string[]): Promise<void> {
+    return this.producers.enqueueFirstAttempts(platformId, messageIds);
+  }
+
+  /** The result event of a request that is (or is about to be) finished, ready to record. */
+  prepareResult(platformId: string, request: ConnectRequest): Promise<RecordEventArgs> {
+    return this.prepare(platformId, requestResultEvent(request), resultDedupe(request.id), request.id);
   }
 
   /** The linked / link_failed event of a finished request. */
   publishResult(platformId: string, request: ConnectRequest): Promise<string[]> {
-    return this.publish(platformId, requestResultEvent(request), `result:${request.id}`, request.id);
+    return this.publish(platformId, requestResultEvent(request), resultDedupe(request.id), request.id);
   }
 }

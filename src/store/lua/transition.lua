@@ -5,8 +5,11 @@
 -- KEYS[1] platform base. ARGV[1] JSON {id, to, from:[...], now, attempt?, error?, link?, read?}.
 -- Returns JSON {result: "applied"|"rejected"|"missing", from, accountId?, operation?, request?}; `request`
 -- (the stored hash) comes with every final status, so the caller can publish the result without reading it back.
--- `read` (the validate worker's first step) adds the request, its attempts and its pending credential
--- to any existing request's answer: one round trip both claims the request and loads it.
+-- `read` (the validate worker's first step) adds the request, its attempts, its pending credential and
+-- the tenant's account id to any existing request's answer: one round trip claims and loads it.
+-- `event` (a final status) is the result event built by the caller from the state it expects
+-- ({recordEvent args, accountId, operation}); it is recorded in the same step when that state came
+-- true (for `linked`: the same account and operation), and `published` lists its pending messages.
 local function hashOf(k)
   local flat, h = redis.call('HGETALL', k), {}
   for i = 1, #flat, 2 do h[flat[i]] = flat[i + 1] end
@@ -25,6 +28,7 @@ local function withRecord(out)
     out.request = hashOf(rk)
     out.attempts = redis.call('LRANGE', rk .. ':attempts', 0, -1)
     out.credential = redis.call('GET', base .. ':cred:' .. a.id) or nil
+    out.tenantAccountId = redis.call('GET', base .. ':acc-by-tenant:' .. provider .. ':' .. tenantId) or nil
   end
   return cjson.encode(out)
 end
@@ -66,6 +70,7 @@ local credKey = base .. ':cred:' .. a.id
 if to == 'failed' then
   redis.call('DEL', credKey)
   redis.call('HSET', rk, 'errorCode', a.error.code, 'errorMessage', a.error.message)
+  if a.event then out.published = recordEvent(base, a.event).pending end
   out.request = hashOf(rk)
   return cjson.encode(out)
 end
@@ -99,5 +104,8 @@ redis.call('HSET', rk, 'accountId', accountId, 'operation', operation,
   'companyIdentifier', link.company.identifier, 'companyName', link.company.name)
 out.accountId = accountId
 out.operation = operation
+if a.event and a.event.accountId == accountId and a.event.operation == operation then
+  out.published = recordEvent(base, a.event).pending
+end
 out.request = hashOf(rk)
 return cjson.encode(out)
