@@ -96,7 +96,7 @@ describe('account-linker bulk against the simulator', () => {
     expect(run.stderr).toMatch(/missing_api_key\s+167\n/);
     expect(run.stderr).toMatch(/progress: submitted \d+\/10000, linked \d+, failed \d+, confirmed \d+/);
     expect(run.stderr).not.toContain(simKey('valid', 'e2e-0'));
-  });
+  }, 180_000); // 10,000 links end to end: ~26 s alone, several times that while other suites share the two cores
 
   it('without --wait: submits, writes queued rows, exits 0 when nothing was rejected', async () => {
     const file = join(dir, 'small.jsonl');
