@@ -26,7 +26,9 @@ if (process.argv[2] === 'bulk' && !process.execArgv.includes(LEAN_FLAG)) {
   // thread's young generation doubles while much survives its scavenges, as loading the modules
   // does, up to 32 MB that then stay committed while idle. V8 raises a growth factor below 2 when
   // it creates an isolate (hence after register()) but follows it afterwards: holding it at 1 until
-  // the service is up leaves the young generation to grow with the work only.
+  // the service is up leaves the young generation to grow with the work only. Under load V8 lets
+  // the old generation grow to up to 4 times what its last full GC kept, most of it garbage
+  // already; a fixed factor of 2 collects it sooner, for a few more full GCs.
   const service = SERVICE_COMMANDS.includes(process.argv[2]);
   if (service) setFlagsFromString('--max-semi-space-size=1');
   const { register } = await import('tsx/esm/api');
@@ -34,6 +36,7 @@ if (process.argv[2] === 'bulk' && !process.execArgv.includes(LEAN_FLAG)) {
   if (service) {
     setFlagsFromString('--max-semi-space-size=0');
     setFlagsFromString('--semi-space-growth-factor=1');
+    setFlagsFromString('--heap-growing-percent=100');
   }
   const { main } = await import('../src/cli/main.ts');
   await main(process.argv);
