@@ -1,13 +1,8 @@
 import type { FastifyInstance } from 'fastify';
-import { Queue } from 'bullmq';
-import { createBullBoard } from '@bull-board/api';
-import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
-import { FastifyAdapter } from '@bull-board/fastify';
 import type { Runtime } from '../runtime/runtime.js';
-import { QUEUE_NAMES } from '../queues/queue-names.js';
-import { queuePrefix } from '../store/keys.js';
 import { authenticateAdmin, isAdminToken } from './auth.js';
-import { ProblemError, problems } from './errors.js';
+import { problems } from './errors.js';
+import { mountOnFirstRequest } from './mount-on-first-request.js';
 
 export const ADMIN_QUEUES_PATH = '/admin/queues';
 const LOGIN_PATH = '/admin/login';
@@ -27,31 +22,14 @@ ${failed ? '<p role="alert">That is not the admin token.</p>' : ''}
  * bull-board at /admin/queues for every queue, behind LINKER_ADMIN_TOKEN. The board's page loads its
  * own scripts without our Authorization header, so a browser signs in once at /admin/login and then
  * carries the token as an HttpOnly cookie scoped to /admin. With no admin token configured every
- * admin route answers 401.
+ * admin route answers 401. The board and its packages load on the first signed-in request to it:
+ * most runs never open it.
  */
 export async function registerAdminQueues(app: FastifyInstance, rt: Runtime): Promise<void> {
   const adminToken = rt.env.LINKER_ADMIN_TOKEN;
-  const queues = QUEUE_NAMES.map((name) => new Queue(name, { connection: rt.redis, prefix: queuePrefix(rt.env.LINKER_REDIS_PREFIX) }));
-  app.addHook('onClose', async () => {
-    await Promise.all(queues.map((q) => q.close()));
-  });
-
-  const board = new FastifyAdapter();
-  // @bull-board/fastify pins its own copy of @bull-board/api (9.10.1 vs 9.10.2): same shape, separate declarations.
-  createBullBoard({ queues: queues.map((q) => new BullMQAdapter(q)), serverAdapter: board as unknown as Parameters<typeof createBullBoard>[0]['serverAdapter'] });
-  board.setBasePath(ADMIN_QUEUES_PATH);
-
   await app.register(async (scope) => {
-    // Answered here rather than thrown: bull-board installs its own error handler, which would make a 500 of it.
-    scope.addHook('onRequest', async (request, reply) => {
-      try {
-        authenticateAdmin(request, adminToken);
-      } catch (error) {
-        if (!(error instanceof ProblemError)) throw error;
-        return reply.code(error.status).headers(error.headers).type('application/problem+json').send(error.toJSON());
-      }
-    });
-    await scope.register(board.registerPlugin(), { prefix: ADMIN_QUEUES_PATH });
+    scope.addHook('onRequest', async (request) => authenticateAdmin(request, adminToken));
+    mountOnFirstRequest(scope, ADMIN_QUEUES_PATH, async () => (await import('./queues-board.js')).buildQueuesBoard(rt, ADMIN_QUEUES_PATH));
   });
 
   await app.register(async (scope) => {

@@ -1,7 +1,8 @@
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import type { Runtime } from '../runtime/runtime.js';
-import { ProblemError, problems } from './errors.js';
+import { problems } from './errors.js';
+import { createBaseApp } from './base-app.js';
 import { authenticateAdmin, authenticatePlatform } from './auth.js';
 import { registerRoutes, type AnyRouteSpec, type AuthKind } from './route-kit.js';
 import { connectRequestRoutes } from './routes/connect-requests.js';
@@ -36,46 +37,10 @@ export function apiRoutes(rt: Runtime): AnyRouteSpec[] {
   ];
 }
 
-function toProblem(error: FastifyError): ProblemError {
-  if (error instanceof ProblemError) return error;
-  switch (error.code) {
-    case 'FST_ERR_CTP_INVALID_JSON_BODY':
-    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return problems.malformedJson(error.message);
-    case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return problems.payloadTooLarge(Number(/(\d+)/.exec(error.message)?.[1] ?? 0));
-    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return problems.unsupportedMediaType();
-    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
-      return problems.invalidInput(error.message);
-  }
-  if (error instanceof SyntaxError) return problems.malformedJson(error.message);
-  const status = error.statusCode ?? 500;
-  if (status === 429) return problems.rateLimited(60);
-  if (status >= 400 && status < 500) return new ProblemError(status, 'bad_request', 'Bad request', error.message);
-  return problems.internal();
-}
-
 /** Builds the Fastify app; the caller listens. */
 export async function buildApp(rt: Runtime): Promise<FastifyInstance> {
-  const app = Fastify({
-    loggerInstance: rt.logger as FastifyBaseLogger,
-    bodyLimit: rt.env.LINKER_BODY_LIMIT_BYTES,
-    trustProxy: false,
-  });
+  const app = createBaseApp(rt);
   app.decorateRequest('platformId', '');
-  // The API speaks JSON only; a text body is a client mistake worth a 415, not a string to validate.
-  app.removeContentTypeParser('text/plain');
-
-  app.setErrorHandler((error: FastifyError, request, reply) => {
-    const problem = toProblem(error);
-    if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
-    void reply.code(problem.status).headers(problem.headers).type('application/problem+json').send(problem.toJSON());
-  });
-  app.setNotFoundHandler((request, reply) => {
-    const problem = problems.routeNotFound(request.method, request.url);
-    void reply.code(404).type('application/problem+json').send(problem.toJSON());
-  });
 
   app.addHook('onRequest', async (request) => {
     const auth = request.routeOptions.config.auth;
@@ -96,7 +61,7 @@ export async function buildApp(rt: Runtime): Promise<FastifyInstance> {
   });
 
   const routes = apiRoutes(rt);
-  await registerDocs(app, routes);
+  await registerDocs(app, rt, routes);
   await registerAdminQueues(app, rt);
   registerRoutes(app, routes);
   return app;

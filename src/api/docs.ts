@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
-import swagger from '@fastify/swagger';
-import swaggerUi from '@fastify/swagger-ui';
+import type { Runtime } from '../runtime/runtime.js';
 import type { AnyRouteSpec } from './route-kit.js';
 import { buildOpenApiDocument } from './openapi.js';
+import { mountOnFirstRequest } from './mount-on-first-request.js';
 
 export const API_INFO = {
   title: 'account-linker',
@@ -11,14 +11,16 @@ export const API_INFO = {
   description: 'Links many tenants\' SmartRecruiters accounts: connect requests, batches, accounts, signed webhooks.',
 };
 
+const DOCS_PATH = '/docs';
+
 /**
- * `/openapi.json` and `/docs`. The document is built once from the route specs; Swagger UI is served
- * from the package's own files, so /docs works offline and loads nothing from elsewhere.
+ * `/openapi.json` and `/docs`. The document is built once from the route specs. Swagger UI is a
+ * person's tool that most runs never open, so it and its packages load on the first request to it.
  */
-export async function registerDocs(app: FastifyInstance, routes: AnyRouteSpec[]): Promise<void> {
+export async function registerDocs(app: FastifyInstance, rt: Runtime, routes: AnyRouteSpec[]): Promise<void> {
   const document = buildOpenApiDocument(routes, API_INFO);
-  // @fastify/swagger's types describe the document loosely; ours is plain JSON it passes through as is.
-  await app.register(swagger, { mode: 'static', specification: { document: document as never } });
-  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { validatorUrl: null } });
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.get('/openapi.json', async () => document);
+  await app.register(async (scope) => {
+    mountOnFirstRequest(scope, DOCS_PATH, async () => (await import('./docs-ui.js')).buildDocsUi(rt, document, DOCS_PATH));
+  });
 }

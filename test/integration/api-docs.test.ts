@@ -87,6 +87,15 @@ describe('/admin/queues', () => {
     expect(api.body.queues.map((q: { name: string }) => q.name).sort()).toEqual(['deliver', 'revalidate', 'validate']);
   });
 
+  it('passes request bodies to the board and answers its unknown paths like any unknown route', async () => {
+    const added = await h.api('POST', '/admin/queues/api/queues/revalidate/add', { token: ADMIN, body: { name: 'from-the-board', data: { note: 'kept' } } });
+    expect(added.status).toBe(200);
+    expect(added.body.job).toMatchObject({ name: 'from-the-board', data: { note: 'kept' } });
+    const missing = await h.api('GET', '/admin/queues/no-such-page/here', { token: ADMIN });
+    expect(missing.status).toBe(404);
+    expect(missing.headers['content-type']).toContain('application/problem+json');
+  });
+
   it('signs a browser in with a form that sets an HttpOnly cookie', async () => {
     const form = (token: string) => h.api('POST', '/admin/login', { token: null, raw: `token=${encodeURIComponent(token)}`, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
     const wrong = await form('not-the-token-at-all');

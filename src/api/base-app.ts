@@ -1,0 +1,55 @@
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import type { Runtime } from '../runtime/runtime.js';
+import { ProblemError, problems } from './errors.js';
+
+function toProblem(error: FastifyError): ProblemError {
+  if (error instanceof ProblemError) return error;
+  switch (error.code) {
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return problems.malformedJson(error.message);
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return problems.payloadTooLarge(Number(/(\d+)/.exec(error.message)?.[1] ?? 0));
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return problems.unsupportedMediaType();
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return problems.invalidInput(error.message);
+  }
+  if (error instanceof SyntaxError) return problems.malformedJson(error.message);
+  const status = error.statusCode ?? 500;
+  if (status === 429) return problems.rateLimited(60);
+  if (status >= 400 && status < 500) return new ProblemError(status, 'bad_request', 'Bad request', error.message);
+  return problems.internal();
+}
+
+export interface BaseAppOptions {
+  /** Log each request. Off for an app that serves requests another app has already logged. */
+  requestLogging?: boolean;
+}
+
+/**
+ * A Fastify instance with the API's body rules and its problem+json answers to errors and unknown
+ * routes. The API and the parts it mounts on first use (docs UI, queues board) start from it, so
+ * they all answer alike.
+ */
+export function createBaseApp(rt: Runtime, options: BaseAppOptions = {}): FastifyInstance {
+  const app = Fastify({
+    loggerInstance: rt.logger as FastifyBaseLogger,
+    logController: new LogController({ disableRequestLogging: options.requestLogging === false }),
+    bodyLimit: rt.env.LINKER_BODY_LIMIT_BYTES,
+    trustProxy: false,
+  });
+  // The API speaks JSON only; a text body is a client mistake worth a 415, not a string to validate.
+  app.removeContentTypeParser('text/plain');
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const problem = toProblem(error);
+    if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
+    void reply.code(problem.status).headers(problem.headers).type('application/problem+json').send(problem.toJSON());
+  });
+  app.setNotFoundHandler((request, reply) => {
+    const problem = problems.routeNotFound(request.method, request.url);
+    void reply.code(404).type('application/problem+json').send(problem.toJSON());
+  });
+  return app;
+}
