@@ -15,9 +15,9 @@ export async function submitConnectRequests(
   rt: Runtime,
   platformId: string,
   inputs: ConnectRequestInput[],
-  options: { batchId?: string; seed?: IdSeed } = {},
+  options: { batchId?: string; seed?: IdSeed; now?: Date } = {},
 ): Promise<Submitted[]> {
-  const { batchId, seed } = options;
+  const { batchId, seed, now = new Date() } = options;
   const items = inputs.map((input, index) => ({
     id: seed ? seededId('connectRequest', seed, index) : newId('connectRequest'),
     tenantId: input.tenantId,
@@ -25,7 +25,7 @@ export async function submitConnectRequests(
     metadata: input.metadata,
     encryptedCredential: rt.vault.encrypt(input.credentials.apiKey, credentialAad(platformId, input.provider, input.tenantId)),
   }));
-  const results = await rt.requests.create(platformId, items, batchId);
+  const results = await rt.requests.create(platformId, items, batchId, now);
   const accepted = items.filter((_, i) => results[i]!.accepted);
   await rt.producers.enqueueValidations(accepted.map((item) => ({ platformId, requestId: item.id })));
   rt.metrics.requestsAccepted(accepted.length);

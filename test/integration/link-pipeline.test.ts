@@ -48,6 +48,21 @@ describe('classification through the real worker and the simulator', () => {
     expect(account.company).toEqual(request.company);
   });
 
+  it('answers 202 with the request exactly as stored, queued', async () => {
+    await h.rt.producers.validate.pause();
+    try {
+      const res = await h.api('POST', '/v1/connect-requests', {
+        body: { tenantId: 'tenant-echo', provider: 'smartrecruiters', credentials: { apiKey: key('valid', 'pipeline-echo') }, metadata: { crm: 'acme-42' } },
+      });
+      expect(res.status, res.text).toBe(202);
+      expect(res.body).toMatchObject({ status: 'queued', confirmation: 'pending', metadata: { crm: 'acme-42' }, attempts: [] });
+      expect(res.headers.location).toBe(`/v1/connect-requests/${res.body.id}`);
+      expect((await h.api('GET', `/v1/connect-requests/${res.body.id}`)).body).toEqual(res.body);
+    } finally {
+      await h.rt.producers.validate.resume();
+    }
+  });
+
   it.each([
     ['invalid', 'invalid_credentials', 401],
     ['forbidden', 'insufficient_permissions', 403],

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineRoute, type AnyRouteSpec } from '../route-kit.js';
 import { problems } from '../errors.js';
 import { withIdempotency } from '../idempotency.js';
+import { queuedRequestView } from '../../store/connect-request-store.js';
 import type { Runtime } from '../../runtime/runtime.js';
 import {
   connectRequestInputSchema,
@@ -54,9 +55,12 @@ export function connectRequestRoutes(rt: Runtime): AnyRouteSpec[] {
       errors: [400, 401, 409, 413, 415, 422, 429],
       handler: ({ body, platformId, request }) =>
         withIdempotency(rt.idempotency, request, 'connect-request', async (seed) => {
-          const [result] = await submitConnectRequests(rt, platformId, [body], { seed });
+          const now = new Date();
+          const [result] = await submitConnectRequests(rt, platformId, [body], { seed, now });
           if (!result?.id) throw problems.inFlight(body.tenantId, result && 'inFlightId' in result ? result.inFlightId : '');
-          const view = await rt.requests.get(platformId, result.id);
+          // Without an Idempotency-Key the id is new, so this call wrote the request; a retry under a
+          // key may have found it stored by an earlier try, and reads what is there.
+          const view = seed ? await rt.requests.get(platformId, result.id) : queuedRequestView({ ...body, id: result.id }, now);
           return { status: 202, body: view, headers: { location: `/v1/connect-requests/${result.id}` } };
         }),
     }),
