@@ -40,7 +40,7 @@ async function closeReceiver() {
 }
 
 async function attemptsOf(batchId: string) {
-  return (await h.api('GET', `/v1/connect-requests?batchId=${batchId}&limit=500`)).body.data.map((r: any) => r.attempts) as Array<Array<{ outcome: string }>>;
+  return (await h.api('GET', `/v1/connect-requests?batchId=${batchId}&limit=500`)).body.data.map((r: any) => r.attempts) as Array<Array<{ outcome: string; httpStatus: number | null }>>;
 }
 
 beforeAll(async () => {
@@ -79,8 +79,10 @@ describe('provider faults', () => {
     expect(summary.linked).toBe(60);
     expect(callsWhilePaused).toBeLessThanOrEqual(OUTAGE_MS / 1000);
     const attempts = await attemptsOf(batchId);
-    // Only the failures before the breaker opened were counted, and nobody ran out.
-    const counted = attempts.flat().filter((a) => a.outcome === 'retryable').length;
+    // Only the outage's 503s before the breaker opened were counted, and nobody ran out. (On a
+    // machine busy enough, the first calls after recovery can miss this file's 300 ms timeout: those
+    // count as the timeouts they are, not as the outage.)
+    const counted = attempts.flat().filter((a) => a.outcome === 'retryable' && a.httpStatus === 503).length;
     expect(counted, JSON.stringify(attempts.filter((a) => a.length > 1 || a[0]?.outcome !== "success"))).toBeLessThan(THRESHOLD);
     expect(Math.max(...attempts.map((a) => a.length))).toBeLessThan(ATTEMPTS);
     expect(h.logs.some((l) => l.includes('validation resumed'))).toBe(true);
