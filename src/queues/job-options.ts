@@ -18,7 +18,7 @@ export function deliverJobOptions(attempts: number): JobsOptions {
  * A shared first-attempts job only fails when Redis or the process did (every receiver answer is
  * settled per message), so a couple of re-runs cover that; messages already tried are skipped.
  */
-export const firstAttemptsJobOptions: JobsOptions = { attempts: 3, backoff: { type: BACKOFF_TYPE }, ...keep };
+export const firstAttemptsJobOptions = deliverJobOptions(3);
 
 /** The sweep is bookkeeping: keep only the last few runs for the dashboard. */
 export const SWEEP_JOB_OPTIONS = { removeOnComplete: { count: 10 }, removeOnFail: { count: 50 } } satisfies JobsOptions;

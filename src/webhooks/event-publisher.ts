@@ -22,9 +22,7 @@ export class EventPublisher {
   ) {}
 
   async publish(platformId: string, event: WebhookEvent, dedupe: string, connectRequestId: string | null = null): Promise<string[]> {
-    const pending = await this.messages.recordEvent(platformId, await this.prepare(platformId, event, dedupe, connectRequestId));
-    await this.deliver(platformId, pending);
-    return pending;
+    return this.recordAndDeliver(platformId, await this.prepare(platformId, event, dedupe, connectRequestId));
   }
 
   /** The event as one new message per subscribed endpoint, ready to record. */
@@ -44,7 +42,13 @@ export class EventPublisher {
   }
 
   /** The linked / link_failed event of a finished request. */
-  publishResult(platformId: string, request: ConnectRequest): Promise<string[]> {
-    return this.publish(platformId, requestResultEvent(request), resultDedupe(request.id), request.id);
+  async publishResult(platformId: string, request: ConnectRequest): Promise<string[]> {
+    return this.recordAndDeliver(platformId, await this.prepareResult(platformId, request));
+  }
+
+  private async recordAndDeliver(platformId: string, prepared: RecordEventArgs): Promise<string[]> {
+    const pending = await this.messages.recordEvent(platformId, prepared);
+    await this.deliver(platformId, pending);
+    return pending;
   }
 }

@@ -22,13 +22,14 @@ local rk = base .. ':cr:' .. a.id
 local cur = redis.call('HMGET', rk, 'status', 'batchId', 'tenantId', 'provider')
 local status, batchId, tenantId, provider = cur[1], cur[2], cur[3], cur[4]
 if not status then return cjson.encode({result = 'missing'}) end
+local byTenant = base .. ':acc-by-tenant:' .. provider .. ':' .. tenantId
 
 local function withRecord(out)
   if a.read then
     out.request = hashOf(rk)
     out.attempts = redis.call('LRANGE', rk .. ':attempts', 0, -1)
     out.credential = redis.call('GET', base .. ':cred:' .. a.id) or nil
-    out.tenantAccountId = redis.call('GET', base .. ':acc-by-tenant:' .. provider .. ':' .. tenantId) or nil
+    out.tenantAccountId = redis.call('GET', byTenant) or nil
   end
   return cjson.encode(out)
 end
@@ -77,7 +78,6 @@ end
 
 -- linked
 local link = a.link
-local byTenant = base .. ':acc-by-tenant:' .. provider .. ':' .. tenantId
 local accountId = redis.call('GET', byTenant)
 local operation = 'updated'
 if not accountId then
