@@ -10,19 +10,18 @@ import { createWriteStream, mkdtempSync, readFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
-import { request } from 'undici';
 import { simKey, startSimulator } from '../src/sim/index.js';
+import { freePort } from '../test/helpers/free-port.js';
+import { BENCH_PLATFORM, BIN, waitHealthy } from './service-process.js';
 
 const { values } = parseArgs({ options: { rows: { type: 'string', default: '100000' }, wait: { type: 'boolean', default: false } } });
 const rows = Number(values.rows);
-const BIN = fileURLToPath(new URL('../bin/account-linker.js', import.meta.url));
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const prefix = `bench-bulk-${randomBytes(3).toString('hex')}`;
-const token = 'bench-token-0123456789abcdef';
-const port = 30_000 + Math.floor(Math.random() * 20_000);
+const token = BENCH_PLATFORM.token;
+const port = await freePort();
 
 const dir = mkdtempSync(join(tmpdir(), 'bulk-bench-'));
 const file = join(dir, 'tenants.csv');
@@ -51,14 +50,7 @@ const env = {
 };
 const api = spawn(process.execPath, [BIN, 'api'], { env, stdio: 'inherit' });
 const worker = values.wait ? spawn(process.execPath, [BIN, 'worker'], { env, stdio: 'inherit' }) : undefined;
-for (let i = 0; ; i++) {
-  try {
-    if ((await request(`http://127.0.0.1:${port}/healthz`)).statusCode === 200) break;
-  } catch {
-    if (i > 100) throw new Error('the API did not start');
-  }
-  await new Promise((r) => setTimeout(r, 200));
-}
+await waitHealthy(`http://127.0.0.1:${port}`, api);
 
 const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
 const apiSamples: { batches: number; rssMb: number }[] = [];

@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '../test/helpers/free-port.js';
 
 export const BENCH_PLATFORM = { id: 'bench', token: 'bench-token-0123456789abcdef' } as const;
 
@@ -25,20 +25,10 @@ export interface ServiceProcess {
   stop(): Promise<void>;
 }
 
-const BIN = fileURLToPath(new URL('../bin/account-linker.js', import.meta.url));
+export const BIN = fileURLToPath(new URL('../bin/account-linker.js', import.meta.url));
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitHealthy(url: string, child: ChildProcess, stderr: () => string): Promise<void> {
+/** Waits for `url`/healthz to answer 200; fails at once if the process exits first. */
+export async function waitHealthy(url: string, child: ChildProcess, stderr: () => string = () => ''): Promise<void> {
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`the service exited with code ${child.exitCode} before answering:\n${stderr()}`);
