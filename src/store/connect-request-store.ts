@@ -1,6 +1,6 @@
 import type { RedisClient } from './redis-client.js';
 import { key, platformBase } from './keys.js';
-import { scripts, type ScriptRunner } from './scripts.js';
+import { luaList, scripts, type ScriptRunner } from './scripts.js';
 import { lexPage, type Page } from './lex-page.js';
 import { sourcesOf, type RequestStatus } from '../domain/connect-request-state.js';
 import type { Attempt, ConnectRequest, ConnectRequestListQuery } from '../domain/schemas/connect-request.js';
@@ -91,9 +91,6 @@ export function queuedRequestView(item: Pick<NewRequest, 'id' | 'tenantId' | 'pr
   }, []);
 }
 
-/** cjson writes an empty Lua table as {}, so an empty list arrives as an object. */
-const luaList = (value: string[] | Record<string, never> | undefined): string[] => (Array.isArray(value) ? value : []);
-
 function viewOrNull(id: string, hash: Record<string, string> | undefined, attempts: string[] | undefined): StoredRequest | null {
   if (!hash || !hash.status) return null;
   return toView(id, hash, (attempts ?? []).map((a) => JSON.parse(a) as Attempt));
@@ -128,7 +125,7 @@ export class ConnectRequestStore {
       })),
     });
     const results = JSON.parse(raw) as string[] | Record<string, never>;
-    return (Array.isArray(results) ? results : []).map((r) => (r === '' ? { accepted: true } : { accepted: false, inFlightId: r }));
+    return luaList(results).map((r) => (r === '' ? { accepted: true } : { accepted: false, inFlightId: r }));
   }
 
   async get(platformId: string, id: string, options: { attempts?: boolean } = {}): Promise<StoredRequest | null> {

@@ -21,6 +21,11 @@ const lib = readFileSync(new URL('./lua/lib.lua', import.meta.url), 'utf8');
 /** The confirmation rules of the domain, handed to every script that moves a confirmation. */
 export const CONFIRMATION_RULES = Object.fromEntries(CONFIRMATIONS.map((to) => [to, confirmationSourcesOf(to)]));
 
+/** A list from a script's JSON answer: cjson writes an empty Lua table as {}, so an empty list arrives as an object. */
+export function luaList<T = string>(value: T[] | Record<string, never> | undefined): T[] {
+  return Array.isArray(value) ? value : [];
+}
+
 type ScriptCommand = (base: string, argsJson: string) => Promise<string>;
 export type ScriptRunner = Record<ScriptName, (base: string, args: unknown) => Promise<string>>;
 

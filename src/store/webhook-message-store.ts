@@ -1,6 +1,6 @@
 import type { RedisClient } from './redis-client.js';
 import { key, platformBase } from './keys.js';
-import { scripts, CONFIRMATION_RULES, type ScriptRunner } from './scripts.js';
+import { luaList, scripts, CONFIRMATION_RULES, type ScriptRunner } from './scripts.js';
 import { lexPage, type Page } from './lex-page.js';
 import { readRecords } from './read-records.js';
 import type { EventType, WebhookEvent } from '../domain/events.js';
@@ -91,7 +91,7 @@ export class WebhookMessageStore {
   async recordEvent(platformId: string, args: RecordEventArgs, now = new Date()): Promise<string[]> {
     const raw = await this.run.recordEvent(this.base(platformId), recordEventScriptArgs(args, now));
     const { pending } = JSON.parse(raw) as { pending: string[] | Record<string, never> };
-    return Array.isArray(pending) ? pending : [];
+    return luaList(pending);
   }
 
   async get(platformId: string, id: string): Promise<StoredMessage | null> {
