@@ -2,9 +2,12 @@ import type { BackoffStrategy } from 'bullmq';
 import { fullJitterDelay, type BackoffOptions } from '../src/domain/backoff.js';
 import { RetryLaterError } from './retry-errors.js';
 
-/** Validation retries: exponential backoff with full jitter. */
+/** Attempts a job's message or request had before the job (`attemptsBefore` in its data). */
+const attemptsBefore = (job: { data?: unknown } | undefined) => (job?.data as { attemptsBefore?: number } | undefined)?.attemptsBefore ?? 0;
+
+/** Validation retries: exponential backoff with full jitter, continuing from the attempts before the job. */
 export function validationBackoff(options: BackoffOptions): BackoffStrategy {
-  return (attemptsMade) => fullJitterDelay(attemptsMade, options);
+  return (attemptsMade, _type, _err, job) => fullJitterDelay(attemptsBefore(job) + attemptsMade, options);
 }
 
 /** Longest wait a receiver's Retry-After may impose before we retry anyway. */
@@ -24,8 +27,7 @@ export function webhookRetryDelay(schedule: number[], attemptsMade: number, retr
 /** The same for a deliver job, whose attempts continue those its message had before it (`attemptsBefore`). */
 export function webhookBackoff(schedule: number[], random = Math.random): BackoffStrategy {
   return (attemptsMade, _type, err, job) => {
-    const before = (job?.data as { attemptsBefore?: number } | undefined)?.attemptsBefore ?? 0;
     const retryAfterMs = err instanceof RetryLaterError ? err.retryAfterMs : undefined;
-    return webhookRetryDelay(schedule, before + attemptsMade, retryAfterMs, random);
+    return webhookRetryDelay(schedule, attemptsBefore(job) + attemptsMade, retryAfterMs, random);
   };
 }

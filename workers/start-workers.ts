@@ -1,16 +1,17 @@
 import { Worker, type Job } from 'bullmq';
+import pLimit from 'p-limit';
 import type { Runtime } from '../src/runtime/runtime.js';
 import { QUEUE, type QueueName } from '../src/queues/queue-names.js';
 import { queuePrefix } from '../src/store/keys.js';
 import { createProviders } from '../src/providers/registry.js';
 import { pacedClient } from '../src/providers/paced-client.js';
 import { createSafeDispatcher } from '../src/webhooks/safe-dispatcher.js';
-import type { DeliverJobData, FirstAttemptsJobData, ValidateJobData } from '../src/queues/job-payloads.js';
+import type { DeliverJobData, FirstAttemptsJobData, FirstValidationsJobData, ValidateJobData } from '../src/queues/job-payloads.js';
 import { revalidationLimiter, spacingMs } from '../src/domain/revalidation-pacing.js';
 import { sweepActiveAccounts } from '../src/queues/revalidation-sweep.js';
 import { requeueStranded } from '../src/queues/requeue-stranded.js';
 import { createValidateProcessor } from './validate-processor.js';
-import { finishRequest } from './finish-request.js';
+import { settleAbandonedValidation } from './settle-abandoned-validation.js';
 import { createRevalidateProcessor } from './revalidate-processor.js';
 import { createDeliverProcessor } from './deliver-processor.js';
 import { settleAbandonedDelivery } from './settle-abandoned-delivery.js';
@@ -26,7 +27,7 @@ const STRANDED_SWEEP_MS = 60_000;
 export interface WorkerOptions {
   /** Which queues this process works on. Default: all. */
   queues?: QueueName[];
-  /** Jobs in flight per queue. Default LINKER_CONCURRENCY. */
+  /** Jobs in flight per queue, and provider checks in flight across validate jobs. Default LINKER_CONCURRENCY. */
   concurrency?: number;
 }
 
@@ -65,6 +66,9 @@ export function startWorkers(rt: Runtime, options: WorkerOptions = {}): RunningW
 
   if (queues.includes(QUEUE.validate)) {
     const processor = createValidateProcessor({
+      slots: pLimit(concurrency),
+      retryBackoff: backoff,
+      ownJob: (data, delayMs) => rt.producers.enqueueValidation(data, delayMs),
       requests: rt.requests,
       vault: rt.vault,
       providers,
@@ -81,18 +85,14 @@ export function startWorkers(rt: Runtime, options: WorkerOptions = {}): RunningW
         cooldownMs: env.LINKER_BREAKER_COOLDOWN,
       }, logger),
     });
-    const worker = new Worker<ValidateJobData>(QUEUE.validate, processor, {
+    const worker = new Worker<ValidateJobData | FirstValidationsJobData>(QUEUE.validate, processor, {
       ...common,
       limiter: PAUSE_ONLY_LIMITER,
       settings: { backoffStrategy: validationBackoff(backoff) },
     });
-    // A job BullMQ gave up on (repeated crashes, not provider answers) must not leave its request hanging.
-    worker.on('failed', (job: Job<ValidateJobData> | undefined, error) => {
+    worker.on('failed', (job: Job<ValidateJobData | FirstValidationsJobData> | undefined, error) => {
       if (!job || job.attemptsMade < (job.opts.attempts ?? 1)) return;
-      const { platformId, requestId } = job.data;
-      const log = logger.child({ platformId, requestId });
-      void finishRequest(rt, platformId, requestId, { to: 'failed', error: { code: 'provider_unavailable', message: `validation could not complete: ${error.message}` } }, log)
-        .catch((err: unknown) => logger.error({ err, requestId }, 'could not fail an abandoned request'));
+      void settleAbandonedValidation(rt, job, error, logger).catch((err: unknown) => logger.error({ err, jobId: job.id }, 'could not fail the requests of an abandoned validate job'));
     });
     workers.push(worker);
   }

@@ -1,138 +1,73 @@
-import { DelayedError, type Job } from 'bullmq';
-import type { Logger } from 'pino';
-import type { ConnectRequestStore, TransitionArgs } from '../src/store/connect-request-store.js';
-import type { CredentialVault } from '../src/crypto/vault.js';
-import type { ProviderClient, CheckOutcome } from '../src/providers/provider.js';
-import type { EventPublisher } from '../src/webhooks/event-publisher.js';
-import type { ValidateJobData } from '../src/queues/job-payloads.js';
-import type { Provider } from '../src/domain/schemas/common.js';
-import type { Attempt } from '../src/domain/schemas/connect-request.js';
-import { isFinal } from '../src/domain/connect-request-state.js';
+import { DelayedError, RateLimitError, Worker, type Job } from 'bullmq';
+import type { LimitFunction } from 'p-limit';
+import { VALIDATE_JOB, type FirstValidationsJobData, type ValidateJobData } from '../src/queues/job-payloads.js';
 import { fullJitterDelay, type BackoffOptions } from '../src/domain/backoff.js';
-import { credentialAad } from '../src/crypto/credential-aad.js';
-import { newId } from '../src/domain/ids.js';
 import { RetryLaterError } from './retry-errors.js';
-import { finishRequest } from './finish-request.js';
-import { expectedFinalRequest } from '../src/domain/expected-final-request.js';
-import type { Metrics } from '../src/observability/metrics.js';
-import type { ValidateBreaker } from './validate-breaker.js';
+import { createRequestValidator, type ValidateRequestDeps } from './validate-request.js';
 
-export interface ValidateProcessorDeps {
-  requests: ConnectRequestStore;
-  vault: CredentialVault;
-  providers: Map<Provider, ProviderClient>;
-  publisher: EventPublisher;
-  logger: Logger;
-  metrics?: Metrics;
-  /** Counted attempts (429s excluded) before `provider_unavailable`. */
-  maxAttempts: number;
-  /** From request creation; past it a request fails `provider_unavailable` even while rate limited. */
-  deadlineMs: number;
-  /** Backoff for 429s that carry no Retry-After. */
-  rateLimitBackoff: BackoffOptions;
-  /** Pauses validation for everyone during a provider-wide outage (see validate-breaker.ts). */
-  breaker?: ValidateBreaker;
+export interface ValidateProcessorDeps extends ValidateRequestDeps {
+  /** Provider checks in flight in this process, across all jobs (LINKER_CONCURRENCY). */
+  slots: LimitFunction;
+  /** Backoff between counted attempts (the one BullMQ applies to a request's own job). */
+  retryBackoff: BackoffOptions;
+  /** Queues a request's own job for its retries after a shared first attempt (Producers.enqueueValidation). */
+  ownJob: (data: ValidateJobData, delayMs: number) => Promise<void>;
 }
 
-const attemptOutcome = (outcome: CheckOutcome): Attempt['outcome'] =>
-  outcome.kind === 'success' ? 'success' : outcome.kind === 'final' ? outcome.code : outcome.kind;
-
 /**
- * Validates one connect request's key. Every write is a guarded transition, so a job that runs
- * twice (BullMQ is at-least-once) changes nothing the second time.
+ * Validates connect requests. A first-attempts job checks each of its requests once, concurrently
+ * within the process's slots; a request that needs a retry gets its own validate job, which takes it
+ * through the rest of its attempts with BullMQ's backoff (or waits out a 429 without spending one).
  */
 export function createValidateProcessor(deps: ValidateProcessorDeps) {
-  const { requests, vault, providers, publisher, logger } = deps;
+  const validateRequest = createRequestValidator(deps);
+  const { slots, logger } = deps;
 
-  return async function validate(job: Job<ValidateJobData>, token?: string): Promise<string> {
+  async function own(job: Job<ValidateJobData>, token?: string): Promise<string> {
     const { platformId, requestId } = job.data;
     const log = logger.child({ platformId, requestId, jobAttempt: job.attemptsMade + 1 });
-    await deps.breaker?.admit();
-    const { result, request, encryptedCredential: blob, tenantAccountId } = await requests.claimForValidation(platformId, requestId);
-    if (!request) {
-      log.warn('connect request no longer exists; dropping its job');
-      return 'missing';
-    }
-    if (isFinal(request.status)) {
-      // A re-run after a crash: make sure the result event went out, nothing else.
-      await publisher.publishResult(platformId, request);
-      return request.status;
-    }
-    if (result !== 'applied') return result;
+    const step = await slots(() => validateRequest(platformId, requestId, log));
+    if (step.kind === 'done') return step.result;
+    if (step.waitMs === undefined) throw new RetryLaterError(step.reason);
+    // Moving the job to delayed and throwing DelayedError leaves attemptsMade untouched.
+    await job.moveToDelayed(Date.now() + step.waitMs, token);
+    throw new DelayedError();
+  }
 
-    const now = Date.now();
-    const counted = request.attempts.filter((a) => a.outcome !== 'rate_limited').length;
-    const n = counted + 1;
-    const deadline = Date.parse(request.createdAt) + deps.deadlineMs;
+  async function firstAttempts(job: Job<FirstValidationsJobData>): Promise<Record<string, string>> {
+    const { platformId, requestIds } = job.data;
+    // The breaker paused the queue: requests not started yet stay for the job's next run.
+    let held = false;
+    const runs = await Promise.allSettled(
+      requestIds.map((requestId) =>
+        slots(async () => {
+          if (held) return 'held';
+          const log = logger.child({ platformId, requestId, jobId: job.id });
+          try {
+            const step = await validateRequest(platformId, requestId, log, {
+              firstAttempt: {
+                handOff: (retry) =>
+                  deps.ownJob({ platformId, requestId, attemptsBefore: retry.attemptsBefore }, retry.waitMs ?? fullJitterDelay(retry.attemptsBefore, deps.retryBackoff)),
+              },
+            });
+            return step.kind === 'done' ? step.result : 'retrying';
+          } catch (err) {
+            if (!(err instanceof RateLimitError)) throw err;
+            held = true;
+            return 'held';
+          }
+        }),
+      ),
+    );
+    // Only Redis or the process fail a request's run; BullMQ runs the job again and the requests
+    // that finished or moved on to their own job are skipped then.
+    const failed = runs.find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    if (held) throw Worker.RateLimitError();
+    return Object.fromEntries(requestIds.map((id, i) => [id, (runs[i] as PromiseFulfilledResult<string>).value]));
+  }
 
-    const finish = async (args: TransitionArgs & { to: 'linked' | 'failed' }) => {
-      const at = new Date();
-      await finishRequest(deps, platformId, requestId, args, log, { request: expectedFinalRequest(request, args, tenantAccountId, at), at });
-      return args.to;
-    };
-
-    if (now > deadline) {
-      return finish({ to: 'failed', error: { code: 'provider_unavailable', message: 'the validation deadline passed before SmartRecruiters answered' } });
-    }
-    if (!blob) {
-      return finish({ to: 'failed', error: { code: 'canceled', message: 'the stored credential is gone; submit the key again' } });
-    }
-
-    const apiKey = await requests.openCredential(platformId, requestId, blob, vault, credentialAad(platformId, request.provider, request.tenantId));
-    const provider = providers.get(request.provider);
-    if (!provider) throw new Error(`no client for provider ${request.provider}`);
-
-    const started = performance.now();
-    const outcome = await provider.check(apiKey);
-    const durationMs = Math.round(performance.now() - started);
-    deps.metrics?.providerCall(attemptOutcome(outcome), durationMs);
-    await deps.breaker?.record(outcome, `${platformId}/${request.tenantId}`);
-    const attempt: Attempt = {
-      n,
-      at: new Date(now).toISOString(),
-      outcome: attemptOutcome(outcome),
-      httpStatus: outcome.httpStatus,
-      durationMs,
-      error: outcome.kind === 'success' ? null : outcome.message,
-    };
-
-    switch (outcome.kind) {
-      case 'success':
-        return finish({
-          to: 'linked',
-          attempt,
-          link: { accountId: newId('account'), company: outcome.company, fingerprint: apiKey.slice(-4) },
-        });
-      case 'final':
-        return finish({ to: 'failed', attempt, error: { code: outcome.code, message: outcome.message } });
-      case 'retryable': {
-        if (n >= deps.maxAttempts) {
-          return finish({
-            to: 'failed',
-            attempt,
-            error: { code: 'provider_unavailable', message: `${outcome.message}; gave up after ${n} attempts` },
-          });
-        }
-        await requests.transition(platformId, requestId, { to: 'retrying', attempt });
-        log.info({ attempt: n, httpStatus: outcome.httpStatus, reason: outcome.message }, 'provider unavailable; will retry');
-        throw new RetryLaterError(outcome.message);
-      }
-      case 'rate_limited': {
-        const waits = request.attempts.filter((a) => a.outcome === 'rate_limited').length + 1;
-        const wait = outcome.retryAfterMs ?? fullJitterDelay(waits, deps.rateLimitBackoff) + 250;
-        if (Date.now() + wait > deadline) {
-          return finish({
-            to: 'failed',
-            attempt,
-            error: { code: 'provider_unavailable', message: 'SmartRecruiters kept rate limiting the key until the validation deadline' },
-          });
-        }
-        await requests.transition(platformId, requestId, { to: 'retrying', attempt });
-        log.info({ waitMs: wait }, 'rate limited by the provider; waiting without spending an attempt');
-        // Moving the job to delayed and throwing DelayedError leaves attemptsMade untouched.
-        await job.moveToDelayed(Date.now() + wait, token);
-        throw new DelayedError();
-      }
-    }
+  return async function validate(job: Job<ValidateJobData | FirstValidationsJobData>, token?: string): Promise<string | Record<string, string>> {
+    return job.name === VALIDATE_JOB.firstAttempts ? firstAttempts(job as Job<FirstValidationsJobData>) : own(job as Job<ValidateJobData>, token);
   };
 }

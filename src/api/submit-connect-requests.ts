@@ -2,6 +2,7 @@ import type { Runtime } from '../runtime/runtime.js';
 import type { ConnectRequestInput } from '../domain/schemas/connect-request.js';
 import { newId, seededId, type IdSeed } from '../domain/ids.js';
 import { credentialAad } from '../crypto/credential-aad.js';
+import { validateJobIds } from '../queues/validate-job-ids.js';
 
 export type Submitted = { id: string } | { id?: undefined; inFlightId: string };
 
@@ -18,16 +19,19 @@ export async function submitConnectRequests(
   options: { batchId?: string; seed?: IdSeed; now?: Date } = {},
 ): Promise<Submitted[]> {
   const { batchId, seed, now = new Date() } = options;
-  const items = inputs.map((input, index) => ({
-    id: seed ? seededId('connectRequest', seed, index) : newId('connectRequest'),
+  const ids = inputs.map((_, index) => (seed ? seededId('connectRequest', seed, index) : newId('connectRequest')));
+  const jobIds = validateJobIds(ids, rt.producers.validationsPerJob);
+  const items = inputs.map((input, i) => ({
+    id: ids[i]!,
     tenantId: input.tenantId,
     provider: input.provider,
     metadata: input.metadata,
     encryptedCredential: rt.vault.encrypt(input.credentials.apiKey, credentialAad(platformId, input.provider, input.tenantId)),
+    validateJob: jobIds[i]!,
   }));
   const results = await rt.requests.create(platformId, items, batchId, now);
   const accepted = items.filter((_, i) => results[i]!.accepted);
-  await rt.producers.enqueueValidations(accepted.map((item) => ({ platformId, requestId: item.id })));
+  await rt.producers.enqueueValidations(platformId, accepted.map((item) => ({ requestId: item.id, jobId: item.validateJob })));
   rt.metrics.requestsAccepted(accepted.length);
   return items.map((item, i) => {
     const r = results[i]!;

@@ -15,8 +15,9 @@ export function deliverJobOptions(attempts: number): JobsOptions {
 }
 
 /**
- * A shared first-attempts job only fails when Redis or the process did (every receiver answer is
- * settled per message), so a couple of re-runs cover that; messages already tried are skipped.
+ * A shared first-attempts job (deliver or validate) only fails when Redis or the process did (every
+ * answer is settled per message or request), so a couple of re-runs cover that; what something
+ * already tried is skipped.
  */
 export const firstAttemptsJobOptions = deliverJobOptions(3);
 

@@ -2,7 +2,18 @@
 export interface ValidateJobData {
   platformId: string;
   requestId: string;
+  /** Attempts an earlier job already counted (a shared first attempt), so the retry schedule continues where it left off. */
+  attemptsBefore?: number;
 }
+
+/** The first attempts of several requests submitted together; a request that needs a retry gets its own ValidateJobData job. */
+export interface FirstValidationsJobData {
+  platformId: string;
+  requestIds: string[];
+}
+
+/** Job names on the validate queue. */
+export const VALIDATE_JOB = { firstAttempts: 'first-attempts', validate: 'validate' } as const;
 
 /** Delivery of one message until it settles: its retries after a first attempt, or a manual redelivery. */
 export interface DeliverJobData {

@@ -2,14 +2,26 @@ import { Queue, type JobsOptions } from 'bullmq';
 import type { RedisClient } from '../store/redis-client.js';
 import { queuePrefix } from '../store/keys.js';
 import { QUEUE } from './queue-names.js';
-import { DELIVER_JOB, REVALIDATE_JOB, type DeliverJobData, type FirstAttemptsJobData, type RevalidateJobData, type RevalidateSweepJobData, type ValidateJobData } from './job-payloads.js';
+import {
+  DELIVER_JOB,
+  REVALIDATE_JOB,
+  VALIDATE_JOB,
+  type DeliverJobData,
+  type FirstAttemptsJobData,
+  type FirstValidationsJobData,
+  type RevalidateJobData,
+  type RevalidateSweepJobData,
+  type ValidateJobData,
+} from './job-payloads.js';
 import { SWEEP_JOB_OPTIONS, deliverJobOptions, firstAttemptsJobOptions, validateJobOptions } from './job-options.js';
 import { TickBatcher } from './tick-batcher.js';
 
 export interface ProducerSettings {
   prefix: string;
-  /** Most messages one first-attempts job carries (they are sent concurrently). Default 50. */
+  /** Most messages one first-attempts deliver job carries (they are sent concurrently). Default 50. */
   firstAttemptsPerJob?: number;
+  /** Most requests of one submit that share a first-attempts validate job (see validate-job-ids.ts). Default 20. */
+  validationsPerJob?: number;
   validationAttempts: number;
   /** Retries after the first delivery attempt (length of the webhook schedule). */
   webhookRetries: number;
@@ -26,9 +38,9 @@ async function addAll(queue: Queue, jobs: { name: string; data: unknown; opts: J
   else if (jobs.length > 1) await queue.addBulk(jobs);
 }
 
-/** Enqueues work. Job ids are the record ids, so enqueueing the same record twice is a no-op. */
+/** Enqueues work. Job ids derive from record ids, so enqueueing the same record twice is a no-op. */
 export class Producers {
-  readonly validate: Queue<ValidateJobData>;
+  readonly validate: Queue<ValidateJobData | FirstValidationsJobData>;
   readonly deliver: Queue<DeliverJobData | FirstAttemptsJobData>;
   private readonly firstAttempts = new TickBatcher<DeliverJobData>((items) => this.addFirstAttempts(items));
   readonly revalidate: Queue<RevalidateJobData | RevalidateSweepJobData>;
@@ -38,14 +50,36 @@ export class Producers {
     private readonly settings: ProducerSettings,
   ) {
     const prefix = queuePrefix(settings.prefix);
-    this.validate = new Queue<ValidateJobData>(QUEUE.validate, { connection, prefix });
+    this.validate = new Queue<ValidateJobData | FirstValidationsJobData>(QUEUE.validate, { connection, prefix });
     this.deliver = new Queue<DeliverJobData | FirstAttemptsJobData>(QUEUE.deliver, { connection, prefix });
     this.revalidate = new Queue<RevalidateJobData | RevalidateSweepJobData>(QUEUE.revalidate, { connection, prefix });
   }
 
-  async enqueueValidations(jobs: ValidateJobData[]): Promise<void> {
-    const opts = validateJobOptions(this.settings.validationAttempts);
-    await addAll(this.validate, jobs.map((data) => ({ name: 'validate', data, opts: { ...opts, jobId: data.requestId } })));
+  get validationsPerJob(): number {
+    return this.settings.validationsPerJob ?? 20;
+  }
+
+  /**
+   * First attempts of stored requests, in the jobs `validateJobIds` named: a shared first-attempts
+   * job, or the request's own job when it is alone (the stranded-request sweep queues only those).
+   */
+  async enqueueValidations(platformId: string, requests: { requestId: string; jobId: string }[]): Promise<void> {
+    const byJob = groupBy(requests, (r) => r.jobId, (r) => r.requestId);
+    const own = validateJobOptions(this.settings.validationAttempts);
+    await addAll(
+      this.validate,
+      [...byJob].map(([jobId, requestIds]) =>
+        requestIds.length === 1 && requestIds[0] === jobId
+          ? { name: VALIDATE_JOB.validate, data: { platformId, requestId: jobId }, opts: { ...own, jobId } }
+          : { name: VALIDATE_JOB.firstAttempts, data: { platformId, requestIds }, opts: { ...firstAttemptsJobOptions, jobId } },
+      ),
+    );
+  }
+
+  /** A request's own job for its retries after a shared first attempt, first run `delayMs` from now. */
+  async enqueueValidation(data: ValidateJobData, delayMs: number): Promise<void> {
+    const opts = validateJobOptions(this.settings.validationAttempts - (data.attemptsBefore ?? 0));
+    await this.validate.add(VALIDATE_JOB.validate, data, { ...opts, delay: delayMs, jobId: data.requestId });
   }
 
   /**
@@ -59,12 +93,7 @@ export class Producers {
 
   private async addFirstAttempts(items: DeliverJobData[]): Promise<void> {
     const perJob = this.settings.firstAttemptsPerJob ?? 50;
-    const byPlatform = new Map<string, string[]>();
-    for (const { platformId, messageId } of items) {
-      const ids = byPlatform.get(platformId) ?? [];
-      ids.push(messageId);
-      byPlatform.set(platformId, ids);
-    }
+    const byPlatform = groupBy(items, (i) => i.platformId, (i) => i.messageId);
     const jobs = [...byPlatform].flatMap(([platformId, messageIds]) =>
       chunks(messageIds, perJob).map((ids) => ({
         name: DELIVER_JOB.firstAttempts,
@@ -119,6 +148,17 @@ export class Producers {
   async close(): Promise<void> {
     await Promise.all([this.validate.close(), this.deliver.close(), this.revalidate.close()]);
   }
+}
+
+/** Map.groupBy (Node 21+) with the values mapped. */
+function groupBy<T, V>(items: T[], keyOf: (item: T) => string, valueOf: (item: T) => V): Map<string, V[]> {
+  const groups = new Map<string, V[]>();
+  for (const item of items) {
+    const group = groups.get(keyOf(item));
+    if (group) group.push(valueOf(item));
+    else groups.set(keyOf(item), [valueOf(item)]);
+  }
+  return groups;
 }
 
 function chunks<T>(items: T[], size: number): T[][] {

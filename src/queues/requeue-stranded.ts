@@ -18,7 +18,10 @@ const UNFINISHED = ['queued', 'retrying', 'validating'] as const;
  * Finds unfinished requests with no validate job and queues them again. Storing a request and
  * enqueueing its job are two steps (the store and the queue live in different Redis slots), so an
  * API that dies between them, or a Redis that lost a job, leaves a request nobody works on.
- * Enqueueing uses the request id as job id, so a request that does have a job is never doubled.
+ * A request has a job when its own (id = request id) exists, or, before its first attempt was
+ * recorded, the job that attempt was queued in (stored with the request); a `retrying` request is
+ * always carried by its own job. A stranded one is queued again in its own job, so a request that
+ * does have one is never doubled.
  */
 export async function requeueStranded(rt: Runtime, options: RequeueOptions = {}): Promise<number> {
   const { olderThanMs = 60_000, limit = 2000, now = Date.now() } = options;
@@ -30,11 +33,12 @@ export async function requeueStranded(rt: Runtime, options: RequeueOptions = {})
     for (const status of UNFINISHED) {
       const ids = await rt.redis.zrange(key.requestsByStatus(base, status), '-', bound, 'BYLEX', 'LIMIT', 0, limit);
       if (ids.length === 0) continue;
+      const firstJobs = status === 'retrying' ? ids : await rt.requests.validateJobsOf(platformId, ids);
       const pipeline = rt.queueRedis.pipeline();
-      for (const id of ids) pipeline.exists(rt.producers.validate.toKey(id));
-      const exists = ((await pipeline.exec()) ?? []).map(([, n]) => n === 1);
+      for (const [i, id] of ids.entries()) pipeline.exists(rt.producers.validate.toKey(id), rt.producers.validate.toKey(firstJobs[i] ?? id));
+      const exists = ((await pipeline.exec()) ?? []).map(([, n]) => Number(n) > 0);
       const stranded = ids.filter((_, i) => !exists[i]);
-      await rt.producers.enqueueValidations(stranded.map((requestId) => ({ platformId, requestId })));
+      await rt.producers.enqueueValidations(platformId, stranded.map((requestId) => ({ requestId, jobId: requestId })));
       requeued += stranded.length;
     }
   }

@@ -30,6 +30,8 @@ export interface SimulatorStats {
   maxTotalPerSecond: number;
   /** API requests open right now. */
   inFlight: number;
+  /** Most API requests of all keys together that were open at once. */
+  maxInFlight: number;
 }
 
 interface KeyTraffic {
@@ -57,6 +59,7 @@ function bump(counts: Record<string, number>, status: number): void {
 export class TrafficStats {
   #requests = 0;
   #inFlight = 0;
+  #maxInFlight = 0;
   #byStatus: Record<string, number> = {};
   #byKey = new Map<string, KeyTraffic>();
   #allArrivals = new SlidingWindow(1000);
@@ -66,6 +69,7 @@ export class TrafficStats {
   arrive(key: string | undefined, now: number): () => void {
     this.#requests++;
     this.#inFlight++;
+    this.#maxInFlight = Math.max(this.#maxInFlight, this.#inFlight);
     this.#maxTotalPerSecond = Math.max(this.#maxTotalPerSecond, this.#allArrivals.add(now));
     let entry: KeyTraffic | undefined;
     if (key !== undefined) {
@@ -156,6 +160,7 @@ export class TrafficStats {
       maxConcurrent,
       maxTotalPerSecond: this.#maxTotalPerSecond,
       inFlight: this.#inFlight,
+      maxInFlight: this.#maxInFlight,
     };
   }
 
@@ -165,6 +170,7 @@ export class TrafficStats {
     this.#byKey = new Map();
     this.#allArrivals.clear();
     this.#maxTotalPerSecond = 0;
+    this.#maxInFlight = this.#inFlight;
     // #inFlight is not a statistic but a fact about open requests; it stays right across a reset.
   }
 }

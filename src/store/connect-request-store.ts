@@ -18,6 +18,8 @@ export interface NewRequest {
   metadata?: Record<string, unknown>;
   /** Vault ciphertext of the API key. */
   encryptedCredential: string;
+  /** Id of the validate job that makes its first attempt (validate-job-ids.ts); the stranded-request sweep looks for it. */
+  validateJob: string;
 }
 
 /** Per item: accepted, or rejected because another request for the tenant is in flight. */
@@ -122,6 +124,7 @@ export class ConnectRequestStore {
         provider: item.provider,
         metadata: item.metadata ? JSON.stringify(item.metadata) : '',
         cred: item.encryptedCredential,
+        job: item.validateJob,
       })),
     });
     const results = JSON.parse(raw) as string[] | Record<string, never>;
@@ -139,6 +142,12 @@ export class ConnectRequestStore {
     return records.map(({ hash, list }, i) => viewOrNull(ids[i]!, hash, list));
   }
 
+  /** The validate job each request was first queued in (null for a request that is gone). */
+  async validateJobsOf(platformId: string, ids: string[]): Promise<(string | null)[]> {
+    const base = this.base(platformId);
+    return Promise.all(ids.map((id) => this.redis.hget(key.request(base, id), 'job')));
+  }
+
   /** Decrypts a pending credential read by getWithCredential, re-encrypting it in place if it was sealed with an older vault key. */
   openCredential(platformId: string, id: string, blob: string, vault: CredentialVault, aad: string): Promise<string> {
     return openSealedBlob(this.run, key.pendingCredential(this.base(platformId), id), blob, vault, aad);
@@ -147,9 +156,11 @@ export class ConnectRequestStore {
   /**
    * The validate worker's first step: moves the request to `validating` when its state allows and
    * returns it with its attempts and its pending credential either way, in one round trip.
+   * `firstAttempt` leaves a `retrying` request as it is: its own job is waiting to run it.
    */
-  async claimForValidation(platformId: string, id: string, now = new Date()): Promise<Claim> {
-    const raw = await this.run.transition(this.base(platformId), { id, to: 'validating', from: sourcesOf('validating'), now: now.toISOString(), read: true });
+  async claimForValidation(platformId: string, id: string, { firstAttempt = false, now = new Date() } = {}): Promise<Claim> {
+    const from = sourcesOf('validating').filter((s) => !firstAttempt || s !== 'retrying');
+    const raw = await this.run.transition(this.base(platformId), { id, to: 'validating', from, now: now.toISOString(), read: true });
     const parsed = JSON.parse(raw) as { result: Claim['result']; request?: Record<string, string>; attempts?: string[] | Record<string, never>; credential?: string; tenantAccountId?: string };
     const request = viewOrNull(id, parsed.request, luaList(parsed.attempts));
     return { result: parsed.result, request, encryptedCredential: parsed.credential ?? null, tenantAccountId: parsed.tenantAccountId ?? null };

@@ -20,7 +20,8 @@ async function seedActiveAccounts(count: number): Promise<string[]> {
     const items = Array.from({ length: Math.min(CHUNK, count - start) }, (_, i) => {
       const tenantId = `rate-${start + i}`;
       const apiKey = simKey('valid', tenantId);
-      return { id: newId('connectRequest'), tenantId, provider: 'smartrecruiters' as const, apiKey, encryptedCredential: h.rt.vault.encrypt(apiKey, credentialAad('acme', 'smartrecruiters', tenantId)) };
+      const id = newId('connectRequest');
+      return { id, tenantId, provider: 'smartrecruiters' as const, apiKey, encryptedCredential: h.rt.vault.encrypt(apiKey, credentialAad('acme', 'smartrecruiters', tenantId)), validateJob: id };
     });
     await h.rt.requests.create('acme', items);
     await Promise.all(items.map((item) => h.rt.requests.transition('acme', item.id, { to: 'validating' })));

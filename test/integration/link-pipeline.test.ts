@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pLimit from 'p-limit';
 import { simKey } from '../../src/sim/index.js';
 import { startHarness, waitFor, type Harness } from '../helpers/harness.js';
 import { PLATFORMS } from '../helpers/test-env.js';
@@ -144,6 +145,9 @@ describe('atomic, idempotent transitions', () => {
     expect(job).toBeTruthy();
     // Run the processor again directly: the request is final, so nothing moves.
     const processor = createValidateProcessor({
+      slots: pLimit(1),
+      retryBackoff: { baseMs: 10, maxMs: 10 },
+      ownJob: () => Promise.reject(new Error('a finished request needs no retry')),
       requests: h.rt.requests,
       vault: h.rt.vault,
       providers: new Map(),

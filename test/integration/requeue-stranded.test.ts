@@ -12,29 +12,52 @@ beforeAll(async () => {
 });
 afterAll(async () => h?.close());
 
-it('requests stored by an API that died before enqueueing are found and linked', async () => {
-  // What a killed API leaves behind: requests in Redis, no validate job.
-  const items = Array.from({ length: 5 }, (_, i) => ({
-    id: newId('connectRequest'),
+const linked = (id: string) =>
+  waitFor(async () => {
+    const r = (await h.api('GET', `/v1/connect-requests/${id}`)).body;
+    return r.status === 'linked' ? r : undefined;
+  }, { what: `${id} to link` });
+
+it('requests stored by an API that died before enqueueing are found and linked; requests with a job are left alone', async () => {
+  // What a killed API leaves behind: requests in Redis, named for a first-attempts job that was never queued.
+  const ids = Array.from({ length: 5 }, () => newId('connectRequest'));
+  const items = ids.map((id, i) => ({
+    id,
     tenantId: `stranded-${i}`,
     provider: 'smartrecruiters' as const,
     encryptedCredential: h.rt.vault.encrypt(simKey('valid', `stranded-${i}`), credentialAad('acme', 'smartrecruiters', `stranded-${i}`)),
+    validateJob: `f-${ids[0]}`,
   }));
   await h.rt.requests.create('acme', items);
-  const linked = await h.api('POST', '/v1/connect-requests', { body: { tenantId: 'normal', provider: 'smartrecruiters', credentials: { apiKey: simKey('slow300', 'normal') } } });
 
-  // Younger than the cut-off: left alone, the submit may still be under way.
-  expect(await requeueStranded(h.rt)).toBe(0);
-  // Past it: exactly the five without a job are queued again, not the one that has its job.
-  expect(await requeueStranded(h.rt, { olderThanMs: 0 })).toBe(5);
-  expect(await requeueStranded(h.rt, { olderThanMs: 0 })).toBe(0);
+  await h.rt.producers.validate.pause();
+  let single: string, bulk: string[];
+  try {
+    // Queued while nothing runs: one request in its own job, three sharing a first-attempts job.
+    single = (await h.api('POST', '/v1/connect-requests', { body: { tenantId: 'single', provider: 'smartrecruiters', credentials: { apiKey: simKey('valid', 'single') } } })).body.id;
+    const res = await h.api('POST', '/v1/connect-requests/bulk', {
+      body: { items: [0, 1, 2].map((i) => ({ tenantId: `bulk-${i}`, provider: 'smartrecruiters', credentials: { apiKey: simKey('valid', `bulk-${i}`) } })) },
+    });
+    expect(res.status, res.text).toBe(202);
+    bulk = res.body.accepted.map((a: { id: string }) => a.id);
+    expect(bulk).toHaveLength(3);
+    expect(await h.rt.producers.validate.getJob(`f-${bulk[0]}`)).toMatchObject({ name: 'first-attempts', data: { requestIds: bulk } });
 
-  for (const item of items) {
-    const request = await waitFor(async () => {
-      const r = (await h.api('GET', `/v1/connect-requests/${item.id}`)).body;
-      return r.status === 'linked' ? r : undefined;
-    }, { what: `${item.id} to link` });
-    expect(request.attempts).toHaveLength(1);
+    // A worker that died after recording a shared first attempt's 503, before queueing the
+    // request's own job: the shared job still exists, but no longer carries it.
+    await h.rt.requests.transition('acme', bulk[2]!, { to: 'validating' });
+    await h.rt.requests.transition('acme', bulk[2]!, { to: 'retrying', attempt: { n: 1, at: new Date().toISOString(), outcome: 'retryable', httpStatus: 503, durationMs: 3, error: 'SmartRecruiters answered 503' } });
+
+    // Younger than the cut-off: left alone, the submit may still be under way.
+    expect(await requeueStranded(h.rt)).toBe(0);
+    // Past it: exactly the six without a job are queued again, each in its own job, once.
+    expect(await requeueStranded(h.rt, { olderThanMs: 0 })).toBe(6);
+    expect(await requeueStranded(h.rt, { olderThanMs: 0 })).toBe(0);
+    for (const id of [...ids, bulk[2]!]) expect(await h.rt.producers.validate.getJob(id)).toMatchObject({ name: 'validate', data: { requestId: id } });
+  } finally {
+    await h.rt.producers.validate.resume();
   }
-  await waitFor(async () => ((await h.api('GET', `/v1/connect-requests/${linked.body.id}`)).body.status === 'linked' ? true : undefined));
+
+  for (const id of [...ids, single, bulk[0]!, bulk[1]!]) expect((await linked(id)).attempts).toHaveLength(1);
+  expect((await linked(bulk[2]!)).attempts.map((a: { n: number }) => a.n)).toEqual([1, 2]);
 });
