@@ -34,8 +34,8 @@ describe('SmartRecruiters response classification (DESIGN §4)', () => {
     expect(classifyResponse(res(429), now)).toMatchObject({ kind: 'rate_limited', retryAfterMs: undefined });
   });
   it('network errors and timeouts are retryable', () => {
-    expect(classifyNetworkError(Object.assign(new Error('x'), { code: 'ECONNREFUSED' }))).toMatchObject({ kind: 'retryable', httpStatus: null });
-    expect(classifyNetworkError(Object.assign(new Error('x'), { code: 'UND_ERR_HEADERS_TIMEOUT' })).kind).toBe('retryable');
+    expect(classifyNetworkError(Object.assign(new Error('x'), { code: 'ECONNREFUSED' }), 300)).toMatchObject({ kind: 'retryable', httpStatus: null, message: 'could not reach SmartRecruiters (ECONNREFUSED)' });
+    expect(classifyNetworkError(Object.assign(new Error('x'), { code: 'UND_ERR_HEADERS_TIMEOUT' }), 300)).toMatchObject({ kind: 'retryable', message: 'SmartRecruiters did not answer within 300 ms' });
   });
 });
 

@@ -12,6 +12,27 @@ describe('TickBatcher', () => {
     expect(calls).toEqual([[1, 2, 3], [4]]);
   });
 
+  it('gathers what is added while a hand-over is in flight into the next one', async () => {
+    const calls: number[][] = [];
+    let release!: () => void;
+    const batcher = new TickBatcher<number>(async (items) => {
+      calls.push(items);
+      if (calls.length === 1) await new Promise<void>((r) => (release = r));
+    });
+    const first = batcher.add([1]);
+    await new Promise((r) => setImmediate(r));
+    expect(calls).toEqual([[1]]);
+    // Added over several turns while the first hand-over waits on Redis: they go out together.
+    const later = [batcher.add([2])];
+    await new Promise((r) => setImmediate(r));
+    later.push(batcher.add([3]));
+    await new Promise((r) => setTimeout(r, 5));
+    expect(calls).toEqual([[1]]);
+    release();
+    await Promise.all([first, ...later]);
+    expect(calls).toEqual([[1], [2, 3]]);
+  });
+
   it('resolves an add only after its batch was handed over', async () => {
     let handedOver = false;
     const batcher = new TickBatcher<string>(async () => {

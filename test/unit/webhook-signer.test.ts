@@ -1,5 +1,6 @@
 import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { generateWebhookSecret, signMessage } from '../../src/webhooks/signer.js';
 
 const body = JSON.stringify({ type: 'account.linked', timestamp: '2024-01-01T00:00:00Z', data: { accountId: 'acc_1' } });
@@ -55,6 +56,17 @@ describe('signMessage', () => {
     const tenMinutesAgo = new Date(Date.now() - 10 * 60 * 1000);
     const headers = headersFor('msg_5', tenMinutesAgo, signMessage([secret], 'msg_5', tenMinutesAgo, body));
     expect(() => new Webhook(secret).verify(body, headers)).toThrow(/too old/);
+  });
+
+  it('signs exactly as the standardwebhooks package does, for any body, id and secret form', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), fc.stringMatching(/^msg_[a-z0-9]{1,26}$/), fc.integer({ min: 0, max: 4_000_000_000 }), fc.boolean(), (text, msgId, seconds, prefixed) => {
+        const secret = generateWebhookSecret();
+        const given = prefixed ? secret : secret.slice('whsec_'.length);
+        const at = new Date(seconds * 1000);
+        expect(signMessage([given], msgId, at, text)).toBe(new Webhook(given).sign(msgId, at, text));
+      }),
+    );
   });
 
   it('refuses to sign without a secret', () => {

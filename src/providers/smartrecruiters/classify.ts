@@ -51,10 +51,10 @@ export function classifyResponse(res: ProviderResponse, now = Date.now()): Check
 }
 
 /** Timeouts, refused connections and resets: the provider may be fine a moment later. */
-export function classifyNetworkError(error: unknown): CheckOutcome {
+export function classifyNetworkError(error: unknown, timeoutMs: number): CheckOutcome {
   const code = (error as { code?: string }).code;
   const message = code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT'
-    ? 'SmartRecruiters did not answer in time'
+    ? `SmartRecruiters did not answer within ${timeoutMs} ms`
     : `could not reach SmartRecruiters (${code ?? (error as Error).message})`;
   return { kind: 'retryable', httpStatus: null, message };
 }

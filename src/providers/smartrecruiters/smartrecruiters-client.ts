@@ -5,7 +5,7 @@ import { classifyNetworkError, classifyResponse } from './classify.js';
 export interface SmartRecruitersClientOptions {
   /** Default https://api.smartrecruiters.com (sandbox: https://api.sandbox.smartrecruiters.com). */
   baseUrl: string;
-  /** Whole-request budget in ms (headers and body). Default 10 000. */
+  /** Time allowed for the answer's headers, then between its body chunks, in ms. Default 10 000. */
   timeoutMs?: number;
   /** Pooled connections. Default 64. */
   connections?: number;
@@ -39,7 +39,6 @@ export class SmartRecruitersClient implements ProviderClient {
         method: 'GET',
         path: '/configuration/company',
         headers: { 'x-smarttoken': apiKey, accept: 'application/json' },
-        signal: AbortSignal.timeout(this.timeoutMs),
       });
       const text = await res.body.text();
       let body: unknown;
@@ -50,10 +49,8 @@ export class SmartRecruitersClient implements ProviderClient {
       }
       return classifyResponse({ status: res.statusCode, headers: res.headers, body });
     } catch (error) {
-      if ((error as Error).name === 'TimeoutError' || (error as Error).name === 'AbortError') {
-        return { kind: 'retryable', httpStatus: null, message: `SmartRecruiters did not answer within ${this.timeoutMs} ms` };
-      }
-      return classifyNetworkError(error);
+      // The pool's headers and body timeouts are the budget: no timer of our own per call.
+      return classifyNetworkError(error, this.timeoutMs);
     }
   }
 
