@@ -4,7 +4,8 @@
 -- account and moves the credential onto it, `failed` destroys the credential.
 -- KEYS[1] platform base. ARGV[1] JSON {id, to, from:[...], now, attempt?, error?, link?, read?}.
 -- Returns JSON {result: "applied"|"rejected"|"missing", from, accountId?, operation?, request?}; `request`
--- (the stored hash) comes with every final status, so the caller can publish the result without reading it back.
+-- (the stored hash) comes with every final status whose event this call did not record, so the caller
+-- can publish the result without reading it back.
 -- `read` (the validate worker's first step) adds the request, its attempts, its pending credential and
 -- the tenant's account id to any existing request's answer: one round trip claims and loads it.
 -- `event` (a final status) is the result event built by the caller from the state it expects
@@ -71,8 +72,8 @@ local credKey = base .. ':cred:' .. a.id
 if to == 'failed' then
   redis.call('DEL', credKey)
   redis.call('HSET', rk, 'errorCode', a.error.code, 'errorMessage', a.error.message)
-  if a.event then out.published = recordEvent(base, a.event).pending end
-  out.request = hashOf(rk)
+  if a.event then out.published = recordEvent(base, a.event).pending
+  else out.request = hashOf(rk) end
   return cjson.encode(out)
 end
 
@@ -106,6 +107,7 @@ out.accountId = accountId
 out.operation = operation
 if a.event and a.event.accountId == accountId and a.event.operation == operation then
   out.published = recordEvent(base, a.event).pending
+else
+  out.request = hashOf(rk)
 end
-out.request = hashOf(rk)
 return cjson.encode(out)
