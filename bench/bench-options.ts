@@ -6,6 +6,11 @@ export interface BenchOptions {
   n: number;
   /** LINKER_CONCURRENCY of the service and the baseline worker's concurrency. --concurrency or BENCH_CONCURRENCY; default 50 (the service default). */
   concurrency: number;
+  /**
+   * Service and baseline throughput runs, alternating; the summary takes the median of each, so a
+   * noisy neighbour slowing one run does not decide the ratio. --rounds or BENCH_ROUNDS; default 3.
+   */
+  rounds: number;
   /** Offered load of the latency run, links/s. Default 200. */
   latencyRate: number;
   /** Measured links of the latency run (after a 1 s warm-up). Default 15 s worth. */
@@ -27,12 +32,13 @@ function positiveInt(name: string, value: string | undefined, fallback: number):
 export function benchOptions(argv = process.argv.slice(2), env = process.env): BenchOptions {
   const { values } = parseArgs({
     args: argv,
-    options: { n: { type: 'string' }, concurrency: { type: 'string' }, 'cpu-prof': { type: 'boolean' } },
+    options: { n: { type: 'string' }, concurrency: { type: 'string' }, rounds: { type: 'string' }, 'cpu-prof': { type: 'boolean' } },
   });
   const latencyRate = 200;
   return {
     n: positiveInt('--n / BENCH_N', values.n ?? env.BENCH_N, 20_000),
     concurrency: positiveInt('--concurrency / BENCH_CONCURRENCY', values.concurrency ?? env.BENCH_CONCURRENCY, 50),
+    rounds: positiveInt('--rounds / BENCH_ROUNDS', values.rounds ?? env.BENCH_ROUNDS, 3),
     latencyRate,
     latencyCount: latencyRate * 15,
     slowLatencyMs: 200,
