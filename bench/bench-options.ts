@@ -13,8 +13,13 @@ export interface BenchOptions {
   rounds: number;
   /** Offered load of the latency run, links/s. Default 200. */
   latencyRate: number;
-  /** Measured links of the latency run (after a 1 s warm-up). Default 15 s worth. */
+  /** Measured links of the latency run. Default 15 s worth. */
   latencyCount: number;
+  /**
+   * Links sent first at the same rate and left out: each phase starts a fresh service, whose first
+   * seconds (JIT, connection pools) are not the steady state the figure is about. Default 5 s worth.
+   */
+  latencyWarmup: number;
   /** Simulator latency of the concurrency-bound run, ms. Default 200. */
   slowLatencyMs: number;
   /** Write a V8 CPU profile of each service run into bench/results/profiles. --cpu-prof or BENCH_CPU_PROF=1. */
@@ -41,6 +46,7 @@ export function benchOptions(argv = process.argv.slice(2), env = process.env): B
     rounds: positiveInt('--rounds / BENCH_ROUNDS', values.rounds ?? env.BENCH_ROUNDS, 3),
     latencyRate,
     latencyCount: latencyRate * 15,
+    latencyWarmup: latencyRate * 5,
     slowLatencyMs: 200,
     cpuProf: values['cpu-prof'] === true || env.BENCH_CPU_PROF === '1',
     redisUrl: env.REDIS_URL ?? DEFAULT_REDIS_URL,

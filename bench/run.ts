@@ -77,7 +77,7 @@ try {
   log(`medians of ${options.rounds} rounds: service ${throughput.perS.toFixed(0)}/s, baseline ${baseline.perS.toFixed(0)}/s`);
 
   const latency = await withService('lat', (client, prefix) =>
-    measureLatency(client, redis, prefix, { ratePerS: options.latencyRate, count: options.latencyCount, warmup: options.latencyRate }, `${runId}-lat`),
+    measureLatency(client, redis, prefix, { ratePerS: options.latencyRate, count: options.latencyCount, warmup: options.latencyWarmup }, `${runId}-lat`),
   );
   log(`latency at ${options.latencyRate}/s: p50 ${latency.p50Ms} ms, p99 ${latency.p99Ms} ms, max ${latency.maxMs} ms (${latency.count} links; bench send lag ≤ ${latency.maxSendLagMs} ms)`);
 
