@@ -4,6 +4,7 @@ import { VALIDATE_JOB, type FirstValidationsJobData, type ValidateJobData } from
 import { fullJitterDelay, type BackoffOptions } from '../src/domain/backoff.js';
 import { RetryLaterError } from './retry-errors.js';
 import { createRequestValidator, type ValidateRequestDeps } from './validate-request.js';
+import type { Claim } from '../src/store/connect-request-store.js';
 
 export interface ValidateProcessorDeps extends ValidateRequestDeps {
   /** Provider checks in flight in this process, across all jobs (LINKER_CONCURRENCY). */
@@ -38,14 +39,19 @@ export function createValidateProcessor(deps: ValidateProcessorDeps) {
     const { platformId, requestIds } = job.data;
     // The breaker paused the queue: requests not started yet stay for the job's next run.
     let held = false;
+    // All of the job's requests are claimed in one round trip when the first of them gets a slot;
+    // the others are next in line for the slots (they were queued together).
+    let claims: Promise<Claim[]> | undefined;
+    const claimAll = () => (claims ??= deps.requests.claimForValidation(platformId, requestIds, { firstAttempt: true }));
     const runs = await Promise.allSettled(
-      requestIds.map((requestId) =>
+      requestIds.map((requestId, i) =>
         slots(async () => {
           if (held) return 'held';
           const log = logger.child({ platformId, requestId, jobId: job.id });
           try {
             const step = await validateRequest(platformId, requestId, log, {
               firstAttempt: {
+                claim: async () => (await claimAll())[i]!,
                 handOff: (retry) =>
                   deps.ownJob({ platformId, requestId, attemptsBefore: retry.attemptsBefore }, retry.waitMs ?? fullJitterDelay(retry.attemptsBefore, deps.retryBackoff)),
               },

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { ConnectRequestStore, TransitionArgs } from '../src/store/connect-request-store.js';
+import type { Claim, ConnectRequestStore, TransitionArgs } from '../src/store/connect-request-store.js';
 import type { CredentialVault } from '../src/crypto/vault.js';
 import type { ProviderClient, CheckOutcome } from '../src/providers/provider.js';
 import type { EventPublisher } from '../src/webhooks/event-publisher.js';
@@ -39,12 +39,13 @@ export type ValidationStep = { kind: 'done'; result: string } | { kind: 'retry';
 
 export interface ValidateRequestOptions {
   /**
-   * A shared first attempt: a request something already tried is left alone (its own job carries
-   * on), and `handOff` queues that job once the retry is recorded. Recorded first, because the
-   * job may run at once and must find the request `retrying`; a crash in between leaves a
-   * `retrying` request without its own job, which the stranded-request sweep queues again.
+   * A shared first attempt: the request comes claimed with the others of its job (`claim`); one
+   * something already tried is left alone (its own job carries on), and `handOff` queues that job
+   * once the retry is recorded. Recorded first, because the job may run at once and must find the
+   * request `retrying`; a crash in between leaves a `retrying` request without its own job, which
+   * the stranded-request sweep queues again.
    */
-  firstAttempt?: { handOff: (retry: Extract<ValidationStep, { kind: 'retry' }>) => Promise<void> };
+  firstAttempt?: { claim: () => Promise<Claim>; handOff: (retry: Extract<ValidationStep, { kind: 'retry' }>) => Promise<void> };
 }
 
 const attemptOutcome = (outcome: CheckOutcome): Attempt['outcome'] =>
@@ -61,9 +62,9 @@ export function createRequestValidator(deps: ValidateRequestDeps) {
   return async function validateRequest(platformId: string, requestId: string, log: Logger, options: ValidateRequestOptions = {}): Promise<ValidationStep> {
     const done = (result: string): ValidationStep => ({ kind: 'done', result });
     await deps.breaker?.admit();
-    const { result, request, encryptedCredential: blob, tenantAccountId } = await requests.claimForValidation(platformId, requestId, {
-      firstAttempt: options.firstAttempt !== undefined,
-    });
+    const { result, request, encryptedCredential: blob, tenantAccountId } = options.firstAttempt
+      ? await options.firstAttempt.claim()
+      : (await requests.claimForValidation(platformId, [requestId]))[0]!;
     if (!request) {
       log.warn('connect request no longer exists; dropping its job');
       return done('missing');

@@ -154,16 +154,20 @@ export class ConnectRequestStore {
   }
 
   /**
-   * The validate worker's first step: moves the request to `validating` when its state allows and
-   * returns it with its attempts and its pending credential either way, in one round trip.
+   * The validate worker's first step: moves each request to `validating` when its state allows and
+   * returns it with its attempts and its pending credential either way, all in one round trip.
    * `firstAttempt` leaves a `retrying` request as it is: its own job is waiting to run it.
    */
-  async claimForValidation(platformId: string, id: string, { firstAttempt = false, now = new Date() } = {}): Promise<Claim> {
+  async claimForValidation(platformId: string, ids: string[], { firstAttempt = false, now = new Date() } = {}): Promise<Claim[]> {
     const from = sourcesOf('validating').filter((s) => !firstAttempt || s !== 'retrying');
-    const raw = await this.run.transition(this.base(platformId), { id, to: 'validating', from, now: now.toISOString(), read: true });
-    const parsed = JSON.parse(raw) as { result: Claim['result']; request?: Record<string, string>; attempts?: string[] | Record<string, never>; credential?: string; tenantAccountId?: string };
-    const request = viewOrNull(id, parsed.request, luaList(parsed.attempts));
-    return { result: parsed.result, request, encryptedCredential: parsed.credential ?? null, tenantAccountId: parsed.tenantAccountId ?? null };
+    const raw = await this.run.transition(this.base(platformId), { ids, to: 'validating', from, now: now.toISOString(), read: true });
+    const parsed = JSON.parse(raw) as { result: Claim['result']; request?: Record<string, string>; attempts?: string[] | Record<string, never>; credential?: string; tenantAccountId?: string }[];
+    return parsed.map((claim, i) => ({
+      result: claim.result,
+      request: viewOrNull(ids[i]!, claim.request, luaList(claim.attempts)),
+      encryptedCredential: claim.credential ?? null,
+      tenantAccountId: claim.tenantAccountId ?? null,
+    }));
   }
 
   async list(platformId: string, query: ConnectRequestListQuery): Promise<Page<StoredRequest>> {

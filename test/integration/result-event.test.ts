@@ -56,10 +56,10 @@ describe('result event recorded with the final transition', () => {
     await h.rt.producers.validate.pause();
     try {
       const id = await submitLink(h, 'tenant-raced', simKey('valid', 'result-event-4'));
-      const claim = await h.rt.requests.claimForValidation('acme', id);
-      expect(claim.tenantAccountId).toBeNull();
+      const [claim] = await h.rt.requests.claimForValidation('acme', [id]);
+      expect(claim!.tenantAccountId).toBeNull();
       const at = new Date();
-      const wrong = { ...claim.request!, status: 'linked' as const, accountId: 'acc_expectedbutwrong', operation: 'created' as const, completedAt: at.toISOString() };
+      const wrong = { ...claim!.request!, status: 'linked' as const, accountId: 'acc_expectedbutwrong', operation: 'created' as const, completedAt: at.toISOString() };
       const event = { ...recordEventScriptArgs(await h.rt.publisher.prepareResult('acme', wrong), at), accountId: 'acc_expectedbutwrong', operation: 'created' as const };
       const link = { accountId: 'acc_createdbytransition', company: { identifier: 'c1', name: 'Raced Co' }, fingerprint: 'abcd' };
 

@@ -2,7 +2,8 @@
 -- come from src/domain/connect-request-state.ts), keeping indexes and batch counters in step.
 -- Reaching a final status releases the tenant's in-flight slot; `linked` creates or updates the
 -- account and moves the credential onto it, `failed` destroys the credential.
--- KEYS[1] platform base. ARGV[1] JSON {id, to, from:[...], now, attempt?, error?, link?, read?}.
+-- KEYS[1] platform base. ARGV[1] JSON {id, to, from:[...], now, attempt?, error?, link?, read?}, or
+-- {ids:[...], to, from, now, read?} to move several requests at once (a claim), answered with a list.
 -- Returns JSON {result: "applied"|"rejected"|"missing", from, accountId?, operation?, request?}; `request`
 -- (the stored hash) comes with every final status whose event this call did not record, so the caller
 -- can publish the result without reading it back.
@@ -17,97 +18,108 @@ local function hashOf(k)
   return h
 end
 
-local base = KEYS[1]
-local a = cjson.decode(ARGV[1])
-local rk = base .. ':cr:' .. a.id
-local cur = redis.call('HMGET', rk, 'status', 'batchId', 'tenantId', 'provider')
-local status, batchId, tenantId, provider = cur[1], cur[2], cur[3], cur[4]
-if not status then return cjson.encode({result = 'missing'}) end
-local byTenant = base .. ':acc-by-tenant:' .. provider .. ':' .. tenantId
+local function transition(base, a)
+  local rk = base .. ':cr:' .. a.id
+  local cur = redis.call('HMGET', rk, 'status', 'batchId', 'tenantId', 'provider')
+  local status, batchId, tenantId, provider = cur[1], cur[2], cur[3], cur[4]
+  if not status then return {result = 'missing'} end
+  local byTenant = base .. ':acc-by-tenant:' .. provider .. ':' .. tenantId
 
-local function withRecord(out)
-  if a.read then
-    out.request = hashOf(rk)
-    out.attempts = redis.call('LRANGE', rk .. ':attempts', 0, -1)
-    out.credential = redis.call('GET', base .. ':cred:' .. a.id) or nil
-    out.tenantAccountId = redis.call('GET', byTenant) or nil
+  local function withRecord(out)
+    if a.read then
+      out.request = hashOf(rk)
+      out.attempts = redis.call('LRANGE', rk .. ':attempts', 0, -1)
+      out.credential = redis.call('GET', base .. ':cred:' .. a.id) or nil
+      out.tenantAccountId = redis.call('GET', byTenant) or nil
+    end
+    return out
   end
-  return cjson.encode(out)
+
+  local allowed = false
+  for _, s in ipairs(a.from) do if s == status then allowed = true end end
+  if not allowed then
+    local out = {result = 'rejected', from = status}
+    if status == 'linked' or status == 'failed' then out.request = hashOf(rk) end
+    return withRecord(out)
+  end
+
+  local to, now = a.to, a.now
+  redis.call('HSET', rk, 'status', to, 'updatedAt', now)
+  if a.attempt then redis.call('RPUSH', rk .. ':attempts', cjson.encode(a.attempt)) end
+  if status ~= to then
+    redis.call('ZREM', base .. ':idx:cr:s:' .. status, a.id)
+    redis.call('ZADD', base .. ':idx:cr:s:' .. to, 0, a.id)
+  end
+
+  local bk = base .. ':bat:' .. (batchId or '')
+  if batchId and batchId ~= '' and status ~= to then
+    redis.call('HINCRBY', bk, 's:' .. status, -1)
+    redis.call('HINCRBY', bk, 's:' .. to, 1)
+  end
+
+  local out = {result = 'applied', from = status}
+  if to ~= 'linked' and to ~= 'failed' then return withRecord(out) end
+
+  redis.call('HSET', rk, 'completedAt', now)
+  local inflight = base .. ':inflight:' .. provider .. ':' .. tenantId
+  if redis.call('GET', inflight) == a.id then redis.call('DEL', inflight) end
+  if batchId and batchId ~= '' then
+    local final = redis.call('HINCRBY', bk, 'final', 1)
+    if final >= tonumber(redis.call('HGET', bk, 'total')) then redis.call('HSET', bk, 'completedAt', now) end
+  end
+
+  local credKey = base .. ':cred:' .. a.id
+  if to == 'failed' then
+    redis.call('DEL', credKey)
+    redis.call('HSET', rk, 'errorCode', a.error.code, 'errorMessage', a.error.message)
+    if a.event then out.published = recordEvent(base, a.event).pending
+    else out.request = hashOf(rk) end
+    return out
+  end
+
+  -- linked
+  local link = a.link
+  local accountId = redis.call('GET', byTenant)
+  local operation = 'updated'
+  if not accountId then
+    accountId = link.accountId
+    operation = 'created'
+    redis.call('SET', byTenant, accountId)
+    redis.call('ZADD', base .. ':idx:acc', 0, accountId)
+    redis.call('ZADD', base .. ':idx:acc:t:' .. tenantId, 0, accountId)
+    redis.call('HSET', base .. ':acc:' .. accountId, 'id', accountId, 'tenantId', tenantId,
+      'provider', provider, 'createdAt', now)
+  end
+  local ak = base .. ':acc:' .. accountId
+  local previous = redis.call('HGET', ak, 'status')
+  if previous and previous ~= 'active' then redis.call('ZREM', base .. ':idx:acc:s:' .. previous, accountId) end
+  redis.call('ZADD', base .. ':idx:acc:s:active', 0, accountId)
+  if redis.call('EXISTS', credKey) == 1 then redis.call('RENAME', credKey, ak .. ':cred') end
+  local reason = 'linked by ' .. a.id
+  redis.call('HSET', ak, 'status', 'active', 'companyIdentifier', link.company.identifier,
+    'companyName', link.company.name, 'fingerprint', link.fingerprint, 'linkedAt', now,
+    'lastValidatedAt', now, 'updatedAt', now, 'lastReason', reason, 'connectRequestId', a.id)
+  redis.call('RPUSH', ak .. ':history', cjson.encode({at = now, status = 'active', reason = reason,
+    connectRequestId = a.id, operation = operation}))
+  redis.call('HSET', rk, 'accountId', accountId, 'operation', operation,
+    'companyIdentifier', link.company.identifier, 'companyName', link.company.name)
+  out.accountId = accountId
+  out.operation = operation
+  if a.event and a.event.accountId == accountId and a.event.operation == operation then
+    out.published = recordEvent(base, a.event).pending
+  else
+    out.request = hashOf(rk)
+  end
+  return out
 end
 
-local allowed = false
-for _, s in ipairs(a.from) do if s == status then allowed = true end end
-if not allowed then
-  local out = {result = 'rejected', from = status}
-  if status == 'linked' or status == 'failed' then out.request = hashOf(rk) end
-  return withRecord(out)
+local base, a = KEYS[1], cjson.decode(ARGV[1])
+if a.ids then
+  local results = {}
+  for i, id in ipairs(a.ids) do
+    a.id = id
+    results[i] = transition(base, a)
+  end
+  return cjson.encode(results)
 end
-
-local to, now = a.to, a.now
-redis.call('HSET', rk, 'status', to, 'updatedAt', now)
-if a.attempt then redis.call('RPUSH', rk .. ':attempts', cjson.encode(a.attempt)) end
-if status ~= to then
-  redis.call('ZREM', base .. ':idx:cr:s:' .. status, a.id)
-  redis.call('ZADD', base .. ':idx:cr:s:' .. to, 0, a.id)
-end
-
-local bk = base .. ':bat:' .. (batchId or '')
-if batchId and batchId ~= '' and status ~= to then
-  redis.call('HINCRBY', bk, 's:' .. status, -1)
-  redis.call('HINCRBY', bk, 's:' .. to, 1)
-end
-
-local out = {result = 'applied', from = status}
-if to ~= 'linked' and to ~= 'failed' then return withRecord(out) end
-
-redis.call('HSET', rk, 'completedAt', now)
-local inflight = base .. ':inflight:' .. provider .. ':' .. tenantId
-if redis.call('GET', inflight) == a.id then redis.call('DEL', inflight) end
-if batchId and batchId ~= '' then
-  local final = redis.call('HINCRBY', bk, 'final', 1)
-  if final >= tonumber(redis.call('HGET', bk, 'total')) then redis.call('HSET', bk, 'completedAt', now) end
-end
-
-local credKey = base .. ':cred:' .. a.id
-if to == 'failed' then
-  redis.call('DEL', credKey)
-  redis.call('HSET', rk, 'errorCode', a.error.code, 'errorMessage', a.error.message)
-  if a.event then out.published = recordEvent(base, a.event).pending
-  else out.request = hashOf(rk) end
-  return cjson.encode(out)
-end
-
--- linked
-local link = a.link
-local accountId = redis.call('GET', byTenant)
-local operation = 'updated'
-if not accountId then
-  accountId = link.accountId
-  operation = 'created'
-  redis.call('SET', byTenant, accountId)
-  redis.call('ZADD', base .. ':idx:acc', 0, accountId)
-  redis.call('ZADD', base .. ':idx:acc:t:' .. tenantId, 0, accountId)
-  redis.call('HSET', base .. ':acc:' .. accountId, 'id', accountId, 'tenantId', tenantId,
-    'provider', provider, 'createdAt', now)
-end
-local ak = base .. ':acc:' .. accountId
-local previous = redis.call('HGET', ak, 'status')
-if previous and previous ~= 'active' then redis.call('ZREM', base .. ':idx:acc:s:' .. previous, accountId) end
-redis.call('ZADD', base .. ':idx:acc:s:active', 0, accountId)
-if redis.call('EXISTS', credKey) == 1 then redis.call('RENAME', credKey, ak .. ':cred') end
-local reason = 'linked by ' .. a.id
-redis.call('HSET', ak, 'status', 'active', 'companyIdentifier', link.company.identifier,
-  'companyName', link.company.name, 'fingerprint', link.fingerprint, 'linkedAt', now,
-  'lastValidatedAt', now, 'updatedAt', now, 'lastReason', reason, 'connectRequestId', a.id)
-redis.call('RPUSH', ak .. ':history', cjson.encode({at = now, status = 'active', reason = reason,
-  connectRequestId = a.id, operation = operation}))
-redis.call('HSET', rk, 'accountId', accountId, 'operation', operation,
-  'companyIdentifier', link.company.identifier, 'companyName', link.company.name)
-out.accountId = accountId
-out.operation = operation
-if a.event and a.event.accountId == accountId and a.event.operation == operation then
-  out.published = recordEvent(base, a.event).pending
-else
-  out.request = hashOf(rk)
-end
-return cjson.encode(out)
+return cjson.encode(transition(base, a))
