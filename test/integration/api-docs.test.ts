@@ -82,6 +82,12 @@ describe('/admin/queues', () => {
     const page = await h.api('GET', '/admin/queues', { token: ADMIN });
     expect(page.status).toBe(200);
     expect(page.headers['content-type']).toContain('text/html');
+    // The board's own script, served from bull-board's static files.
+    const script = /<script[^>]+src="([^"]+\.js)"/.exec(page.text)?.[1];
+    expect(script).toBeDefined();
+    const asset = await h.api('GET', new URL(script!, 'http://x/admin/queues/').pathname, { token: ADMIN });
+    expect(asset.status).toBe(200);
+    expect(asset.headers['content-type']).toContain('javascript');
     const api = await h.api('GET', '/admin/queues/api/queues', { token: ADMIN });
     expect(api.status).toBe(200);
     expect(api.body.queues.map((q: { name: string }) => q.name).sort()).toEqual(['deliver', 'revalidate', 'validate']);
