@@ -74,11 +74,18 @@ export function createRequestValidator(deps: ValidateRequestDeps) {
       await publisher.publishResult(platformId, request);
       return done(request.status);
     }
+    const counted = request.attempts.filter((a) => a.outcome !== 'rate_limited').length;
+    if (options.firstAttempt && request.status === 'retrying') {
+      // A re-run of a shared job whose worker died between recording a retry and queueing the
+      // request's own job: queue it now (a no-op when it exists), rather than leave it to the
+      // stranded-request sweep a minute or two later.
+      await options.firstAttempt.handOff({ kind: 'retry', reason: 'carried on after a worker stopped', attemptsBefore: counted });
+      return done('tried-before');
+    }
     if (result !== 'applied') return done(result);
     if (options.firstAttempt && request.attempts.length > 0) return done('tried-before');
 
     const now = Date.now();
-    const counted = request.attempts.filter((a) => a.outcome !== 'rate_limited').length;
     const n = counted + 1;
     const deadline = Date.parse(request.createdAt) + deps.deadlineMs;
 

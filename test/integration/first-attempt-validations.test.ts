@@ -101,6 +101,37 @@ it('a request is handed to its own job only once its retry is recorded, so the j
   }
 });
 
+it('a shared job run again after its worker died queues the own job of a request it left retrying without one', async () => {
+  await h.rt.producers.validate.pause();
+  try {
+    const [id] = await bulk([{ tenantId: 'died-mid-hand-off', apiKey: simKey('valid', 'died-mid-hand-off') }]);
+    // What the dead worker left: the first attempt's 503 recorded, no own job queued.
+    await h.rt.requests.transition('acme', id!, { to: 'validating' });
+    await h.rt.requests.transition('acme', id!, { to: 'retrying', attempt: { n: 1, at: new Date().toISOString(), outcome: 'retryable', httpStatus: 503, durationMs: 3, error: 'SmartRecruiters answered 503' } });
+    const ownJobs: unknown[] = [];
+    const processor = createValidateProcessor({
+      requests: h.rt.requests,
+      vault: h.rt.vault,
+      providers: new Map(),
+      publisher: h.rt.publisher,
+      logger: h.rt.logger,
+      maxAttempts: 4,
+      deadlineMs: 60_000,
+      rateLimitBackoff: { baseMs: 1, maxMs: 1 },
+      slots: pLimit(CONCURRENCY),
+      retryBackoff: { baseMs: 1, maxMs: 1 },
+      ownJob: async (data) => void ownJobs.push(data),
+    });
+    const job = { id: `f-${id}`, name: VALIDATE_JOB.firstAttempts, data: { platformId: 'acme', requestIds: [id!] } } as Job<FirstValidationsJobData>;
+    expect(await processor(job)).toEqual({ [id!]: 'tried-before' });
+    expect(ownJobs).toEqual([{ platformId: 'acme', requestId: id, attemptsBefore: 1 }]);
+    expect((await h.api('GET', `/v1/connect-requests/${id}`)).body).toMatchObject({ status: 'retrying', attempts: [{ n: 1 }] });
+    await (await h.rt.producers.validate.getJob(job.id!))?.remove();
+  } finally {
+    await h.rt.producers.validate.resume();
+  }
+});
+
 it('a first-attempts job BullMQ gives up on fails the requests it never tried and leaves those with their own job alone', async () => {
   await h.rt.producers.validate.pause();
   let ids: string[] = [];
