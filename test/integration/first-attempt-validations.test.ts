@@ -1,12 +1,11 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Job } from 'bullmq';
-import pLimit from 'p-limit';
 import { simKey } from '../../src/sim/index.js';
 import { VALIDATE_JOB, type FirstValidationsJobData } from '../../src/queues/job-payloads.js';
 import { settleAbandonedValidation } from '../../workers/settle-abandoned-validation.js';
-import { createValidateProcessor } from '../../workers/validate-processor.js';
 import { createProviders } from '../../src/providers/registry.js';
 import { startHarness, waitFor, type Harness } from '../helpers/harness.js';
+import { validateProcessor } from '../helpers/validate-jobs.js';
 
 // Requests of one submit share first-attempts validate jobs; these tests follow what happens to
 // each request inside such a job: retries in its own job, the process-wide limit on provider calls,
@@ -73,17 +72,8 @@ it('a request is handed to its own job only once its retry is recorded, so the j
     // The request as another worker would find it the moment its own job is queued.
     const seenByOwnJob: unknown[] = [];
     const providers = createProviders({ smartrecruitersBaseUrl: h.sim.url, timeoutMs: 2000 });
-    const processor = createValidateProcessor({
-      requests: h.rt.requests,
-      vault: h.rt.vault,
+    const processor = validateProcessor(h, {
       providers,
-      publisher: h.rt.publisher,
-      logger: h.rt.logger,
-      maxAttempts: 4,
-      deadlineMs: 60_000,
-      rateLimitBackoff: { baseMs: 1, maxMs: 1 },
-      slots: pLimit(CONCURRENCY),
-      retryBackoff: { baseMs: 1, maxMs: 1 },
       ownJob: async (data) => {
         seenByOwnJob.push({ data, request: (await h.api('GET', `/v1/connect-requests/${data.requestId}`)).body });
       },
@@ -109,19 +99,7 @@ it('a shared job run again after its worker died queues the own job of a request
     await h.rt.requests.transition('acme', id!, { to: 'validating' });
     await h.rt.requests.transition('acme', id!, { to: 'retrying', attempt: { n: 1, at: new Date().toISOString(), outcome: 'retryable', httpStatus: 503, durationMs: 3, error: 'SmartRecruiters answered 503' } });
     const ownJobs: unknown[] = [];
-    const processor = createValidateProcessor({
-      requests: h.rt.requests,
-      vault: h.rt.vault,
-      providers: new Map(),
-      publisher: h.rt.publisher,
-      logger: h.rt.logger,
-      maxAttempts: 4,
-      deadlineMs: 60_000,
-      rateLimitBackoff: { baseMs: 1, maxMs: 1 },
-      slots: pLimit(CONCURRENCY),
-      retryBackoff: { baseMs: 1, maxMs: 1 },
-      ownJob: async (data) => void ownJobs.push(data),
-    });
+    const processor = validateProcessor(h, { ownJob: async (data) => void ownJobs.push(data) });
     const job = { id: `f-${id}`, name: VALIDATE_JOB.firstAttempts, data: { platformId: 'acme', requestIds: [id!] } } as Job<FirstValidationsJobData>;
     expect(await processor(job)).toEqual({ [id!]: 'tried-before' });
     expect(ownJobs).toEqual([{ platformId: 'acme', requestId: id, attemptsBefore: 1 }]);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import pLimit from 'p-limit';
 import { simKey } from '../../src/sim/index.js';
 import { startHarness, waitFor, type Harness } from '../helpers/harness.js';
+import { validateProcessor } from '../helpers/validate-jobs.js';
 import { PLATFORMS } from '../helpers/test-env.js';
 
 let h: Harness;
@@ -140,23 +140,10 @@ describe('atomic, idempotent transitions', () => {
   it('a validate job that runs twice changes nothing the second time', async () => {
     const id = await link('tenant-twice', key('valid', 'twice'));
     const request = await final(id);
-    const { createValidateProcessor } = await import('../../workers/validate-processor.js');
     const job = await h.rt.producers.validate.getJob(id);
     expect(job).toBeTruthy();
     // Run the processor again directly: the request is final, so nothing moves.
-    const processor = createValidateProcessor({
-      slots: pLimit(1),
-      retryBackoff: { baseMs: 10, maxMs: 10 },
-      ownJob: () => Promise.reject(new Error('a finished request needs no retry')),
-      requests: h.rt.requests,
-      vault: h.rt.vault,
-      providers: new Map(),
-      publisher: h.rt.publisher,
-      logger: h.rt.logger,
-      maxAttempts: 4,
-      deadlineMs: 60_000,
-      rateLimitBackoff: { baseMs: 10, maxMs: 10 },
-    });
+    const processor = validateProcessor(h, { ownJob: () => Promise.reject(new Error('a finished request needs no retry')) });
     await processor(job!, undefined);
     const after = (await h.api('GET', `/v1/connect-requests/${id}`)).body;
     expect(after).toEqual(request);
