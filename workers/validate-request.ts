@@ -35,7 +35,8 @@ export interface ValidateRequestDeps {
  * What one run of a request's validation came to. `retry`: recorded as retrying; it runs again after
  * the retry backoff, or after `waitMs` when the provider rate limited it (no attempt spent).
  */
-export type ValidationStep = { kind: 'done'; result: string } | { kind: 'retry'; reason: string; attemptsBefore: number; waitMs?: number };
+export type ValidationStep = { kind: 'done'; result: string } | RetryStep;
+export type RetryStep = { kind: 'retry'; reason: string; attemptsBefore: number; waitMs?: number };
 
 export interface ValidateRequestOptions {
   /**
@@ -43,9 +44,9 @@ export interface ValidateRequestOptions {
    * something already tried is left alone (its own job carries on), and `handOff` queues that job
    * once the retry is recorded. Recorded first, because the job may run at once and must find the
    * request `retrying`; a crash in between leaves a `retrying` request without its own job, which
-   * the stranded-request sweep queues again.
+   * the shared job's re-run queues (the stranded-request sweep being the backstop).
    */
-  firstAttempt?: { claim: () => Promise<Claim>; handOff: (retry: Extract<ValidationStep, { kind: 'retry' }>) => Promise<void> };
+  firstAttempt?: { claim: () => Promise<Claim>; handOff: (retry: RetryStep) => Promise<void> };
 }
 
 const attemptOutcome = (outcome: CheckOutcome): Attempt['outcome'] =>
@@ -94,7 +95,7 @@ export function createRequestValidator(deps: ValidateRequestDeps) {
       await finishRequest(deps, platformId, requestId, args, log, { request: expectedFinalRequest(request, args, tenantAccountId, at), at });
       return done(args.to);
     };
-    const retry = async (attempt: Attempt, step: Extract<ValidationStep, { kind: 'retry' }>) => {
+    const retry = async (attempt: Attempt, step: RetryStep) => {
       await requests.transition(platformId, requestId, { to: 'retrying', attempt });
       await options.firstAttempt?.handOff(step);
       return step;
