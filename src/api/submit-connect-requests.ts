@@ -2,7 +2,7 @@ import type { Runtime } from '../runtime/runtime.js';
 import type { ConnectRequestInput } from '../domain/schemas/connect-request.js';
 import { newId, seededId, type IdSeed } from '../domain/ids.js';
 import { credentialAad } from '../crypto/credential-aad.js';
-import { validateJobIds } from '../queues/validate-job-ids.js';
+import { validateJobIds } from '../queues/first-attempts-jobs.js';
 
 export type Submitted = { id: string } | { id?: undefined; inFlightId: string };
 

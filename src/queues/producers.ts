@@ -15,12 +15,13 @@ import {
 } from './job-payloads.js';
 import { SWEEP_JOB_OPTIONS, deliverJobOptions, firstAttemptsJobOptions, validateJobOptions } from './job-options.js';
 import { TickBatcher } from './tick-batcher.js';
+import { chunks, firstAttemptsJobId } from './first-attempts-jobs.js';
 
 export interface ProducerSettings {
   prefix: string;
   /** Most messages one first-attempts deliver job carries (they are sent concurrently). Default 50. */
   firstAttemptsPerJob?: number;
-  /** Most requests of one submit that share a first-attempts validate job (see validate-job-ids.ts). Default 20. */
+  /** Most requests of one submit that share a first-attempts validate job (see first-attempts-jobs.ts). Default 20. */
   validationsPerJob?: number;
   validationAttempts: number;
   /** Retries after the first delivery attempt (length of the webhook schedule). */
@@ -98,7 +99,7 @@ export class Producers {
       chunks(messageIds, perJob).map((ids) => ({
         name: DELIVER_JOB.firstAttempts,
         data: { platformId, messageIds: ids },
-        opts: { ...firstAttemptsJobOptions, jobId: `f-${ids[0]}` },
+        opts: { ...firstAttemptsJobOptions, jobId: firstAttemptsJobId(ids) },
       })),
     );
     await addAll(this.deliver, jobs);
@@ -159,12 +160,6 @@ function groupBy<T, V>(items: T[], keyOf: (item: T) => string, valueOf: (item: T
     else groups.set(keyOf(item), [valueOf(item)]);
   }
   return groups;
-}
-
-function chunks<T>(items: T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
 }
 
 /** One deduplication id per account: BullMQ then holds at most one check of its key at a time. */

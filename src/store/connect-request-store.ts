@@ -18,7 +18,7 @@ export interface NewRequest {
   metadata?: Record<string, unknown>;
   /** Vault ciphertext of the API key. */
   encryptedCredential: string;
-  /** Id of the validate job that makes its first attempt (validate-job-ids.ts); the stranded-request sweep looks for it. */
+  /** Id of the validate job that makes its first attempt (first-attempts-jobs.ts); the stranded-request sweep looks for it. */
   validateJob: string;
 }
 

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { validateJobIds } from '../../src/queues/validate-job-ids.js';
+import { validateJobIds } from '../../src/queues/first-attempts-jobs.js';
 
 it('runs of up to perJob requests share a job named after their first; a lone request is its own job', () => {
   const ids = ['a', 'b', 'c', 'd', 'e', 'f', 'g'];

@@ -1,0 +1,19 @@
+/** Runs of up to `size` items, in order. */
+export function chunks<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** A shared first-attempts job (validate or deliver) is named after the first record it carries. */
+export const firstAttemptsJobId = (ids: string[]): string => `f-${ids[0]}`;
+
+/**
+ * Names the validate job each request of one submit goes into: runs of up to `perJob` requests share
+ * a first-attempts job; a request alone in its run is its own job, named after itself like the job
+ * that carries a request's retries. Deterministic, so a retried idempotent submit names the same
+ * jobs and BullMQ adds none of them twice.
+ */
+export function validateJobIds(requestIds: string[], perJob: number): string[] {
+  return chunks(requestIds, perJob).flatMap((run) => run.map(() => (run.length === 1 ? run[0]! : firstAttemptsJobId(run))));
+}
