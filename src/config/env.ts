@@ -85,6 +85,8 @@ export const envSchema = z.object({
   LINKER_BACKOFF_BASE: duration('LINKER_BACKOFF_BASE', '1s'),
   LINKER_BACKOFF_MAX: duration('LINKER_BACKOFF_MAX', '5m'),
   LINKER_CONCURRENCY: integer(1, 1000, 50),
+  /** BullMQ queues per kind of work (validate, deliver), each under its own cluster hash tag (src/queues/queue-shards.ts). */
+  LINKER_QUEUE_SHARDS: integer(1, 16, 1),
   /** How long a worker may be silent before its job counts as stalled and is handed to another. */
   LINKER_LOCK_DURATION: duration('LINKER_LOCK_DURATION', '30s'),
   LINKER_SHUTDOWN_TIMEOUT: duration('LINKER_SHUTDOWN_TIMEOUT', '25s'),
