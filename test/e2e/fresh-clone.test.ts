@@ -19,7 +19,7 @@ afterAll(async () => {
 async function npmTestOneFile(clone: string): Promise<string> {
   const { stdout, stderr } = await run('npm', ['test', '--', '--run', 'test/unit/env-redis-url.test.ts'], {
     cwd: join(clone, 'src'),
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, REDIS_URL: inject('redisUrl') },
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, REDIS_URL: inject('redisUrl'), NO_COLOR: '1' },
     maxBuffer: 64 * 1024 * 1024,
   });
   return stdout + stderr;
