@@ -34,5 +34,10 @@ function adminCookie(request: FastifyRequest): string | undefined {
   const cookie = request.headers.cookie;
   if (typeof cookie !== 'string') return undefined;
   const match = /(?:^|;\s*)linker_admin=([^;]+)/.exec(cookie);
-  return match?.[1] ? decodeURIComponent(match[1]) : undefined;
+  if (!match?.[1]) return undefined;
+  try {
+    return decodeURIComponent(match[1]);
+  } catch {
+    return undefined; // bad percent-encoding: no token, so a 401
+  }
 }

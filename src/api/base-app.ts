@@ -1,6 +1,7 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import type { Runtime } from '../runtime/runtime.js';
 import { ProblemError, problems } from './errors.js';
+import { registerJsonBody } from './json-body.js';
 
 function toProblem(error: FastifyError): ProblemError {
   if (error instanceof ProblemError) return error;
@@ -41,6 +42,7 @@ export function createBaseApp(rt: Runtime, options: BaseAppOptions = {}): Fastif
   });
   // The API speaks JSON only; a text body is a client mistake worth a 415, not a string to validate.
   app.removeContentTypeParser('text/plain');
+  registerJsonBody(app);
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const problem = toProblem(error);

@@ -42,6 +42,8 @@ export const problems = {
     new ProblemError(401, 'unauthorized', 'Unauthorized', 'Send a valid platform token as "Authorization: Bearer <token>". Tokens come from LINKER_PLATFORMS or `account-linker platforms add`.', undefined, { 'www-authenticate': 'Bearer' }),
   adminOnly: () => new ProblemError(401, 'unauthorized', 'Unauthorized', 'This route needs "Authorization: Bearer <LINKER_ADMIN_TOKEN>".', undefined, { 'www-authenticate': 'Bearer' }),
   notFound: (what: string, id: string) => new ProblemError(404, 'not_found', 'Not found', `No ${what} with id "${id}" exists for this platform.`),
+  /** A path parameter that is not an id of the route's kind: it names nothing, like an unknown id. */
+  notAnId: (detail: string) => new ProblemError(404, 'not_found', 'Not found', detail),
   routeNotFound: (method: string, url: string) =>
     new ProblemError(404, 'route_not_found', 'Not found', `There is no route ${method} ${url.split('?')[0]}. See /docs for the API.`),
   methodNotAllowed: (method: string, url: string) => new ProblemError(405, 'method_not_allowed', 'Method not allowed', `${method} is not supported on ${url}.`),
