@@ -55,7 +55,7 @@ export const problems = {
   idempotencyInProgress: () =>
     new ProblemError(409, 'idempotency_in_progress', 'Request in progress', 'A request with this Idempotency-Key is still being processed. Retry in a moment to get its response.', undefined, { 'retry-after': '1' }),
   payloadTooLarge: (limit: number) =>
-    new ProblemError(413, 'payload_too_large', 'Payload too large', `The request body is larger than ${limit} bytes. Split bulk submissions into batches.`),
+    new ProblemError(413, 'payload_too_large', 'Payload too large', `The request body is larger than the limit of ${limit} bytes. Send less (split bulk submissions into several calls).`),
   unsupportedMediaType: () =>
     new ProblemError(415, 'unsupported_media_type', 'Unsupported media type', 'Send the body as JSON with "Content-Type: application/json".'),
   rateLimited: (retryAfterSeconds: number) =>

@@ -27,9 +27,12 @@ export function webhookEndpointRoutes(rt: Runtime): AnyRouteSpec[] {
       body: webhookEndpointInputSchema,
       response: { status: 201, description: 'the endpoint with its secret', schema: webhookEndpointWithSecretSchema },
       errors: [400, 401],
-      handler: async ({ body, platformId }) => {
+      handler: async ({ body, platformId, request }) => {
         const check = await checkWebhookUrl(body.url, rt.addressPolicy, rt.webhookLookup);
-        if (!check.ok) throw problems.unsafeWebhookUrl(check.reason);
+        if (!check.ok) {
+          if (check.operatorDetail) request.log.warn({ platformId }, `webhook endpoint refused: ${check.operatorDetail}`);
+          throw problems.unsafeWebhookUrl(check.reason);
+        }
         const endpoint: WebhookEndpoint = {
           id: newId('webhookEndpoint'),
           url: body.url,
