@@ -40,7 +40,7 @@ export const problems = {
     new ProblemError(400, 'malformed_json', 'Malformed JSON', `The request body is not valid JSON (${detail}). Send a JSON object with Content-Type: application/json.`),
   unauthorized: () =>
     new ProblemError(401, 'unauthorized', 'Unauthorized', 'Send a valid platform token as "Authorization: Bearer <token>". Tokens come from LINKER_PLATFORMS or `account-linker platforms add`.', undefined, { 'www-authenticate': 'Bearer' }),
-  adminOnly: () => new ProblemError(401, 'unauthorized', 'Unauthorized', 'This route needs "Authorization: Bearer <LINKER_ADMIN_TOKEN>".', undefined, { 'www-authenticate': 'Bearer' }),
+  adminOnly: () => new ProblemError(401, 'unauthorized', 'Unauthorized', 'This route needs "Authorization: Bearer <LINKER_ADMIN_TOKEN>" (a browser signs in at /admin/login).', undefined, { 'www-authenticate': 'Bearer' }),
   notFound: (what: string, id: string) => new ProblemError(404, 'not_found', 'Not found', `No ${what} with id "${id}" exists for this platform.`),
   /** A path parameter that is not an id of the route's kind: it names nothing, like an unknown id. */
   notAnId: (detail: string) => new ProblemError(404, 'not_found', 'Not found', detail),
