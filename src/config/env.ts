@@ -62,7 +62,8 @@ export const envSchema = z.object({
   LINKER_ENCRYPTION_KEYS: z.string().optional(),
   /** `id:token,…` */
   LINKER_PLATFORMS: z.string().default(''),
-  LINKER_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** Guards /admin; long enough that guessing it is hopeless (sign-in attempts are throttled too). */
+  LINKER_ADMIN_TOKEN: z.string().min(32, 'must be at least 32 characters; make one with: openssl rand -hex 24').optional(),
   SMARTRECRUITERS_BASE_URL: z.string().url().default('https://api.smartrecruiters.com'),
   LINKER_WEBHOOK_ALLOWED_NETS: csv,
   LINKER_WEBHOOK_RETRY_SCHEDULE: z
