@@ -77,7 +77,13 @@ export const envSchema = z.object({
       }
       return list;
     }),
+  /** One deadline per delivery attempt, over connect, headers and body together. */
   LINKER_WEBHOOK_TIMEOUT: duration('LINKER_WEBHOOK_TIMEOUT', '15s'),
+  /**
+   * Deliveries in flight to one endpoint per worker process: a slow receiver holds at most this
+   * many of the LINKER_CONCURRENCY deliver slots; more wait their turn without spending an attempt.
+   */
+  LINKER_WEBHOOK_ENDPOINT_CONCURRENCY: integer(1, 1000, 10),
   LINKER_VALIDATION_ATTEMPTS: integer(1, 50, 8),
   /** Overall budget for one validation, 429 waits included. */
   LINKER_VALIDATION_DEADLINE: duration('LINKER_VALIDATION_DEADLINE', '15m'),
