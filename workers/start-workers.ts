@@ -11,6 +11,8 @@ import type { DeliverJobData, FirstAttemptsJobData, FirstValidationsJobData, Val
 import { revalidationLimiter, spacingMs } from '../src/domain/revalidation-pacing.js';
 import { sweepActiveAccounts } from '../src/queues/revalidation-sweep.js';
 import { requeueStranded } from '../src/queues/requeue-stranded.js';
+import { platformBase } from '../src/store/keys.js';
+import { sweepExpired, sweepIntervalMs } from '../src/store/retention.js';
 import { createValidateProcessor } from './validate-processor.js';
 import { settleAbandonedValidation } from './settle-abandoned-validation.js';
 import { createRevalidateProcessor } from './revalidate-processor.js';
@@ -170,6 +172,21 @@ export function startWorkers(rt: Runtime, options: WorkerOptions = {}): RunningW
     timer.unref();
     closers.push(async () => clearInterval(timer));
   }
+
+  // Retention: records expire by themselves; this drops their ids from the indexes (src/store/retention.ts).
+  let sweeping: Promise<unknown> | undefined;
+  const retentionTimer = setInterval(() => {
+    sweeping ??= rt.platforms
+      .ids()
+      .then((ids) => sweepExpired(rt.redis, ids.map((id) => platformBase(env.LINKER_REDIS_PREFIX, id))))
+      .catch((err: unknown) => logger.error({ err }, 'retention sweep failed; it runs again shortly'))
+      .finally(() => (sweeping = undefined));
+  }, sweepIntervalMs(env.LINKER_RETENTION));
+  retentionTimer.unref();
+  closers.push(async () => {
+    clearInterval(retentionTimer);
+    await sweeping;
+  });
 
   return {
     workers,

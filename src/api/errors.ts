@@ -50,6 +50,16 @@ export const problems = {
   inFlight: (tenantId: string, inFlightId: string) =>
     new ProblemError(409, 'in_flight', 'Request in flight', `Tenant "${tenantId}" already has connect request ${inFlightId} in flight; wait for it to finish or follow it with GET /v1/connect-requests/${inFlightId}.`, undefined, {}, { inFlightId }),
   conflict: (detail: string) => new ProblemError(409, 'conflict', 'Conflict', detail),
+  endpointLimit: (max: number) =>
+    new ProblemError(
+      409,
+      'endpoint_limit',
+      'Webhook endpoint limit reached',
+      `This platform already has ${max} webhook endpoints, the most LINKER_MAX_ENDPOINTS_PER_PLATFORM allows. Delete one (DELETE /v1/webhook-endpoints/:id) or subscribe an existing one to more events.`,
+      undefined,
+      {},
+      { limit: max },
+    ),
   idempotencyMismatch: () =>
     new ProblemError(422, 'idempotency_key_reused', 'Idempotency-Key reused', 'This Idempotency-Key was already used with a different request body. Use a new key for a new request.'),
   idempotencyInProgress: () =>
