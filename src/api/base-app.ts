@@ -38,7 +38,7 @@ export function createBaseApp(rt: Runtime, options: BaseAppOptions = {}): Fastif
     loggerInstance: rt.logger as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: options.requestLogging === false }),
     bodyLimit: rt.env.LINKER_BODY_LIMIT_BYTES,
-    trustProxy: false,
+    trustProxy: rt.env.LINKER_TRUSTED_PROXIES.length > 0 ? rt.env.LINKER_TRUSTED_PROXIES : false,
   });
   // The API speaks JSON only; a text body is a client mistake worth a 415, not a string to validate.
   app.removeContentTypeParser('text/plain');
