@@ -24,7 +24,7 @@ function toProblem(error: FastifyError, bodyLimit: number): ProblemError {
 }
 
 export interface BaseAppOptions {
-  /** Log each request. Off for an app that serves requests another app has already logged. */
+  /** Log each request, one line at debug level. Default true; off for an app that serves requests another app has already logged. */
   requestLogging?: boolean;
 }
 
@@ -36,10 +36,16 @@ export interface BaseAppOptions {
 export function createBaseApp(rt: Runtime, options: BaseAppOptions = {}): FastifyInstance {
   const app = Fastify({
     loggerInstance: rt.logger as FastifyBaseLogger,
-    logController: new LogController({ disableRequestLogging: options.requestLogging === false }),
+    // Fastify's own request logging writes two info lines per request; one debug line (below) is enough.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: rt.env.LINKER_BODY_LIMIT_BYTES,
     trustProxy: rt.env.LINKER_TRUSTED_PROXIES.length > 0 ? rt.env.LINKER_TRUSTED_PROXIES : false,
   });
+  if (options.requestLogging !== false) {
+    app.addHook('onResponse', async (request, reply) => {
+      request.log.debug({ req: request, res: reply, ms: Math.round(reply.elapsedTime) }, 'request');
+    });
+  }
   // The API speaks JSON only; a text body is a client mistake worth a 415, not a string to validate.
   app.removeContentTypeParser('text/plain');
   registerJsonBody(app);

@@ -86,7 +86,13 @@ export const envSchema = z.object({
       }
       return list;
     }),
+  /** One deadline per delivery attempt, over connect, headers and body together. */
   LINKER_WEBHOOK_TIMEOUT: duration('LINKER_WEBHOOK_TIMEOUT', '15s'),
+  /**
+   * Deliveries in flight to one endpoint per worker process: a slow receiver holds at most this
+   * many of the LINKER_CONCURRENCY deliver slots; more wait their turn without spending an attempt.
+   */
+  LINKER_WEBHOOK_ENDPOINT_CONCURRENCY: integer(1, 1000, 10),
   LINKER_VALIDATION_ATTEMPTS: integer(1, 50, 8),
   /** Overall budget for one validation, 429 waits included. */
   LINKER_VALIDATION_DEADLINE: duration('LINKER_VALIDATION_DEADLINE', '15m'),
@@ -95,6 +101,8 @@ export const envSchema = z.object({
   LINKER_BACKOFF_BASE: duration('LINKER_BACKOFF_BASE', '1s'),
   LINKER_BACKOFF_MAX: duration('LINKER_BACKOFF_MAX', '5m'),
   LINKER_CONCURRENCY: integer(1, 1000, 50),
+  /** BullMQ queues per kind of work (validate, deliver), each under its own cluster hash tag (src/queues/queue-shards.ts). */
+  LINKER_QUEUE_SHARDS: integer(1, 16, 1),
   /** How long a worker may be silent before its job counts as stalled and is handed to another. */
   LINKER_LOCK_DURATION: duration('LINKER_LOCK_DURATION', '30s'),
   LINKER_SHUTDOWN_TIMEOUT: duration('LINKER_SHUTDOWN_TIMEOUT', '25s'),

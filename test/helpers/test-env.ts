@@ -31,7 +31,8 @@ export function testEnvVars(name: string, overrides: Record<string, string> = {}
     LINKER_PROVIDER_TIMEOUT: '2s',
     LINKER_LOCK_DURATION: '5s',
     LINKER_SHUTDOWN_TIMEOUT: '5s',
-    LINKER_LOG_LEVEL: 'info',
+    // debug: request lines too, so every secret scan over the logs also reads what each request logged.
+    LINKER_LOG_LEVEL: 'debug',
     ...overrides,
   };
 }

@@ -3,7 +3,10 @@ import { jsonDepthExceeds } from './json-shape.js';
 
 export const PROVIDERS = ['smartrecruiters'] as const;
 export const providerSchema = z.enum(PROVIDERS, {
-  error: (issue) => `unknown provider ${JSON.stringify(issue.input)}; supported: ${PROVIDERS.join(', ')}`,
+  error: (issue) =>
+    issue.input === undefined
+      ? `provider is required; supported: ${PROVIDERS.join(', ')}`
+      : `unknown provider ${JSON.stringify(issue.input)}; supported: ${PROVIDERS.join(', ')}`,
 });
 export type Provider = z.infer<typeof providerSchema>;
 
