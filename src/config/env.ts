@@ -43,6 +43,8 @@ const csv = z
  * value stops the process with a message naming the variable instead of failing later.
  */
 export const envSchema = z.object({
+  /** `production` refuses development shortcuts at start (see production-check.ts). */
+  NODE_ENV: z.string().optional(),
   /** `redis://…`, `rediss://…`, or `redis+cluster://host1:port1,host2:port2` for a Redis Cluster. */
   REDIS_URL: z
     .string()
