@@ -57,6 +57,7 @@ export function createRuntime(env: Env, logger: Logger): Runtime {
   const vault = new CredentialVault(parseVaultKeys(env.LINKER_ENCRYPTION_KEYS));
   const endpoints = new WebhookEndpointStore(redis, prefix, vault);
   const messages = new WebhookMessageStore(redis, prefix, (platformId) => endpoints.forget(platformId));
+  const platforms = new PlatformStore(redis, prefix, parsePlatformTokens(env.LINKER_PLATFORMS));
   const producers = new Producers(queueRedis, {
     prefix,
     validationAttempts: env.LINKER_VALIDATION_ATTEMPTS,
@@ -83,7 +84,7 @@ export function createRuntime(env: Env, logger: Logger): Runtime {
     endpoints,
     messages,
     idempotency: new IdempotencyStore(redis, prefix, { leaseSeconds: Math.max(1, Math.ceil(env.LINKER_IDEMPOTENCY_LEASE / 1000)) }),
-    platforms: new PlatformStore(redis, prefix, parsePlatformTokens(env.LINKER_PLATFORMS)),
+    platforms,
     producers,
     publisher: new EventPublisher(endpoints, messages, producers),
     addressPolicy: createAddressPolicy(env.LINKER_WEBHOOK_ALLOWED_NETS),
@@ -91,6 +92,7 @@ export function createRuntime(env: Env, logger: Logger): Runtime {
     metrics,
     async close() {
       await producers.close();
+      await platforms.close();
       await Promise.all([redis, queueRedis].map((r) => r.quit().catch(() => r.disconnect())));
     },
   };
