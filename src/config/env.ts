@@ -106,6 +106,8 @@ export const envSchema = z.object({
   LINKER_PUBLIC_URL: z.string().url().optional(),
   /** How long a Connect Hub link works before it must be asked for again. */
   LINKER_CONNECT_SESSION_TTL: duration('LINKER_CONNECT_SESSION_TTL', '30m'),
+  /** `production` refuses http loopback origins for embedding the Hub. */
+  NODE_ENV: z.string().optional(),
   LINKER_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

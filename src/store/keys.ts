@@ -41,4 +41,5 @@ export const key = {
   messageIndex: (base: string) => `${base}:idx:msg`,
   idempotency: (base: string, idemKey: string) => `${base}:idem:${idemKey}`,
   session: (base: string, id: string) => `${base}:cs:${id}`,
+  hubSettings: (base: string) => `${base}:hub-settings`,
 };
