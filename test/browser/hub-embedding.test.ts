@@ -177,6 +177,34 @@ describe('the Hub embedded in a platform app', () => {
     expect(await checkMessages(page)).toEqual(['account-linker:failed', 'account-linker:cancel']);
   });
 
+  it('the SDK ignores messages from any other window, even a Hub frame on the right origin, and forged ones', async () => {
+    const opened = await session('emb-source-a');
+    const other = await session('emb-source-b');
+    const page = await appPage(app, opened.url, 'iframe');
+    await page.click('#open');
+    await page.frameLocator('#hub iframe').getByRole('button', { name: 'Connect' }).waitFor();
+    // A second Hub, not opened by the SDK, links a key and tells this page about it.
+    await page.evaluate((url) => {
+      const frame = document.createElement('iframe');
+      frame.id = 'other-hub';
+      frame.src = url;
+      document.body.append(frame);
+    }, other.url);
+    const otherHub = page.frameLocator('#other-hub');
+    await otherHub.getByRole('textbox', { name: 'API key' }).fill(key('emb-source-b'));
+    await otherHub.getByRole('button', { name: 'Connect' }).click();
+    // And the page's own origin forges one.
+    await page.evaluate(() => window.postMessage({ type: 'account-linker:linked', connectRequestId: 'cr_forged', accountId: 'acc_forged', tenantId: 'x', company: { name: 'x' } }, '*'));
+    const types = () => received(page).then((list) => list.map((m) => (m.data as { type: string }).type));
+    await expect.poll(types, { timeout: 20_000 }).toEqual(['account-linker:linked', 'account-linker:linked']);
+    // Both reached the window, so the SDK's listener has seen them too.
+    expect(await events(page)).toEqual([]);
+
+    await page.evaluate(() => (window as unknown as { hub: { close(): void } }).hub.close());
+    expect(await events(page)).toEqual([['close']]);
+    expect(await page.locator('#hub iframe').count()).toBe(0);
+  });
+
   it('a popup the user closes calls onClose once and nothing else', async () => {
     const { url } = await session('emb-popup-closed');
     const page = await appPage(app, url, 'popup');

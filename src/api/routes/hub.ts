@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { defineRoute, type AnyRouteSpec, type RouteResult } from '../route-kit.js';
 import type { Runtime } from '../../runtime/runtime.js';
 import { problems } from '../errors.js';
@@ -9,7 +10,6 @@ import { hubConnectBodySchema, hubViewSchema } from '../../domain/schemas/connec
 import { HUB_ASSETS, SDK_HEADERS, hubHeaders } from '../../hub/hub-assets.js';
 import { hubView } from '../../hub/hub-view.js';
 import { HubSettingsStore } from '../../store/hub-settings-store.js';
-import { z } from 'zod';
 
 const SESSION_HEADER = { authorization: 'Session <token from the page URL>' };
 
@@ -18,7 +18,7 @@ const asset = (which: keyof typeof HUB_ASSETS, headers = hubHeaders()) => async 
   headers: { ...headers, 'content-type': HUB_ASSETS[which].type },
 });
 
-/** Any string: the page itself reports a missing or broken link, so the route never refuses one. */
+/** The page itself explains a missing or broken link to the end user; only an over-long or repeated value is a 400. */
 const pageQuerySchema = z.object({ session: z.string().max(400).optional() });
 
 /** The Connect Hub: the end-user page and the two calls it makes with its session token. */
