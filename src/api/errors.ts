@@ -75,7 +75,8 @@ export const problems = {
   unsafeWebhookUrl: (reason: string) => new ProblemError(400, 'unsafe_webhook_url', 'Webhook URL refused', reason),
   // Read by end users on the Connect Hub page, so they speak to them.
   sessionInvalid: () => new ProblemError(401, 'session_invalid', SESSION_MESSAGES.invalid.title, SESSION_MESSAGES.invalid.detail),
-  sessionExpired: () => new ProblemError(410, 'session_expired', SESSION_MESSAGES.expired.title, SESSION_MESSAGES.expired.detail),
+  sessionExpired: (extra: { allowedOrigins?: string[] } = {}) =>
+    new ProblemError(410, 'session_expired', SESSION_MESSAGES.expired.title, SESSION_MESSAGES.expired.detail, undefined, {}, extra),
   sessionUsed: () => new ProblemError(409, 'session_used', SESSION_MESSAGES.used.title, SESSION_MESSAGES.used.detail),
   hubInFlight: () =>
     new ProblemError(409, 'in_flight', 'A connection is already being checked', 'Another API key for this account is being checked right now. Wait a few minutes for it to finish, then open this link again.'),

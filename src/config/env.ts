@@ -135,6 +135,8 @@ export const envSchema = z.object({
   LINKER_ACCOUNT_HISTORY: integer(1, 10_000, 50),
   /** Webhook endpoints one platform may have at once. */
   LINKER_MAX_ENDPOINTS_PER_PLATFORM: integer(1, 1000, 10),
+  /** `production` refuses http loopback origins for embedding the Hub. */
+  NODE_ENV: z.string().optional(),
   LINKER_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
