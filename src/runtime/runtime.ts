@@ -62,8 +62,8 @@ export function createRuntime(env: Env, logger: Logger): Runtime {
   const platforms = new PlatformStore(redis, prefix, parsePlatformTokens(env.LINKER_PLATFORMS));
   const producers = new Producers(queueRedis, {
     prefix,
+    queueShards: env.LINKER_QUEUE_SHARDS,
     validationAttempts: env.LINKER_VALIDATION_ATTEMPTS,
-    webhookRetries: env.LINKER_WEBHOOK_RETRY_SCHEDULE.length,
   });
   const metrics = new Metrics(async () => {
     const queues = { validate: producers.validate, deliver: producers.deliver, revalidate: producers.revalidate } as const;
