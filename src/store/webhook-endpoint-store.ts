@@ -4,6 +4,7 @@ import type { CredentialVault } from '../crypto/vault.js';
 import { EVENT_TYPES, type EventType } from '../domain/events.js';
 import type { WebhookEndpoint } from '../domain/schemas/webhook.js';
 import { EndpointCache } from './endpoint-cache.js';
+import { scripts, type ScriptRunner } from './scripts.js';
 
 /** A signing secret and, for a rotated-out one, when it stops signing. */
 interface StoredSecret {
@@ -32,6 +33,7 @@ export const SECRET_OVERLAP_MS = 24 * 3600 * 1000;
  */
 export class WebhookEndpointStore {
   private readonly cache: EndpointCache<DecryptedEndpoint>;
+  private readonly run: ScriptRunner;
 
   constructor(
     private readonly redis: RedisClient,
@@ -39,6 +41,7 @@ export class WebhookEndpointStore {
     private readonly vault: CredentialVault,
     options: { cacheTtlMs?: number } = {},
   ) {
+    this.run = scripts(redis);
     const readVersion = async (platformId: string) => (await this.redis.get(key.endpointsVersion(this.base(platformId)))) ?? '0';
     this.cache = new EndpointCache({
       readVersion,
@@ -99,6 +102,13 @@ export class WebhookEndpointStore {
 
   /** Drops this process' cached endpoints of a platform after a change made elsewhere (e.g. a 410 disabling one). */
   forget(platformId: string): void {
+    this.cache.forget(platformId);
+  }
+
+  /** Disables an endpoint whose receiver answered 410 (an endpoint deleted meanwhile stays deleted). */
+  async disable(platformId: string, id: string, now = new Date()): Promise<void> {
+    const base = this.base(platformId);
+    await this.run.disableEndpoint([key.endpoint(base, id), key.endpointsVersion(base)], { now: now.toISOString() });
     this.cache.forget(platformId);
   }
 
