@@ -6,10 +6,12 @@ import { queuePrefix } from '../src/store/keys.js';
 import { createProviders } from '../src/providers/registry.js';
 import { pacedClient } from '../src/providers/paced-client.js';
 import { createSafeDispatcher } from '../src/webhooks/safe-dispatcher.js';
+import { EndpointSlots } from '../src/webhooks/endpoint-slots.js';
 import type { DeliverJobData, FirstAttemptsJobData, FirstValidationsJobData, ValidateJobData } from '../src/queues/job-payloads.js';
 import { revalidationLimiter, spacingMs } from '../src/domain/revalidation-pacing.js';
 import { sweepActiveAccounts } from '../src/queues/revalidation-sweep.js';
 import { requeueStranded } from '../src/queues/requeue-stranded.js';
+import { sweepExpired, sweepIntervalMs } from '../src/store/retention.js';
 import { createValidateProcessor } from './validate-processor.js';
 import { settleAbandonedValidation } from './settle-abandoned-validation.js';
 import { createRevalidateProcessor } from './revalidate-processor.js';
@@ -20,6 +22,12 @@ import { ValidateBreaker } from './validate-breaker.js';
 
 /** Only there so the breaker's queue-wide pause (queue.rateLimit) is honoured; never reached by itself. */
 const PAUSE_ONLY_LIMITER = { max: 1_000_000_000, duration: 1000 };
+
+/**
+ * How long a delivery waits in line for its endpoint's slot before it is put back for later: ample
+ * for a healthy receiver to free one, short enough that deliveries to a slow one hold few job slots.
+ */
+const ENDPOINT_SLOT_WAIT_MS = 200;
 
 /** How often workers look for stored requests that never got a job. */
 const STRANDED_SWEEP_MS = 60_000;
@@ -136,6 +144,7 @@ export function startWorkers(rt: Runtime, options: WorkerOptions = {}): RunningW
       metrics: rt.metrics,
       schedule: env.LINKER_WEBHOOK_RETRY_SCHEDULE,
       followUp: (data, delayMs) => rt.producers.enqueueDelivery(data, { delayMs }),
+      slots: new EndpointSlots(env.LINKER_WEBHOOK_ENDPOINT_CONCURRENCY, ENDPOINT_SLOT_WAIT_MS),
     });
     const worker = new Worker<DeliverJobData | FirstAttemptsJobData>(QUEUE.deliver, processor, {
       ...common,
@@ -162,6 +171,21 @@ export function startWorkers(rt: Runtime, options: WorkerOptions = {}): RunningW
     timer.unref();
     closers.push(async () => clearInterval(timer));
   }
+
+  // Retention: records expire by themselves; this drops their ids from the indexes (src/store/retention.ts).
+  let sweeping: Promise<unknown> | undefined;
+  const retentionTimer = setInterval(() => {
+    sweeping ??= rt.platforms
+      .ids()
+      .then((ids) => sweepExpired(rt.redis, ids.flatMap((id) => rt.requests.bases.all(id))))
+      .catch((err: unknown) => logger.error({ err }, 'retention sweep failed; it runs again shortly'))
+      .finally(() => (sweeping = undefined));
+  }, sweepIntervalMs(env.LINKER_RETENTION));
+  retentionTimer.unref();
+  closers.push(async () => {
+    clearInterval(retentionTimer);
+    await sweeping;
+  });
 
   return {
     workers,

@@ -91,7 +91,8 @@ export function seededId(kind: ShardedIdKind, seed: IdSeed, index: number, shard
   return ID_PREFIX[kind] + body.slice(0, -1) + shardChar(shard);
 }
 
-const ID_BODY = /^[0-9a-hjkmnp-tv-z]{26}$/;
+/** A lowercase ULID; its first character is at most 7, or its time would not fit in 48 bits. */
+const ID_BODY = /^[0-7][0-9a-hjkmnp-tv-z]{25}$/;
 
 export function isId(kind: IdKind, value: string): boolean {
   const prefix = ID_PREFIX[kind];

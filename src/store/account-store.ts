@@ -8,6 +8,7 @@ import type { Account, AccountListQuery, AccountStatus, InvalidationCode } from 
 import type { Provider } from '../domain/schemas/common.js';
 import type { CredentialVault } from '../crypto/vault.js';
 import { openSealedCredential } from './sealed-credential.js';
+import { DEFAULT_RETENTION, type RetentionSettings } from './retention.js';
 
 /** Where a walk over a platform's active accounts goes on: a data shard, past an id in it. */
 export interface ActiveCursor {
@@ -50,6 +51,7 @@ export class AccountStore {
   constructor(
     private readonly redis: RedisClient,
     prefix: string,
+    private readonly retention: RetentionSettings = DEFAULT_RETENTION,
   ) {
     this.run = scripts(redis);
     this.bases = new ShardBases(prefix);
@@ -110,13 +112,14 @@ export class AccountStore {
     return this.change(platformId, { id, op: 'invalidate', linkedBy, errorCode: error.code, reason: error.message, now: now.toISOString() });
   }
 
-  /** Unlink: destroys the credential, keeps the account and its history as `revoked`. */
+  /** Unlink: destroys the credential, keeps the account and its history as `revoked` for the retention period. */
   revoke(platformId: string, id: string, reason: string, now = new Date()): Promise<AccountChange> {
-    return this.change(platformId, { id, op: 'revoke', reason, now: now.toISOString() });
+    return this.change(platformId, { id, op: 'revoke', reason, now: now.toISOString(), expireAt: now.getTime() + this.retention.keepMs });
   }
 
-  private async change(platformId: string, args: Record<string, string> & { id: string }): Promise<AccountChange> {
-    return JSON.parse(await this.run.accountStatus([this.bases.ofId(platformId, args.id)], args)) as AccountChange;
+  private async change(platformId: string, args: Record<string, string | number> & { id: string }): Promise<AccountChange> {
+    const raw = await this.run.accountStatus([this.bases.ofId(platformId, args.id)], { ...args, historyLimit: this.retention.historyLimit });
+    return JSON.parse(raw) as AccountChange;
   }
 
   /** The account's API key in clear, re-encrypted in place if it was sealed with an older vault key; null once unlinked. */

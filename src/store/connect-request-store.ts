@@ -11,6 +11,7 @@ import { openSealedBlob } from './sealed-credential.js';
 import { readRecords } from './read-records.js';
 import type { RecordEventScriptArgs } from './webhook-message-store.js';
 import { ALL_SHARDS, positionsByShard, shardOfId } from '../domain/shards.js';
+import { DEFAULT_RETENTION, type RetentionSettings } from './retention.js';
 
 export interface NewRequest {
   id: string;
@@ -111,6 +112,7 @@ export class ConnectRequestStore {
   constructor(
     private readonly redis: RedisClient,
     prefix: string,
+    private readonly retention: RetentionSettings = DEFAULT_RETENTION,
   ) {
     this.run = scripts(redis);
     this.bases = new ShardBases(prefix);
@@ -228,6 +230,7 @@ export class ConnectRequestStore {
       to: args.to,
       from: sourcesOf(args.to),
       now: now.toISOString(),
+      historyLimit: this.retention.historyLimit,
       attempt: args.attempt,
       error: args.error,
       link: args.link,

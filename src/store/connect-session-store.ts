@@ -25,7 +25,7 @@ export interface StoredSession {
 }
 
 export interface ConnectSessionStoreOptions {
-  /** How long past its expiry a session is kept, so its page can still say "expired" and show its request's outcome. Default 24 h. */
+  /** How long past its expiry a session is kept, so its page can still say "expired" and show its request's outcome (LINKER_RETENTION). Default 24 h. */
   retentionMs?: number;
   /** Submissions per session: a failed key may be retried, but not without end. Default 5. */
   maxSubmissions?: number;

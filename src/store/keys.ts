@@ -86,4 +86,6 @@ export const key = {
   event: (base: string, dedupe: string) => `${base}:evt:${dedupe}`,
   idempotency: (base: string, idemKey: string) => `${base}:idem:${idemKey}`,
   session: (base: string, id: string) => `${base}:cs:${id}`,
+  /** Finished records by expiry time, naming the index entries to drop then (src/store/retention.ts). */
+  expiry: (base: string) => `${base}:exp`,
 };

@@ -58,12 +58,13 @@ export class WebhookEndpointStore {
     return `webhook-secret/${platformId}/${id}`;
   }
 
-  async create(platformId: string, endpoint: WebhookEndpoint, secret: string): Promise<void> {
-    const base = this.base(platformId);
+  /** Stores a new endpoint; false (nothing stored) when the platform already has `maxEndpoints`. */
+  async create(platformId: string, endpoint: WebhookEndpoint, secret: string, maxEndpoints: number): Promise<boolean> {
     const secrets: StoredSecret[] = [{ secret, expiresAt: null }];
-    await this.redis
-      .multi()
-      .hset(key.endpoint(base, endpoint.id), {
+    const stored = await this.run.createEndpoint([this.base(platformId)], {
+      id: endpoint.id,
+      max: maxEndpoints,
+      fields: {
         id: endpoint.id,
         url: endpoint.url,
         events: JSON.stringify(endpoint.events),
@@ -71,11 +72,11 @@ export class WebhookEndpointStore {
         status: endpoint.status,
         createdAt: endpoint.createdAt,
         secrets: this.vault.encrypt(JSON.stringify(secrets), this.aad(platformId, endpoint.id)),
-      })
-      .zadd(key.endpointIndex(base), 0, endpoint.id)
-      .incr(key.endpointsVersion(base))
-      .exec();
+      },
+    });
+    if (Number(stored) !== 1) return false;
     this.cache.forget(platformId);
+    return true;
   }
 
   async get(platformId: string, id: string, now = Date.now()): Promise<EndpointWithSecrets | null> {

@@ -14,7 +14,7 @@ function hubUrl(publicUrl: string | undefined, request: FastifyRequest, token: s
 }
 
 export function connectSessionRoutes(rt: Runtime): AnyRouteSpec[] {
-  const sessions = new ConnectSessionStore(rt.redis, rt.env.LINKER_REDIS_PREFIX);
+  const sessions = new ConnectSessionStore(rt.redis, rt.env.LINKER_REDIS_PREFIX, { retentionMs: rt.env.LINKER_RETENTION });
   return [
     defineRoute({
       method: 'POST',
