@@ -43,7 +43,7 @@ const csv = z
  * value stops the process with a message naming the variable instead of failing later.
  */
 export const envSchema = z.object({
-  /** `production` refuses development shortcuts at start (see production-check.ts). */
+  /** `production` refuses development shortcuts at start (see production-check.ts) and http loopback origins for embedding the Hub. */
   NODE_ENV: z.string().optional(),
   /** `redis://…`, `rediss://…`, or `redis+cluster://host1:port1,host2:port2` for a Redis Cluster. */
   REDIS_URL: z
@@ -135,8 +135,6 @@ export const envSchema = z.object({
   LINKER_ACCOUNT_HISTORY: integer(1, 10_000, 50),
   /** Webhook endpoints one platform may have at once. */
   LINKER_MAX_ENDPOINTS_PER_PLATFORM: integer(1, 1000, 10),
-  /** `production` refuses http loopback origins for embedding the Hub. */
-  NODE_ENV: z.string().optional(),
   LINKER_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
