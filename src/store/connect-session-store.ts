@@ -15,6 +15,10 @@ export interface StoredSession {
   tenantId: string;
   provider: Provider;
   metadata?: Record<string, unknown>;
+  /** Origins that may frame the Hub and receive its messages (empty: none). */
+  allowedOrigins: string[];
+  /** Where the Hub sends the end user after success or cancel. */
+  returnUrl: string | null;
   /** Hex SHA-256 of the token's secret. */
   secretDigest: string;
   status: SessionStatus;
@@ -71,6 +75,8 @@ export class ConnectSessionStore {
         tenantId: input.tenantId,
         provider: input.provider,
         metadata: input.metadata ? JSON.stringify(input.metadata) : '',
+        allowedOrigins: JSON.stringify(input.allowedOrigins ?? []),
+        returnUrl: input.returnUrl ?? '',
         secretDigest: digestSecret(secret),
         status: 'open',
         requestId: '',
@@ -92,6 +98,9 @@ export class ConnectSessionStore {
       tenantId: h.tenantId!,
       provider: h.provider as Provider,
       metadata: h.metadata ? (JSON.parse(h.metadata) as Record<string, unknown>) : undefined,
+      // Sessions created before embedding existed have neither field.
+      allowedOrigins: h.allowedOrigins ? (JSON.parse(h.allowedOrigins) as string[]) : [],
+      returnUrl: h.returnUrl || null,
       secretDigest: h.secretDigest!,
       status: h.status as SessionStatus,
       requestId: h.requestId || null,

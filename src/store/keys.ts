@@ -88,4 +88,5 @@ export const key = {
   session: (base: string, id: string) => `${base}:cs:${id}`,
   /** Finished records by expiry time, naming the index entries to drop then (src/store/retention.ts). */
   expiry: (base: string) => `${base}:exp`,
+  hubSettings: (base: string) => `${base}:hub-settings`,
 };
