@@ -20,12 +20,16 @@ export interface ProducerSettings {
   prefix: string;
   /** LINKER_QUEUE_SHARDS. */
   queueShards: number;
-  /** Most messages one deliver batch job carries (they are sent concurrently). Default 50. */
-  messagesPerBatch?: number;
   /** Most requests of one submit that share a first-attempts validate job (see first-attempts-jobs.ts). Default 20. */
   validationsPerJob?: number;
   validationAttempts: number;
 }
+
+/**
+ * Most messages one deliver batch job carries. They are sent concurrently, so a job's run lasts
+ * about one receiver round trip: more per job than validate's 20 costs nothing and saves job runs.
+ */
+const MESSAGES_PER_BATCH = 50;
 
 /** A message to deliver; its queue shard follows from its data shard, which its id names. */
 interface MessageRef {
@@ -98,12 +102,11 @@ export class Producers {
   }
 
   private async addDeliveryBatches(items: MessageRef[]): Promise<void> {
-    const perJob = this.settings.messagesPerBatch ?? 50;
     const byQueue = groupBy(items, (i) => `${this.deliverShardOf(i.platformId, i.messageId)}\n${i.platformId}`, (i) => i.messageId);
     await Promise.all(
       [...byQueue].map(([queueKey, ids]) => {
         const [shard, platformId] = queueKey.split('\n') as [string, string];
-        return addAll(this.deliver.shards[Number(shard)]!, chunks(ids, perJob).map((run) => workJobEntry({ kind: 'batch', platformId, ids: run })));
+        return addAll(this.deliver.shards[Number(shard)]!, chunks(ids, MESSAGES_PER_BATCH).map((run) => workJobEntry({ kind: 'batch', platformId, ids: run })));
       }),
     );
   }
@@ -123,7 +126,8 @@ export class Producers {
    * shard yet, so the id itself is hashed the way data shards are.
    */
   private deliverShardOf(platformId: string, messageId: string): number {
-    return queueShardOf(dataShardOf(platformId, messageId), this.deliver.shards.length);
+    const count = this.deliver.shards.length;
+    return count === 1 ? 0 : queueShardOf(dataShardOf(platformId, messageId), count);
   }
 
   /**
