@@ -14,7 +14,8 @@ import { SWEEP_JOB_OPTIONS, firstAttemptsJobOptions, validateJobOptions } from '
 import { TickBatcher } from './tick-batcher.js';
 import { firstAttemptsJobId } from './first-attempts-jobs.js';
 import { chunks, workJobEntry, type WorkJob } from './work-job.js';
-import { ShardedQueue, dataShardOf, queueShardOf } from './queue-shards.js';
+import { ShardedQueue, queueShardOf } from './queue-shards.js';
+import { shardOfId } from '../domain/shards.js';
 
 export interface ProducerSettings {
   prefix: string;
@@ -102,7 +103,7 @@ export class Producers {
   }
 
   private async addDeliveryBatches(items: MessageRef[]): Promise<void> {
-    const byQueue = groupBy(items, (i) => `${this.deliverShardOf(i.platformId, i.messageId)}\n${i.platformId}`, (i) => i.messageId);
+    const byQueue = groupBy(items, (i) => `${this.deliverShardOf(i.messageId)}\n${i.platformId}`, (i) => i.messageId);
     await Promise.all(
       [...byQueue].map(([queueKey, ids]) => {
         const [shard, platformId] = queueKey.split('\n') as [string, string];
@@ -117,17 +118,12 @@ export class Producers {
    */
   async enqueueDeliveryAttempt(platformId: string, messageId: string, attempt: number, at: number): Promise<void> {
     const job = workJobEntry({ kind: 'one', platformId, id: messageId, attempt }, { delay: Math.max(0, Math.round(at - Date.now())) });
-    await this.deliver.shards[this.deliverShardOf(platformId, messageId)]!.add(job.name, job.data, job.opts);
+    await this.deliver.shards[this.deliverShardOf(messageId)]!.add(job.name, job.data, job.opts);
   }
 
-  /**
-   * A message's deliver queue shard: a stable function of its id, so every job of the message
-   * (batch, hand-offs, redelivery) lands in the same shard. Message ids do not name their data
-   * shard yet, so the id itself is hashed the way data shards are.
-   */
-  private deliverShardOf(platformId: string, messageId: string): number {
-    const count = this.deliver.shards.length;
-    return count === 1 ? 0 : queueShardOf(dataShardOf(platformId, messageId), count);
+  /** A message's deliver queue shard follows from the data shard its id names, like its request's. */
+  private deliverShardOf(messageId: string): number {
+    return queueShardOf(shardOfId(messageId), this.deliver.shards.length);
   }
 
   /**
