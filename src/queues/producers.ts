@@ -21,12 +21,16 @@ export interface ProducerSettings {
   prefix: string;
   /** LINKER_QUEUE_SHARDS. */
   queueShards: number;
-  /** Most messages one deliver batch job carries (they are sent concurrently). Default 50. */
-  messagesPerBatch?: number;
   /** Most requests of one submit that share a first-attempts validate job (see first-attempts-jobs.ts). Default 20. */
   validationsPerJob?: number;
   validationAttempts: number;
 }
+
+/**
+ * Most messages one deliver batch job carries. They are sent concurrently, so a job's run lasts
+ * about one receiver round trip: more per job than validate's 20 costs nothing and saves job runs.
+ */
+const MESSAGES_PER_BATCH = 50;
 
 /** A message to deliver; its queue shard follows from its data shard, which its id names. */
 interface MessageRef {
@@ -99,12 +103,11 @@ export class Producers {
   }
 
   private async addDeliveryBatches(items: MessageRef[]): Promise<void> {
-    const perJob = this.settings.messagesPerBatch ?? 50;
     const byQueue = groupBy(items, (i) => `${this.deliverShardOf(i.messageId)}\n${i.platformId}`, (i) => i.messageId);
     await Promise.all(
       [...byQueue].map(([queueKey, ids]) => {
         const [shard, platformId] = queueKey.split('\n') as [string, string];
-        return addAll(this.deliver.shards[Number(shard)]!, chunks(ids, perJob).map((run) => workJobEntry({ kind: 'batch', platformId, ids: run })));
+        return addAll(this.deliver.shards[Number(shard)]!, chunks(ids, MESSAGES_PER_BATCH).map((run) => workJobEntry({ kind: 'batch', platformId, ids: run })));
       }),
     );
   }
@@ -118,10 +121,7 @@ export class Producers {
     await this.deliver.shards[this.deliverShardOf(messageId)]!.add(job.name, job.data, job.opts);
   }
 
-  /**
-   * A message's deliver queue shard: the one of the data shard its id names, so every job of the
-   * message (batch, hand-offs, redelivery) lands in the same shard, beside its record's.
-   */
+  /** A message's deliver queue shard follows from the data shard its id names, like its request's. */
   private deliverShardOf(messageId: string): number {
     return queueShardOf(shardOfId(messageId), this.deliver.shards.length);
   }
