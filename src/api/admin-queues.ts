@@ -7,6 +7,8 @@ import { mountOnFirstRequest } from './mount-on-first-request.js';
 export const ADMIN_QUEUES_PATH = '/admin/queues';
 const LOGIN_PATH = '/admin/login';
 export const ADMIN_COOKIE = 'linker_admin';
+/** Browser pages, outside the API contract (listed under x-pages in /openapi.json). */
+export const ADMIN_PAGES = [LOGIN_PATH, ADMIN_QUEUES_PATH, `${ADMIN_QUEUES_PATH}/*`];
 
 const loginPage = (failed: boolean) => `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>account-linker admin</title></head>

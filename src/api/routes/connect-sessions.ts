@@ -23,8 +23,7 @@ export function connectSessionRoutes(rt: Runtime): AnyRouteSpec[] {
       tag: 'connect sessions',
       auth: 'platform',
       body: connectSessionInputSchema,
-      response: { status: 201, description: 'the session; send the end user to `url`', schema: connectSessionSchema },
-      errors: [400, 401, 413, 415, 429],
+      response: { status: 201, description: 'the session; send the end user to `url`', schema: connectSessionSchema, headers: ['Cache-Control'] },
       handler: async ({ body, platformId, request }) => {
         const { id, secret, expiresAt } = await sessions.create(platformId, body, rt.env.LINKER_CONNECT_SESSION_TTL);
         const token = formatSessionToken({ id, platformId, secret });

@@ -8,8 +8,6 @@ import { hubConnectBodySchema, hubViewSchema } from '../../domain/schemas/connec
 import { HUB_ASSETS, HUB_HEADERS } from '../../hub/hub-assets.js';
 import { hubView } from '../../hub/hub-view.js';
 
-const SESSION_HEADER = { authorization: 'Session <token from the page URL>' };
-
 const asset = (which: keyof typeof HUB_ASSETS) => async (): Promise<RouteResult> => ({
   body: HUB_ASSETS[which].body,
   headers: { ...HUB_HEADERS, 'content-type': HUB_ASSETS[which].type },
@@ -32,19 +30,19 @@ export function hubRoutes(rt: Runtime): AnyRouteSpec[] {
       summary: 'The Connect Hub page, opened with ?session=<token> from POST /v1/connect-sessions',
       tag: 'connect hub',
       auth: 'none',
+      page: true,
       response: { status: 200, description: 'HTML' },
       handler: asset('html'),
     }),
-    defineRoute({ method: 'GET', url: '/hub/hub.css', summary: 'Connect Hub style sheet', tag: 'connect hub', auth: 'none', response: { status: 200, description: 'CSS' }, handler: asset('css') }),
-    defineRoute({ method: 'GET', url: '/hub/hub.js', summary: 'Connect Hub script', tag: 'connect hub', auth: 'none', response: { status: 200, description: 'JavaScript' }, handler: asset('js') }),
+    defineRoute({ method: 'GET', url: '/hub/hub.css', summary: 'Connect Hub style sheet', tag: 'connect hub', auth: 'none', page: true, response: { status: 200, description: 'CSS' }, handler: asset('css') }),
+    defineRoute({ method: 'GET', url: '/hub/hub.js', summary: 'Connect Hub script', tag: 'connect hub', auth: 'none', page: true, response: { status: 200, description: 'JavaScript' }, handler: asset('js') }),
 
     defineRoute({
       method: 'GET',
       url: '/hub/api/session',
       summary: 'The state of a connect session and of the key it sent',
       tag: 'connect hub',
-      auth: 'none',
-      headers: SESSION_HEADER,
+      auth: 'session',
       response: { status: 200, description: 'what the page shows', schema: hubViewSchema },
       errors: [401, 410],
       handler: async ({ request }) => {
@@ -61,8 +59,7 @@ export function hubRoutes(rt: Runtime): AnyRouteSpec[] {
       url: '/hub/api/connect',
       summary: 'Send the API key of this session; the answer is the view to follow',
       tag: 'connect hub',
-      auth: 'none',
-      headers: SESSION_HEADER,
+      auth: 'session',
       body: hubConnectBodySchema,
       response: { status: 202, description: 'accepted and queued', schema: hubViewSchema },
       errors: [400, 401, 409, 410],

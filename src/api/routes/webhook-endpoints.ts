@@ -25,8 +25,7 @@ export function webhookEndpointRoutes(rt: Runtime): AnyRouteSpec[] {
       tag: 'webhooks',
       auth: 'platform',
       body: webhookEndpointInputSchema,
-      response: { status: 201, description: 'the endpoint with its secret', schema: webhookEndpointWithSecretSchema },
-      errors: [400, 401],
+      response: { status: 201, description: 'the endpoint with its secret', schema: webhookEndpointWithSecretSchema, headers: ['Location'] },
       handler: async ({ body, platformId }) => {
         const check = await checkWebhookUrl(body.url, rt.addressPolicy, rt.webhookLookup);
         if (!check.ok) throw problems.unsafeWebhookUrl(check.reason);
@@ -50,7 +49,6 @@ export function webhookEndpointRoutes(rt: Runtime): AnyRouteSpec[] {
       tag: 'webhooks',
       auth: 'platform',
       response: { status: 200, description: 'the endpoints', schema: z.object({ data: z.array(webhookEndpointSchema) }) },
-      errors: [401],
       handler: async ({ platformId }) => ({ body: { data: (await rt.endpoints.list(platformId)).map(publicView) } }),
     }),
     defineRoute({
@@ -61,7 +59,7 @@ export function webhookEndpointRoutes(rt: Runtime): AnyRouteSpec[] {
       auth: 'platform',
       params: idParams,
       response: { status: 200, description: 'the endpoint', schema: webhookEndpointSchema },
-      errors: [401, 404],
+      errors: [404],
       handler: async ({ params, platformId }) => {
         const endpoint = await rt.endpoints.get(platformId, params.id);
         if (!endpoint) throw problems.notFound('webhook endpoint', params.id);
@@ -76,7 +74,7 @@ export function webhookEndpointRoutes(rt: Runtime): AnyRouteSpec[] {
       auth: 'platform',
       params: idParams,
       response: { status: 204, description: 'deleted' },
-      errors: [401, 404],
+      errors: [404],
       handler: async ({ params, platformId }) => {
         if (!(await rt.endpoints.delete(platformId, params.id))) throw problems.notFound('webhook endpoint', params.id);
         return { status: 204 };
@@ -90,7 +88,7 @@ export function webhookEndpointRoutes(rt: Runtime): AnyRouteSpec[] {
       auth: 'platform',
       params: idParams,
       response: { status: 200, description: 'the endpoint with its new secret', schema: webhookEndpointWithSecretSchema },
-      errors: [401, 404],
+      errors: [404],
       handler: async ({ params, platformId }) => {
         const secret = generateWebhookSecret();
         if (!(await rt.endpoints.rotate(platformId, params.id, secret))) throw problems.notFound('webhook endpoint', params.id);

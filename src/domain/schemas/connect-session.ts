@@ -7,14 +7,14 @@ export const connectSessionInputSchema = z.strictObject({
   tenantId: tenantIdSchema,
   provider: providerSchema,
   metadata: metadataSchema.optional(),
-});
+}).meta({ id: 'ConnectSessionInput' });
 export type ConnectSessionInput = z.infer<typeof connectSessionInputSchema>;
 
 export const connectSessionSchema = z.object({
   token: z.string().describe('the session capability; give it only to the end user of this tenant'),
   url: z.string().describe('the Connect Hub page for this session; send the end user there'),
   expiresAt: timestampSchema,
-});
+}).meta({ id: 'ConnectSession' });
 
 /** The Hub trims what was pasted (a stray newline or space is the usual copy mistake). */
 export const hubConnectBodySchema = z.strictObject({ apiKey: z.string().trim().pipe(apiKeySchema) });
@@ -32,5 +32,5 @@ export const hubViewSchema = z.object({
       error: z.object({ code: z.enum(LINK_ERROR_CODES), title: z.string(), detail: z.string() }).nullable(),
     })
     .nullable(),
-});
+}).meta({ id: 'HubView' });
 export type HubView = z.infer<typeof hubViewSchema>;
