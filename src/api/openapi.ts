@@ -29,7 +29,7 @@ const STATUS_TEXT: Record<number, string> = {
   413: 'body larger than the limit',
   415: 'body is not application/json',
   422: 'Idempotency-Key reused with another body',
-  429: 'too many calls; wait Retry-After seconds',
+  429: 'too many calls, or too many failed sign-ins from this address; wait Retry-After seconds',
   503: 'not ready; retry after Retry-After seconds',
 };
 
@@ -105,8 +105,7 @@ function statusesOf(spec: RouteDoc): number[] {
   const implied = [
     ...(spec.body || spec.query || spec.params || spec.idempotent ? [400] : []),
     ...(spec.body ? [413, 415] : []),
-    ...(spec.auth === 'platform' || spec.auth === 'admin' ? [401] : []),
-    ...(spec.auth === 'platform' ? [429] : []),
+    ...(spec.auth !== 'none' ? [401, 429] : []),
     ...(spec.idempotent ? [409, 422] : []),
   ];
   return [...new Set([...implied, ...(spec.errors ?? [])])].sort((a, b) => a - b);

@@ -13,6 +13,8 @@ export const problemSchema = z
       .optional()
       .describe('each invalid field, on invalid_input'),
     inFlightId: z.string().optional().describe('on in_flight: the connect request still running for this tenant'),
+    limit: z.number().int().optional().describe('on endpoint_limit: the most webhook endpoints a platform may have'),
+    allowedOrigins: z.array(z.string()).optional().describe('on session_expired: origins the Hub may still message (to close itself)'),
   })
   .meta({ id: 'Problem', description: 'RFC 9457 problem details' });
 export type Problem = z.infer<typeof problemSchema>;

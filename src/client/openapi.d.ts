@@ -293,6 +293,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/hub-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The branding your end users see on the Connect Hub */
+        get: operations["getV1HubSettings"];
+        /** Replace the Connect Hub branding: display name, logo and accent colour */
+        put: operations["putV1HubSettings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/hub/api/session": {
         parameters: {
             query?: never;
@@ -697,21 +715,16 @@ export interface components {
         ConnectSession: {
             /** @description the session capability; give it only to the end user of this tenant */
             token: string;
-            /** @description the Connect Hub page for this session; send the end user there */
+            /** @description the Connect Hub page for this session; send the end user there, or open it with openHub from account-linker/hub */
             url: string;
             /**
              * Format: date-time
              * @description RFC 3339 timestamp (UTC)
              */
             expiresAt: string;
-        };
-        ConnectSessionInput: {
-            tenantId: string;
-            /** @enum {string} */
-            provider: "smartrecruiters";
-            metadata?: {
-                [key: string]: unknown;
-            };
+            /** @description origins that may frame the Hub and receive its messages */
+            allowedOrigins: string[];
+            returnUrl: string | null;
         };
         DeliveryAttempt: {
             n: number;
@@ -735,14 +748,42 @@ export interface components {
              * @description RFC 3339 timestamp (UTC)
              */
             expiresAt: string;
+            tenantId: string;
+            /** @description where the page may post its messages, and where it sends the end user back */
+            embed: {
+                allowedOrigins: string[];
+                returnUrl: string | null;
+            };
+            branding: {
+                displayName: string | null;
+                logo: string | null;
+                /** @description null: the default colours */
+                theme: {
+                    light: {
+                        /** @description accent as shown on this scheme's card */
+                        brand: string;
+                        /** @description text colour on the accent */
+                        brandText: string;
+                    };
+                    dark: {
+                        /** @description accent as shown on this scheme's card */
+                        brand: string;
+                        /** @description text colour on the accent */
+                        brandText: string;
+                    };
+                } | null;
+            };
             /** @description set when the session is used: why no new key can be sent */
             notice?: {
                 title: string;
                 detail: string;
             };
             request: {
+                /** @description the connect request; null for the moment between sending the key and its creation */
+                id: string | null;
                 /** @enum {string} */
                 status: "queued" | "validating" | "retrying" | "linked" | "failed";
+                accountId: string | null;
                 /** @description counted attempts so far */
                 attempt: number;
                 company: {
@@ -762,7 +803,7 @@ export interface components {
              * @description urn:account-linker:problem:<code>; switch on this
              * @enum {string}
              */
-            type: "urn:account-linker:problem:invalid_input" | "urn:account-linker:problem:malformed_json" | "urn:account-linker:problem:bad_request" | "urn:account-linker:problem:unauthorized" | "urn:account-linker:problem:not_found" | "urn:account-linker:problem:route_not_found" | "urn:account-linker:problem:method_not_allowed" | "urn:account-linker:problem:in_flight" | "urn:account-linker:problem:conflict" | "urn:account-linker:problem:idempotency_key_reused" | "urn:account-linker:problem:idempotency_in_progress" | "urn:account-linker:problem:payload_too_large" | "urn:account-linker:problem:unsupported_media_type" | "urn:account-linker:problem:rate_limited" | "urn:account-linker:problem:unsafe_webhook_url" | "urn:account-linker:problem:session_invalid" | "urn:account-linker:problem:session_expired" | "urn:account-linker:problem:session_used" | "urn:account-linker:problem:internal" | "urn:account-linker:problem:unavailable";
+            type: "urn:account-linker:problem:invalid_input" | "urn:account-linker:problem:malformed_json" | "urn:account-linker:problem:bad_request" | "urn:account-linker:problem:unauthorized" | "urn:account-linker:problem:not_found" | "urn:account-linker:problem:route_not_found" | "urn:account-linker:problem:method_not_allowed" | "urn:account-linker:problem:in_flight" | "urn:account-linker:problem:conflict" | "urn:account-linker:problem:endpoint_limit" | "urn:account-linker:problem:idempotency_key_reused" | "urn:account-linker:problem:idempotency_in_progress" | "urn:account-linker:problem:payload_too_large" | "urn:account-linker:problem:unsupported_media_type" | "urn:account-linker:problem:rate_limited" | "urn:account-linker:problem:sign_in_throttled" | "urn:account-linker:problem:unsafe_webhook_url" | "urn:account-linker:problem:session_invalid" | "urn:account-linker:problem:session_expired" | "urn:account-linker:problem:session_used" | "urn:account-linker:problem:internal" | "urn:account-linker:problem:unavailable";
             title: string;
             status: number;
             /** @description what went wrong and what to do about it */
@@ -775,6 +816,10 @@ export interface components {
             }[];
             /** @description on in_flight: the connect request still running for this tenant */
             inFlightId?: string;
+            /** @description on endpoint_limit: the most webhook endpoints a platform may have */
+            limit?: number;
+            /** @description on session_expired: origins the Hub may still message (to close itself) */
+            allowedOrigins?: string[];
         };
         WebhookEndpoint: {
             id: string;
@@ -914,7 +959,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description too many calls; wait Retry-After seconds */
+            /** @description too many calls, or too many failed sign-ins from this address; wait Retry-After seconds */
             429: {
                 headers: {
                     /** @description seconds to wait before sending the call again */
@@ -1056,7 +1101,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description too many calls; wait Retry-After seconds */
+            /** @description too many calls, or too many failed sign-ins from this address; wait Retry-After seconds */
             429: {
                 headers: {
                     /** @description seconds to wait before sending the call again */
@@ -1200,7 +1245,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description too many calls; wait Retry-After seconds */
+            /** @description too many calls, or too many failed sign-ins from this address; wait Retry-After seconds */
             429: {
                 headers: {
                     /** @description seconds to wait before sending the call again */
@@ -1286,7 +1331,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description too many calls; wait Retry-After seconds */
+            /** @description too many calls, or too many failed sign-ins from this address; wait Retry-After seconds */
             429: {
                 headers: {
                     /** @description seconds to wait before sending the call again */
@@ -1372,7 +1417,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description too many calls; wait Retry-After seconds */
+            /** @description too many calls, or too many failed sign-ins from this address; wait Retry-After seconds */
             429: {
                 headers: {
                     /** @description seconds to wait before sending the call again */
@@ -1451,7 +1496,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description too many calls; wait Retry-After seconds */
+            /** @description too many calls, or too many failed sign-ins from this address; wait Retry-After seconds */
             429: {
                 headers: {
                     /** @description seconds to wait before sending the call again */
@@ -1537,7 +1582,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description too many calls; wait Retry-After seconds */
+            /** @description too many calls, or too many failed sign-ins from this address; wait Retry-After seconds */
             429: {
                 headers: {
                     /** @description seconds to wait before sending the call again */
@@ -1623,7 +1668,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description too many calls; wait Retry-After seconds */
+            /** @description too many calls, or too many failed sign-ins from this address; wait Retry-After seconds */
             429: {
                 headers: {
                     /** @description seconds to wait before sending the call again */
@@ -1724,7 +1769,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description too many calls; wait Retry-After seconds */
+            /** @description too many calls, or too many failed sign-ins from this address; wait Retry-After seconds */
             429: {
                 headers: {
                     /** @description seconds to wait before sending the call again */
@@ -1780,7 +1825,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description too many calls; wait Retry-After seconds */
+            /** @description too many calls, or too many failed sign-ins from this address; wait Retry-After seconds */
             429: {
                 headers: {
                     /** @description seconds to wait before sending the call again */
@@ -1855,6 +1900,21 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description conflict with the current state; `detail` says which */
+            409: {
+                headers: {
+                    /** @description calls this platform may make per minute */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description calls left in the current minute */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description seconds until the current minute ends */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description body larger than the limit */
             413: {
                 headers: {
@@ -1885,7 +1945,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description too many calls; wait Retry-After seconds */
+            /** @description too many calls, or too many failed sign-ins from this address; wait Retry-After seconds */
             429: {
                 headers: {
                     /** @description seconds to wait before sending the call again */
@@ -1971,7 +2031,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description too many calls; wait Retry-After seconds */
+            /** @description too many calls, or too many failed sign-ins from this address; wait Retry-After seconds */
             429: {
                 headers: {
                     /** @description seconds to wait before sending the call again */
@@ -2055,7 +2115,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description too many calls; wait Retry-After seconds */
+            /** @description too many calls, or too many failed sign-ins from this address; wait Retry-After seconds */
             429: {
                 headers: {
                     /** @description seconds to wait before sending the call again */
@@ -2141,7 +2201,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description too many calls; wait Retry-After seconds */
+            /** @description too many calls, or too many failed sign-ins from this address; wait Retry-After seconds */
             429: {
                 headers: {
                     /** @description seconds to wait before sending the call again */
@@ -2219,7 +2279,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description too many calls; wait Retry-After seconds */
+            /** @description too many calls, or too many failed sign-ins from this address; wait Retry-After seconds */
             429: {
                 headers: {
                     /** @description seconds to wait before sending the call again */
@@ -2305,7 +2365,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description too many calls; wait Retry-After seconds */
+            /** @description too many calls, or too many failed sign-ins from this address; wait Retry-After seconds */
             429: {
                 headers: {
                     /** @description seconds to wait before sending the call again */
@@ -2406,7 +2466,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description too many calls; wait Retry-After seconds */
+            /** @description too many calls, or too many failed sign-ins from this address; wait Retry-After seconds */
             429: {
                 headers: {
                     /** @description seconds to wait before sending the call again */
@@ -2539,7 +2599,23 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ConnectSessionInput"];
+                "application/json": {
+                    tenantId: string;
+                    /** @enum {string} */
+                    provider: "smartrecruiters";
+                    metadata?: {
+                        [key: string]: unknown;
+                    };
+                    /** @description origins of the platform app that may frame the Hub and receive its messages, e.g. ["https://app.example.com"]; none: the Hub can be opened only as a page of its own */
+                    allowedOrigins?: string[];
+                    /**
+                     * Format: uri
+                     * @description where the Hub sends the end user after success or cancel, with status, connectRequestId and (on success) accountId appended; must be on one of allowedOrigins
+                     */
+                    returnUrl?: string;
+                    /** @description seconds until the link expires; default LINKER_CONNECT_SESSION_TTL (30 min); the link stays single use */
+                    expiresIn?: number;
+                };
             };
         };
         responses: {
@@ -2616,7 +2692,183 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description too many calls; wait Retry-After seconds */
+            /** @description too many calls, or too many failed sign-ins from this address; wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description seconds to wait before sending the call again */
+                    "Retry-After": string;
+                    /** @description calls this platform may make per minute */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description calls left in the current minute */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description seconds until the current minute ends */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getV1HubSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the current settings (all null: the defaults) */
+            200: {
+                headers: {
+                    /** @description calls this platform may make per minute */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description calls left in the current minute */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description seconds until the current minute ends */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        displayName: string | null;
+                        logo: string | null;
+                        accentColor: string | null;
+                        /** @description null while the defaults apply */
+                        updatedAt: string | null;
+                    };
+                };
+            };
+            /** @description missing or wrong credentials */
+            401: {
+                headers: {
+                    /** @description the authentication scheme to use */
+                    "WWW-Authenticate": "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description too many calls, or too many failed sign-ins from this address; wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description seconds to wait before sending the call again */
+                    "Retry-After": string;
+                    /** @description calls this platform may make per minute */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description calls left in the current minute */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description seconds until the current minute ends */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    putV1HubSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description your product name, shown to end users ("Connect SmartRecruiters to <displayName>") */
+                    displayName?: string;
+                    /** @description a data:image/…;base64 URL, or an https URL; an https logo shows only on sessions whose allowedOrigins include its origin */
+                    logo?: string;
+                    /** @description buttons and highlights; the Hub picks the text colour on it and deepens it where needed to stay WCAG AA */
+                    accentColor?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description the settings now in force */
+            200: {
+                headers: {
+                    /** @description calls this platform may make per minute */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description calls left in the current minute */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description seconds until the current minute ends */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        displayName: string | null;
+                        logo: string | null;
+                        accentColor: string | null;
+                        /** @description null while the defaults apply */
+                        updatedAt: string | null;
+                    };
+                };
+            };
+            /** @description invalid input; nothing was stored (`errors` lists each field) */
+            400: {
+                headers: {
+                    /** @description calls this platform may make per minute */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description calls left in the current minute */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description seconds until the current minute ends */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description missing or wrong credentials */
+            401: {
+                headers: {
+                    /** @description the authentication scheme to use */
+                    "WWW-Authenticate": "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description body larger than the limit */
+            413: {
+                headers: {
+                    /** @description calls this platform may make per minute */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description calls left in the current minute */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description seconds until the current minute ends */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description body is not application/json */
+            415: {
+                headers: {
+                    /** @description calls this platform may make per minute */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description calls left in the current minute */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description seconds until the current minute ends */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description too many calls, or too many failed sign-ins from this address; wait Retry-After seconds */
             429: {
                 headers: {
                     /** @description seconds to wait before sending the call again */
@@ -2665,6 +2917,17 @@ export interface operations {
             /** @description gone: the session has expired */
             410: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description too many calls, or too many failed sign-ins from this address; wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description seconds to wait before sending the call again */
+                    "Retry-After": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2745,6 +3008,17 @@ export interface operations {
             /** @description body is not application/json */
             415: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description too many calls, or too many failed sign-ins from this address; wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description seconds to wait before sending the call again */
+                    "Retry-After": string;
                     [name: string]: unknown;
                 };
                 content: {

@@ -7,6 +7,7 @@ import type { Account, AccountListQuery, AccountStatus, InvalidationCode } from 
 import type { Provider } from '../domain/schemas/common.js';
 import type { CredentialVault } from '../crypto/vault.js';
 import { openSealedCredential } from './sealed-credential.js';
+import { DEFAULT_RETENTION, type RetentionSettings } from './retention.js';
 
 /** What a guarded status change did (see lua/account-status.lua). */
 export type AccountChange = { result: 'applied' | 'rejected'; from: AccountStatus } | { result: 'missing' };
@@ -42,6 +43,7 @@ export class AccountStore {
   constructor(
     private readonly redis: RedisClient,
     private readonly prefix: string,
+    private readonly retention: RetentionSettings = DEFAULT_RETENTION,
   ) {
     this.run = scripts(redis);
   }
@@ -89,13 +91,14 @@ export class AccountStore {
     return this.change(platformId, { id, op: 'invalidate', linkedBy, errorCode: error.code, reason: error.message, now: now.toISOString() });
   }
 
-  /** Unlink: destroys the credential, keeps the account and its history as `revoked`. */
+  /** Unlink: destroys the credential, keeps the account and its history as `revoked` for the retention period. */
   revoke(platformId: string, id: string, reason: string, now = new Date()): Promise<AccountChange> {
-    return this.change(platformId, { id, op: 'revoke', reason, now: now.toISOString() });
+    return this.change(platformId, { id, op: 'revoke', reason, now: now.toISOString(), expireAt: now.getTime() + this.retention.keepMs });
   }
 
-  private async change(platformId: string, args: Record<string, string>): Promise<AccountChange> {
-    return JSON.parse(await this.run.accountStatus(this.base(platformId), args)) as AccountChange;
+  private async change(platformId: string, args: Record<string, string | number>): Promise<AccountChange> {
+    const raw = await this.run.accountStatus(this.base(platformId), { ...args, historyLimit: this.retention.historyLimit });
+    return JSON.parse(raw) as AccountChange;
   }
 
   /** The account's API key in clear, re-encrypted in place if it was sealed with an older vault key; null once unlinked. */

@@ -10,6 +10,7 @@ import type { CredentialVault } from '../crypto/vault.js';
 import { openSealedBlob } from './sealed-credential.js';
 import { readRecords } from './read-records.js';
 import type { RecordEventScriptArgs } from './webhook-message-store.js';
+import { DEFAULT_RETENTION, type RetentionSettings } from './retention.js';
 
 export interface NewRequest {
   id: string;
@@ -105,6 +106,7 @@ export class ConnectRequestStore {
   constructor(
     private readonly redis: RedisClient,
     private readonly prefix: string,
+    private readonly retention: RetentionSettings = DEFAULT_RETENTION,
   ) {
     this.run = scripts(redis);
   }
@@ -200,6 +202,7 @@ export class ConnectRequestStore {
       to: args.to,
       from: sourcesOf(args.to),
       now: now.toISOString(),
+      historyLimit: this.retention.historyLimit,
       attempt: args.attempt,
       error: args.error,
       link: args.link,

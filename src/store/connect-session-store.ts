@@ -15,6 +15,10 @@ export interface StoredSession {
   tenantId: string;
   provider: Provider;
   metadata?: Record<string, unknown>;
+  /** Origins that may frame the Hub and receive its messages (empty: none). */
+  allowedOrigins: string[];
+  /** Where the Hub sends the end user after success or cancel. */
+  returnUrl: string | null;
   /** Hex SHA-256 of the token's secret. */
   secretDigest: string;
   status: SessionStatus;
@@ -25,7 +29,7 @@ export interface StoredSession {
 }
 
 export interface ConnectSessionStoreOptions {
-  /** How long past its expiry a session is kept, so its page can still say "expired" and show its request's outcome. Default 24 h. */
+  /** How long past its expiry a session is kept, so its page can still say "expired" and show its request's outcome (LINKER_RETENTION). Default 24 h. */
   retentionMs?: number;
   /** Submissions per session: a failed key may be retried, but not without end. Default 5. */
   maxSubmissions?: number;
@@ -69,6 +73,8 @@ export class ConnectSessionStore {
         tenantId: input.tenantId,
         provider: input.provider,
         metadata: input.metadata ? JSON.stringify(input.metadata) : '',
+        allowedOrigins: JSON.stringify(input.allowedOrigins ?? []),
+        returnUrl: input.returnUrl ?? '',
         secretDigest: digestSecret(secret),
         status: 'open',
         requestId: '',
@@ -90,6 +96,9 @@ export class ConnectSessionStore {
       tenantId: h.tenantId!,
       provider: h.provider as Provider,
       metadata: h.metadata ? (JSON.parse(h.metadata) as Record<string, unknown>) : undefined,
+      // Sessions created before embedding existed have neither field.
+      allowedOrigins: h.allowedOrigins ? (JSON.parse(h.allowedOrigins) as string[]) : [],
+      returnUrl: h.returnUrl || null,
       secretDigest: h.secretDigest!,
       status: h.status as SessionStatus,
       requestId: h.requestId || null,

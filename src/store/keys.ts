@@ -31,6 +31,8 @@ export const key = {
   accountIndex: (base: string) => `${base}:idx:acc`,
   accountsByStatus: (base: string, status: string) => `${base}:idx:acc:s:${status}`,
   accountsByTenant: (base: string, tenantId: string) => `${base}:idx:acc:t:${tenantId}`,
+  /** The tenant's one account per provider: a re-link finds it here. */
+  accountByTenant: (base: string, provider: string, tenantId: string) => `${base}:acc-by-tenant:${provider}:${tenantId}`,
   endpoint: (base: string, id: string) => `${base}:we:${id}`,
   endpointIndex: (base: string) => `${base}:idx:we`,
   /** Bumped on every endpoint change, so per-process endpoint caches know when to reload. */
@@ -41,4 +43,7 @@ export const key = {
   messageIndex: (base: string) => `${base}:idx:msg`,
   idempotency: (base: string, idemKey: string) => `${base}:idem:${idemKey}`,
   session: (base: string, id: string) => `${base}:cs:${id}`,
+  /** Finished records by expiry time, naming the index entries to drop then (src/store/retention.ts). */
+  expiry: (base: string) => `${base}:exp`,
+  hubSettings: (base: string) => `${base}:hub-settings`,
 };

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { RedisClient } from './redis-client.js';
 import { CONFIRMATIONS, confirmationSourcesOf } from '../domain/connect-request-state.js';
 
-const SCRIPT_NAMES = ['createRequests', 'transition', 'recordEvent', 'recordDelivery', 'claimSession', 'accountStatus', 'replaceCredential', 'claimIdempotency'] as const;
+const SCRIPT_NAMES = ['createRequests', 'transition', 'recordEvent', 'recordDelivery', 'claimSession', 'accountStatus', 'replaceCredential', 'claimIdempotency', 'createEndpoint'] as const;
 type ScriptName = (typeof SCRIPT_NAMES)[number];
 
 const fileOf: Record<ScriptName, string> = {
@@ -14,6 +14,7 @@ const fileOf: Record<ScriptName, string> = {
   accountStatus: 'account-status.lua',
   replaceCredential: 'replace-credential.lua',
   claimIdempotency: 'claim-idempotency.lua',
+  createEndpoint: 'create-endpoint.lua',
 };
 
 const lib = readFileSync(new URL('./lua/lib.lua', import.meta.url), 'utf8');

@@ -52,7 +52,10 @@ export interface StoredMessage extends WebhookMessage {
   body: string;
 }
 
-export type DeliverableMessage = Pick<StoredMessage, 'id' | 'endpointId' | 'status' | 'attemptCount' | 'body'>;
+export type DeliverableMessage = Pick<StoredMessage, 'id' | 'endpointId' | 'status' | 'attemptCount' | 'body'> & {
+  /** Attempts made before the current delivery run (a manual redelivery starts a new run with a fresh schedule). */
+  runStart: number;
+};
 
 function toView(h: Record<string, string>, attempts: string[]): StoredMessage {
   return {
@@ -103,7 +106,14 @@ export class WebhookMessageStore {
   async getForDelivery(platformId: string, id: string): Promise<DeliverableMessage | null> {
     const h = await this.redis.hgetall(key.message(this.base(platformId), id));
     if (!h.id) return null;
-    return { id: h.id, endpointId: h.endpointId!, status: h.status as WebhookMessage['status'], attemptCount: Number(h.attemptCount ?? 0), body: h.payload! };
+    return {
+      id: h.id,
+      endpointId: h.endpointId!,
+      status: h.status as WebhookMessage['status'],
+      attemptCount: Number(h.attemptCount ?? 0),
+      runStart: Number(h.runStart ?? 0),
+      body: h.payload!,
+    };
   }
 
   async getMany(platformId: string, ids: string[]): Promise<(StoredMessage | null)[]> {
@@ -147,15 +157,17 @@ export class WebhookMessageStore {
   }
 
   /**
-   * Makes a finished message deliverable again (manual redelivery) and returns the run number for
-   * its job id. A message still being delivered is left alone.
+   * Makes a finished message deliverable again (manual redelivery): a new run with a fresh schedule,
+   * starting after the attempts on record. Returns the attempt the run's first job makes. A message
+   * still being delivered is left alone.
    */
-  async reopen(platformId: string, id: string): Promise<{ run: number } | 'missing' | 'in_progress'> {
+  async reopen(platformId: string, id: string): Promise<{ attempt: number } | 'missing' | 'in_progress'> {
     const k = key.message(this.base(platformId), id);
-    const status = await this.redis.hget(k, 'status');
+    const [status, attemptCount] = await this.redis.hmget(k, 'status', 'attemptCount');
     if (!status) return 'missing';
     if (status === 'pending') return 'in_progress';
-    const [, [, run] = []] = (await this.redis.multi().hset(k, 'status', 'pending').hincrby(k, 'redeliveries', 1).exec()) ?? [];
-    return { run: Number(run) };
+    const recorded = Number(attemptCount ?? 0);
+    await this.redis.hset(k, 'status', 'pending', 'runStart', recorded);
+    return { attempt: recorded + 1 };
   }
 }

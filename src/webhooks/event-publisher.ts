@@ -33,7 +33,7 @@ export class EventPublisher {
 
   /** Queues the first attempt of recorded messages. */
   deliver(platformId: string, messageIds: string[]): Promise<void> {
-    return this.producers.enqueueFirstAttempts(platformId, messageIds);
+    return this.producers.enqueueFirstDeliveries(platformId, messageIds);
   }
 
   /** The result event of a request that is (or is about to be) finished, ready to record. */

@@ -1,103 +1,89 @@
-import type { BulkResponse } from '../../api/routes/connect-requests.js';
-import type { Batch } from '../../domain/schemas/batch.js';
-import type { ConnectRequest } from '../../domain/schemas/connect-request.js';
+import { createLinkerClient, LinkerApiError, type Batch, type BulkResult, type ConnectRequest, type ConnectRequestInput, type LinkerClient } from '../../client/index.js';
 import { BULK_EXIT, BulkExitError } from './bulk-exit.js';
 
-export interface BulkItem {
-  tenantId: string;
-  provider: 'smartrecruiters';
-  credentials: { apiKey: string };
-  metadata?: Record<string, unknown>;
-}
+export type BulkItem = ConnectRequestInput;
 
-export interface LinkerClientOptions {
+/**
+ * A batch as GET /v1/batches/:id answers it. `estimatedCompletionAt` and `paused` come from
+ * servers with the scheduling of DESIGN §10 (position, ETA, breaker pause); older ones leave them out.
+ */
+export type BatchProgress = Batch & {
+  estimatedCompletionAt?: string | null;
+  paused?: { reason: string; resumesAt: string } | null;
+};
+
+export interface BulkApiOptions {
   baseUrl: string;
   token: string;
   /** Tries per call before giving up on an unreachable or overloaded API. Default 8. */
   attempts?: number;
-  /** First retry delay; doubles up to 10 s. Default 500 ms. */
+  /** First retry delay without a Retry-After (doubling, full jitter). Default 500 ms. */
   retryBaseMs?: number;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** No single call may hang the run: a stuck connection is retried like a refused one. */
+const CALL_TIMEOUT_MS = 60_000;
 
 /**
- * The few API calls the bulk command makes. Network errors, 5xx, 429 and "idempotency key in
- * progress" are retried (safe: every POST carries an Idempotency-Key); anything else the API
- * refuses ends the run with its problem detail.
+ * The calls the bulk command makes, through the package's typed client (account-linker/client):
+ * it retries network errors, 5xx, 429 and "idempotency key in progress" after Retry-After (safe:
+ * every POST carries an Idempotency-Key). What is still refused ends the run with a BulkExitError
+ * naming the problem and what to do.
  */
-export class LinkerClient {
+export class BulkApi {
+  private readonly client: LinkerClient;
   private readonly attempts: number;
-  private readonly retryBaseMs: number;
 
-  constructor(private readonly options: LinkerClientOptions) {
+  constructor(private readonly options: BulkApiOptions) {
     this.attempts = options.attempts ?? 8;
-    this.retryBaseMs = options.retryBaseMs ?? 500;
+    this.client = createLinkerClient({
+      baseUrl: options.baseUrl,
+      token: options.token,
+      maxAttempts: this.attempts,
+      retryBaseMs: options.retryBaseMs ?? 500,
+      // Node's built-in fetch, not the undici package: the CLI stays lighter (its memory is a promise in the README).
+      fetch: (request) => fetch(request, { signal: AbortSignal.timeout(CALL_TIMEOUT_MS) }),
+    });
   }
 
-  postBulk(items: BulkItem[], idempotencyKey: string): Promise<BulkResponse> {
-    return this.call<BulkResponse>('POST', '/v1/connect-requests/bulk', { items }, { 'idempotency-key': idempotencyKey });
+  postBulk(items: BulkItem[], idempotencyKey: string): Promise<BulkResult> {
+    return this.explain('POST /v1/connect-requests/bulk', this.client.linkBulk(items, { idempotencyKey }));
   }
 
-  getBatch(id: string): Promise<Batch> {
-    return this.call<Batch>('GET', `/v1/batches/${encodeURIComponent(id)}`);
+  getBatch(id: string): Promise<BatchProgress> {
+    return this.explain('GET /v1/batches/:id', this.client.getBatch(id));
   }
 
   /** Every request of a batch, page by page. */
   async *batchRequests(batchId: string): AsyncGenerator<ConnectRequest> {
-    let cursor: string | null = null;
-    do {
-      const query = new URLSearchParams({ batchId, limit: '500', ...(cursor ? { cursor } : {}) });
-      const page: { data: ConnectRequest[]; nextCursor: string | null } = await this.call('GET', `/v1/connect-requests?${query}`);
-      yield* page.data;
-      cursor = page.nextCursor;
-    } while (cursor);
-  }
-
-  private async call<T>(method: 'GET' | 'POST', path: string, body?: unknown, extraHeaders: Record<string, string> = {}): Promise<T> {
-    const url = `${this.options.baseUrl.replace(/\/+$/, '')}${path}`;
-    const headers: Record<string, string> = { authorization: `Bearer ${this.options.token}`, ...extraHeaders };
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    const payload = body === undefined ? undefined : JSON.stringify(body);
-    let lastProblem = '';
-    for (let attempt = 1; attempt <= this.attempts; attempt++) {
-      let retryAfterMs: number | undefined;
-      try {
-        // Node's built-in fetch, not the undici package: the CLI stays lighter (its memory is a promise in the README).
-        const res = await fetch(url, { method, headers, body: payload, signal: AbortSignal.timeout(60_000) });
-        const text = await res.text();
-        if (res.status < 300) return JSON.parse(text) as T;
-        const detail = problemDetail(text);
-        lastProblem = `${res.status} ${detail}`;
-        const retryable = res.status >= 500 || res.status === 429 || (res.status === 409 && text.includes('idempotency_in_progress'));
-        if (!retryable) throw refused(res.status, detail, method, path);
-        const retryAfter = Number(res.headers.get('retry-after') ?? NaN);
-        if (Number.isFinite(retryAfter) && retryAfter >= 0) retryAfterMs = retryAfter * 1000;
-      } catch (error) {
-        if (error instanceof BulkExitError) throw error;
-        lastProblem = (error as Error).message;
-      }
-      if (attempt < this.attempts) await sleep(retryAfterMs ?? Math.min(this.retryBaseMs * 2 ** (attempt - 1), 10_000));
+    const pages = this.client.paginate('/v1/connect-requests', { batchId, limit: 500 });
+    for (;;) {
+      const next = await this.explain('GET /v1/connect-requests', pages.next());
+      if (next.done) return;
+      yield next.value;
     }
-    throw new BulkExitError(
-      BULK_EXIT.apiError,
-      `the API at ${this.options.baseUrl} did not answer ${method} ${path.split('?')[0]} after ${this.attempts} tries (last: ${lastProblem}); run the same command again to resume.`,
-    );
+  }
+
+  private async explain<T>(call: string, pending: Promise<T>): Promise<T> {
+    try {
+      return await pending;
+    } catch (error) {
+      if (error instanceof LinkerApiError) throw refused(error, call, this.options.baseUrl, this.attempts);
+      throw new BulkExitError(
+        BULK_EXIT.apiError,
+        `the API at ${this.options.baseUrl} did not answer ${call} after ${this.attempts} tries (last: ${(error as Error).message}); run the same command again to resume.`,
+      );
+    }
   }
 }
 
-function problemDetail(text: string): string {
-  try {
-    const problem = JSON.parse(text) as { detail?: string; title?: string };
-    return problem.detail ?? problem.title ?? text.slice(0, 200);
-  } catch {
-    return text.slice(0, 200);
+function refused(error: LinkerApiError, call: string, baseUrl: string, attempts: number): BulkExitError {
+  const { status, problem } = error;
+  if (status === 429 || status >= 500 || problem.type.endsWith(':idempotency_in_progress')) {
+    return new BulkExitError(BULK_EXIT.apiError, `the API at ${baseUrl} did not take ${call} after ${attempts} tries (last: ${status} ${problem.detail}); run the same command again to resume.`);
   }
-}
-
-function refused(status: number, detail: string, method: string, path: string): BulkExitError {
-  if (status === 401) return new BulkExitError(BULK_EXIT.apiError, `the API refused the platform token (401): pass --token or set LINKER_TOKEN. ${detail}`);
-  if (status === 413) return new BulkExitError(BULK_EXIT.badInput, `the API refused a batch as too large (413): use a smaller --batch-size. ${detail}`);
+  if (status === 401) return new BulkExitError(BULK_EXIT.apiError, `the API refused the platform token (401): pass --token or set LINKER_TOKEN. ${problem.detail}`);
+  if (status === 413) return new BulkExitError(BULK_EXIT.badInput, `the API refused a batch as too large (413): use a smaller --batch-size. ${problem.detail}`);
   const exit = status === 400 || status === 422 ? BULK_EXIT.badInput : BULK_EXIT.apiError;
-  return new BulkExitError(exit, `the API refused ${method} ${path.split('?')[0]} (${status}): ${detail}`);
+  return new BulkExitError(exit, `the API refused ${call} (${status}): ${problem.detail}`);
 }
