@@ -136,3 +136,17 @@ export async function assertDocumented(baseUrl: string, method: string, path: st
   const errors = (await validatorFor(baseUrl)).validate(method, path, response);
   if (errors.length > 0) throw new Error(`response does not match /openapi.json:\n  ${errors.join('\n  ')}\nbody: ${response.text.slice(0, 500)}`);
 }
+
+/**
+ * A fetch for `createLinkerClient` in tests: every answer is checked against the service's
+ * /openapi.json like the harness' api() calls.
+ */
+export function checkedFetch(baseUrl: string): (request: Request) => Promise<Response> {
+  return async (request) => {
+    const response = await fetch(request);
+    const text = await response.clone().text();
+    const url = new URL(request.url);
+    await assertDocumented(baseUrl, request.method, `${url.pathname}${url.search}`, { status: response.status, headers: Object.fromEntries(response.headers), text });
+    return response;
+  };
+}
