@@ -98,9 +98,9 @@ type ListPath = '/v1/connect-requests' | '/v1/accounts' | '/v1/webhook-messages'
 type ListQuery<P extends ListPath> = Omit<NonNullable<paths[P]['get']['parameters']['query']>, 'cursor'>;
 type ListItem<P extends ListPath> = paths[P]['get']['responses'][200]['content']['application/json']['data'][number];
 
-/** The `data` of an openapi-fetch answer, or a LinkerApiError for a problem. */
+/** The `data` of an openapi-fetch answer (undefined for a 204), or a LinkerApiError for a problem. */
 export function unwrap<T>(result: { data?: T; error?: unknown; response: Response }): T {
-  if (result.error !== undefined || result.data === undefined) {
+  if (result.error !== undefined || !result.response.ok) {
     const problem = (result.error ?? {}) as Partial<Problem>;
     throw new LinkerApiError(result.response.status, {
       type: problem.type ?? 'urn:account-linker:problem:internal',
@@ -111,7 +111,7 @@ export function unwrap<T>(result: { data?: T; error?: unknown; response: Respons
       ...(problem.inFlightId ? { inFlightId: problem.inFlightId } : {}),
     } as Problem);
   }
-  return result.data;
+  return result.data as T;
 }
 
 export interface BulkChunk {

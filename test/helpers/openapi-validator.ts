@@ -22,7 +22,7 @@ const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
  * the content type must be one it lists, the body must match its schema (objects are closed, so
  * an undeclared field fails) and every declared header must be present when required and match
  * its schema when sent. A path outside the document must be one of its `x-pages` (browser pages)
- * or answer 404 route_not_found.
+ * or answer a 404 (or, for a URL that does not decode, 400) problem.
  */
 export class OpenApiValidator {
   private readonly ajv = new Ajv2020({ strict: false, allErrors: true });
@@ -78,7 +78,8 @@ export class OpenApiValidator {
     const found = METHODS.includes(verb) ? this.find(verb, pathname) : undefined;
     if (!found) {
       if (this.isPage(pathname)) return [];
-      if (response.status !== 404) return [`${where}: no operation in /openapi.json for ${method} ${pathname}, yet it answered ${response.status}`];
+      // Unknown routes are 404s; a URL that does not even decode is a 400. Both are problems.
+      if (response.status !== 404 && response.status !== 400) return [`${where}: no operation in /openapi.json for ${method} ${pathname}, yet it answered ${response.status}`];
       return this.body(where, 'notFound', { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } }, response);
     }
     const declared = found.operation.responses[String(response.status)] ?? found.operation.responses[`${String(response.status)[0]}XX`];
