@@ -9,7 +9,6 @@ import type { FirstValidationsJobData, ValidateJobData } from '../src/queues/job
 import { revalidationLimiter, spacingMs } from '../src/domain/revalidation-pacing.js';
 import { sweepActiveAccounts } from '../src/queues/revalidation-sweep.js';
 import { requeueStranded } from '../src/queues/requeue-stranded.js';
-import { platformBase } from '../src/store/keys.js';
 import { sweepExpired, sweepIntervalMs } from '../src/store/retention.js';
 import { createValidateProcessor } from './validate-processor.js';
 import { settleAbandonedValidation } from './settle-abandoned-validation.js';
@@ -148,7 +147,7 @@ export function startWorkers(rt: Runtime, options: WorkerOptions = {}): RunningW
   const retentionTimer = setInterval(() => {
     sweeping ??= rt.platforms
       .ids()
-      .then((ids) => sweepExpired(rt.redis, ids.map((id) => platformBase(env.LINKER_REDIS_PREFIX, id))))
+      .then((ids) => sweepExpired(rt.redis, ids.flatMap((id) => rt.requests.bases.all(id))))
       .catch((err: unknown) => logger.error({ err }, 'retention sweep failed; it runs again shortly'))
       .finally(() => (sweeping = undefined));
   }, sweepIntervalMs(env.LINKER_RETENTION));

@@ -1,7 +1,8 @@
 import type { RedisClient } from './redis-client.js';
-import { key, platformBase } from './keys.js';
+import { key, ShardBases } from './keys.js';
 import { luaList, scripts, CONFIRMATION_RULES, type ScriptRunner } from './scripts.js';
 import { lexPage, type Page } from './lex-page.js';
+import { shardOf } from '../domain/shards.js';
 import { readRecords } from './read-records.js';
 import type { EventType, WebhookEvent } from '../domain/events.js';
 import type { DeliveryAttempt, WebhookMessage } from '../domain/schemas/webhook.js';
@@ -73,26 +74,32 @@ function toView(h: Record<string, string>, attempts: string[]): StoredMessage {
   };
 }
 
-/** Webhook messages and their delivery log. */
+/**
+ * Webhook messages and their delivery log. An event's messages live in the data shard of the
+ * tenant it is about (their ids name it), beside the request they confirm.
+ */
 export class WebhookMessageStore {
   private readonly run: ScriptRunner;
+  private readonly bases: ShardBases;
 
   constructor(
     private readonly redis: RedisClient,
-    private readonly prefix: string,
-    /** Told when a delivery disabled an endpoint (410), so this process' endpoint cache drops it at once. */
-    private readonly onEndpointDisabled: (platformId: string) => void = () => {},
+    prefix: string,
+    /** Disables an endpoint whose receiver answered 410 (endpoints are platform keys, in another slot). */
+    private readonly disableEndpoint: (platformId: string, endpointId: string, now: Date) => Promise<void>,
   ) {
     this.run = scripts(redis);
+    this.bases = new ShardBases(prefix);
   }
 
-  private base(platformId: string) {
-    return platformBase(this.prefix, platformId);
+  private base(platformId: string, id: string) {
+    return this.bases.ofId(platformId, id);
   }
 
   /** Returns the ids of the event's messages that still need delivering. */
   async recordEvent(platformId: string, args: RecordEventArgs, now = new Date()): Promise<string[]> {
-    const raw = await this.run.recordEvent(this.base(platformId), recordEventScriptArgs(args, now));
+    const base = this.bases.ofShard(platformId, shardOf(platformId, args.event.data.tenantId));
+    const raw = await this.run.recordEvent([base], recordEventScriptArgs(args, now));
     const { pending } = JSON.parse(raw) as { pending: string[] | Record<string, never> };
     return luaList(pending);
   }
@@ -104,7 +111,7 @@ export class WebhookMessageStore {
 
   /** What one delivery attempt needs, in one HGETALL: no attempt log, no parsed payload. */
   async getForDelivery(platformId: string, id: string): Promise<DeliverableMessage | null> {
-    const h = await this.redis.hgetall(key.message(this.base(platformId), id));
+    const h = await this.redis.hgetall(key.message(this.base(platformId, id), id));
     if (!h.id) return null;
     return {
       id: h.id,
@@ -117,15 +124,17 @@ export class WebhookMessageStore {
   }
 
   async getMany(platformId: string, ids: string[]): Promise<(StoredMessage | null)[]> {
-    const base = this.base(platformId);
-    const records = await readRecords(this.redis, ids, (id) => key.message(base, id), (id) => key.messageAttempts(base, id));
+    const base = (id: string) => this.base(platformId, id);
+    const records = await readRecords(this.redis, ids, (id) => key.message(base(id), id), (id) => key.messageAttempts(base(id), id));
     return records.map(({ hash, list }) => (hash.id ? toView(hash, list) : null));
   }
 
   async list(platformId: string, query: { connectRequestId?: string; limit?: number; cursor?: string }): Promise<Page<StoredMessage>> {
-    const base = this.base(platformId);
+    const { connectRequestId } = query;
     return lexPage(this.redis, {
-      index: query.connectRequestId ? key.messagesByRequest(base, query.connectRequestId) : key.messageIndex(base),
+      indexes: connectRequestId
+        ? [key.messagesByRequest(this.base(platformId, connectRequestId), connectRequestId)]
+        : this.bases.all(platformId).map((base) => key.messageIndex(base)),
       limit: query.limit ?? 50,
       cursor: query.cursor,
       load: (ids) => this.getMany(platformId, ids),
@@ -142,17 +151,17 @@ export class WebhookMessageStore {
     args: { expectedCount: number; attempt: DeliveryAttempt; outcome: DeliveryOutcome; disableEndpoint?: boolean },
     now = new Date(),
   ): Promise<RecordDeliveryResult> {
-    const raw = await this.run.recordDelivery(this.base(platformId), {
+    const raw = await this.run.recordDelivery([this.base(platformId, id)], {
       id,
       expectedCount: args.expectedCount,
       attempt: args.attempt,
       outcome: args.outcome,
-      disableEndpoint: args.disableEndpoint ?? false,
       now: now.toISOString(),
       rules: CONFIRMATION_RULES,
     });
-    const { result, confirmedRequestCreatedAt } = JSON.parse(raw) as { result: string; confirmedRequestCreatedAt?: string };
-    if (result === 'applied' && args.disableEndpoint) this.onEndpointDisabled(platformId);
+    const { result, endpointId, confirmedRequestCreatedAt } = JSON.parse(raw) as { result: string; endpointId?: string; confirmedRequestCreatedAt?: string };
+    // Only the run that recorded the attempt disables: a stale duplicate changes nothing.
+    if (result === 'applied' && args.disableEndpoint && endpointId) await this.disableEndpoint(platformId, endpointId, now);
     return { applied: result === 'applied', ...(confirmedRequestCreatedAt ? { confirmedRequestCreatedAt } : {}) };
   }
 
@@ -162,7 +171,7 @@ export class WebhookMessageStore {
    * still being delivered is left alone.
    */
   async reopen(platformId: string, id: string): Promise<{ attempt: number } | 'missing' | 'in_progress'> {
-    const k = key.message(this.base(platformId), id);
+    const k = key.message(this.base(platformId, id), id);
     const [status, attemptCount] = await this.redis.hmget(k, 'status', 'attemptCount');
     if (!status) return 'missing';
     if (status === 'pending') return 'in_progress';
