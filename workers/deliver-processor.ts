@@ -20,6 +20,8 @@ export interface DeliverProcessorDeps {
   schedule: number[];
   /** Queues a message's own job for its retries, first run `delayMs` from now (Producers.enqueueDelivery). */
   followUp: (data: DeliverJobData, delayMs: number) => Promise<void>;
+  /** A receiver answered 410 Gone to this message: disable its endpoint and say so (src/webhooks/endpoint-gone.ts). */
+  endpointGone: (platformId: string, endpointId: string, messageId: string) => Promise<void>;
 }
 
 /** What one attempt at one message came to; the last three mean nothing was sent or recorded by this run. */
@@ -75,9 +77,9 @@ export function createDeliverProcessor(deps: DeliverProcessorDeps) {
       expectedCount: message.attemptCount,
       attempt: { n, at, httpStatus: sent.httpStatus, durationMs: sent.durationMs, error: sent.error },
       outcome,
-      disableEndpoint: disable,
     });
     if (!recorded.applied) return { result: 'stale' };
+    if (disable) await deps.endpointGone(platformId, message.endpointId, messageId);
     deps.metrics?.webhookAttempt(outcome === 'retry' ? 'failed_will_retry' : outcome);
     if (recorded.confirmedRequestCreatedAt) deps.metrics?.confirmed(Date.now() - Date.parse(recorded.confirmedRequestCreatedAt));
     logger.info({ platformId, messageId, attempt: n, httpStatus: sent.httpStatus, outcome }, 'webhook attempt');

@@ -14,6 +14,7 @@ import { createValidateProcessor } from './validate-processor.js';
 import { settleAbandonedValidation } from './settle-abandoned-validation.js';
 import { createRevalidateProcessor } from './revalidate-processor.js';
 import { createDeliverProcessor } from './deliver-processor.js';
+import { disableGoneEndpoint } from '../src/webhooks/endpoint-gone.js';
 import { settleAbandonedDelivery } from './settle-abandoned-delivery.js';
 import { validationBackoff, webhookBackoff } from './backoff-strategy.js';
 import { ValidateBreaker } from './validate-breaker.js';
@@ -136,6 +137,7 @@ export function startWorkers(rt: Runtime, options: WorkerOptions = {}): RunningW
       metrics: rt.metrics,
       schedule: env.LINKER_WEBHOOK_RETRY_SCHEDULE,
       followUp: (data, delayMs) => rt.producers.enqueueDelivery(data, { delayMs }),
+      endpointGone: (platformId, endpointId, messageId) => disableGoneEndpoint(rt, platformId, endpointId, messageId),
     });
     const worker = new Worker<DeliverJobData | FirstAttemptsJobData>(QUEUE.deliver, processor, {
       ...common,

@@ -48,6 +48,11 @@ export const problems = {
   inFlight: (tenantId: string, inFlightId: string) =>
     new ProblemError(409, 'in_flight', 'Request in flight', `Tenant "${tenantId}" already has connect request ${inFlightId} in flight; wait for it to finish or follow it with GET /v1/connect-requests/${inFlightId}.`, undefined, {}, { inFlightId }),
   conflict: (detail: string) => new ProblemError(409, 'conflict', 'Conflict', detail),
+  messageInProgress: (id: string) => new ProblemError(409, 'conflict', 'Conflict', `Message ${id} is still being delivered; wait for it to finish before redelivering.`),
+  endpointDisabled: (messageId: string, endpointId: string) =>
+    new ProblemError(409, 'endpoint_disabled', 'Endpoint disabled', `Message ${messageId} goes to webhook endpoint ${endpointId}, which is disabled (see its disabledReason); enable it with POST /v1/webhook-endpoints/${endpointId}/enable, then redeliver.`),
+  endpointDeleted: (messageId: string, endpointId: string) =>
+    new ProblemError(409, 'endpoint_deleted', 'Endpoint deleted', `Message ${messageId} went to webhook endpoint ${endpointId}, which was deleted; a message cannot be sent to another endpoint.`),
   idempotencyMismatch: () =>
     new ProblemError(422, 'idempotency_key_reused', 'Idempotency-Key reused', 'This Idempotency-Key was already used with a different request body. Use a new key for a new request.'),
   idempotencyInProgress: () =>

@@ -1,6 +1,7 @@
-/** Webhook event types of DESIGN §5. */
-export const EVENT_TYPES = ['account.linked', 'account.link_failed', 'account.invalidated', 'account.unlinked'] as const;
+/** Webhook event types of DESIGN §5, and `endpoint.disabled` (an endpoint stopped receiving after a 410). */
+export const EVENT_TYPES = ['account.linked', 'account.link_failed', 'account.invalidated', 'account.unlinked', 'endpoint.disabled'] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
+export type AccountEventType = Exclude<EventType, 'endpoint.disabled'>;
 
 export interface EventData {
   connectRequestId: string | null;
@@ -15,8 +16,17 @@ export interface EventData {
   operation: 'created' | 'updated' | null;
 }
 
-export interface WebhookEvent {
-  type: EventType;
+export interface AccountEvent {
+  type: AccountEventType;
   timestamp: string;
   data: EventData;
 }
+
+/** Sent to a platform's other endpoints when one is disabled, so the platform learns it stopped hearing there. */
+export interface EndpointDisabledEvent {
+  type: 'endpoint.disabled';
+  timestamp: string;
+  data: { endpointId: string; url: string; disabledReason: string; disabledAt: string };
+}
+
+export type WebhookEvent = AccountEvent | EndpointDisabledEvent;

@@ -9,6 +9,10 @@ export interface LexPageOptions<T> {
   load: (ids: string[]) => Promise<(T | null)[]>;
   /** Extra filters the index cannot answer; rows that fail are skipped. */
   keep?: (row: T) => boolean;
+  /** Only ids at or above this one (a time window's start, for ULID ids). */
+  oldest?: string;
+  /** Only ids below this one (a time window's end). */
+  below?: string;
 }
 
 export interface Page<T> {
@@ -28,12 +32,14 @@ export async function lexPage<T>(redis: RedisClient, options: LexPageOptions<T>)
   const { index, limit, load } = options;
   const keep = options.keep ?? (() => true);
   const data: T[] = [];
-  let from = options.cursor ? `(${options.cursor}` : '+';
+  const last = options.cursor ?? options.below;
+  let from = last ? `(${last}` : '+';
+  const to = options.oldest ? `[${options.oldest}` : '-';
   let scanned = 0;
   let lastScanned: string | undefined;
   while (data.length < limit && scanned < MAX_SCANNED) {
     const chunk = options.keep ? Math.max(SCAN_CHUNK, limit) : limit - data.length;
-    const ids = await redis.zrange(index, from, '-', 'BYLEX', 'REV', 'LIMIT', 0, chunk);
+    const ids = await redis.zrange(index, from, to, 'BYLEX', 'REV', 'LIMIT', 0, chunk);
     if (ids.length === 0) return { data, nextCursor: null };
     const rows = await load(ids);
     for (let i = 0; i < ids.length; i++) {
@@ -42,7 +48,7 @@ export async function lexPage<T>(redis: RedisClient, options: LexPageOptions<T>)
       if (row && keep(row)) {
         data.push(row);
         if (data.length === limit) {
-          const more = i < ids.length - 1 || (await redis.zrange(index, `(${lastScanned}`, '-', 'BYLEX', 'REV', 'LIMIT', 0, 1)).length > 0;
+          const more = i < ids.length - 1 || (await redis.zrange(index, `(${lastScanned}`, to, 'BYLEX', 'REV', 'LIMIT', 0, 1)).length > 0;
           return { data, nextCursor: more ? lastScanned! : null };
         }
       }

@@ -5,6 +5,7 @@ import { lexPage, type Page } from './lex-page.js';
 import { readRecords } from './read-records.js';
 import type { EventType, WebhookEvent } from '../domain/events.js';
 import type { DeliveryAttempt, WebhookMessage } from '../domain/schemas/webhook.js';
+import { messageIdRange, messagePredicate, type MessageFilter } from '../domain/message-filter.js';
 
 export interface RecordEventArgs {
   /** Same key, same event: a retried job records nothing new. */
@@ -77,8 +78,6 @@ export class WebhookMessageStore {
   constructor(
     private readonly redis: RedisClient,
     private readonly prefix: string,
-    /** Told when a delivery disabled an endpoint (410), so this process' endpoint cache drops it at once. */
-    private readonly onEndpointDisabled: (platformId: string) => void = () => {},
   ) {
     this.run = scripts(redis);
   }
@@ -112,12 +111,15 @@ export class WebhookMessageStore {
     return records.map(({ hash, list }) => (hash.id ? toView(hash, list) : null));
   }
 
-  async list(platformId: string, query: { connectRequestId?: string; limit?: number; cursor?: string }): Promise<Page<StoredMessage>> {
+  /** Newest first. A filtered page may hold fewer than `limit` messages while `nextCursor` says there is more to look through. */
+  async list(platformId: string, query: MessageFilter & { limit?: number; cursor?: string }): Promise<Page<StoredMessage>> {
     const base = this.base(platformId);
     return lexPage(this.redis, {
       index: query.connectRequestId ? key.messagesByRequest(base, query.connectRequestId) : key.messageIndex(base),
       limit: query.limit ?? 50,
       cursor: query.cursor,
+      ...messageIdRange(query),
+      keep: messagePredicate(query),
       load: (ids) => this.getMany(platformId, ids),
     });
   }
@@ -129,7 +131,7 @@ export class WebhookMessageStore {
   async recordDelivery(
     platformId: string,
     id: string,
-    args: { expectedCount: number; attempt: DeliveryAttempt; outcome: DeliveryOutcome; disableEndpoint?: boolean },
+    args: { expectedCount: number; attempt: DeliveryAttempt; outcome: DeliveryOutcome },
     now = new Date(),
   ): Promise<RecordDeliveryResult> {
     const raw = await this.run.recordDelivery(this.base(platformId), {
@@ -137,12 +139,10 @@ export class WebhookMessageStore {
       expectedCount: args.expectedCount,
       attempt: args.attempt,
       outcome: args.outcome,
-      disableEndpoint: args.disableEndpoint ?? false,
       now: now.toISOString(),
       rules: CONFIRMATION_RULES,
     });
     const { result, confirmedRequestCreatedAt } = JSON.parse(raw) as { result: string; confirmedRequestCreatedAt?: string };
-    if (result === 'applied' && args.disableEndpoint) this.onEndpointDisabled(platformId);
     return { applied: result === 'applied', ...(confirmedRequestCreatedAt ? { confirmedRequestCreatedAt } : {}) };
   }
 

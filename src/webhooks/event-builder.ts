@@ -1,9 +1,9 @@
-import type { EventType, WebhookEvent } from '../domain/events.js';
+import type { AccountEvent, EventType } from '../domain/events.js';
 import type { ConnectRequest } from '../domain/schemas/connect-request.js';
 import type { Account } from '../domain/schemas/account.js';
 
 /** The result event of a finished connect request, built only from stored fields so a retry rebuilds it identically. */
-export function requestResultEvent(request: ConnectRequest): WebhookEvent {
+export function requestResultEvent(request: ConnectRequest): AccountEvent {
   const linked = request.status === 'linked';
   return {
     type: linked ? 'account.linked' : 'account.link_failed',
@@ -24,7 +24,7 @@ export function requestResultEvent(request: ConnectRequest): WebhookEvent {
 }
 
 /** An account lifecycle event (invalidated, unlinked). */
-export function accountEvent(type: Extract<EventType, 'account.invalidated' | 'account.unlinked'>, account: Account, at: string, error: { code: string; message: string } | null = null): WebhookEvent {
+export function accountEvent(type: Extract<EventType, 'account.invalidated' | 'account.unlinked'>, account: Account, at: string, error: { code: string; message: string } | null = null): AccountEvent {
   return {
     type,
     timestamp: at,

@@ -3,6 +3,7 @@ import type { Dispatcher } from 'undici';
 import type { Harness } from './harness.js';
 import { createDeliverProcessor } from '../../workers/deliver-processor.js';
 import type { FirstAttemptsJobData } from '../../src/queues/job-payloads.js';
+import { disableGoneEndpoint } from '../../src/webhooks/endpoint-gone.js';
 
 /** The first-attempts job that carries a message (it may share the job with messages published alongside it). */
 export async function firstAttemptsJobOf(h: Harness, messageId: string): Promise<Job<FirstAttemptsJobData> | undefined> {
@@ -22,5 +23,6 @@ export function deliverProcessor(h: Harness, dispatcher: Dispatcher) {
     logger: h.rt.logger,
     schedule: h.rt.env.LINKER_WEBHOOK_RETRY_SCHEDULE,
     followUp: (data, delayMs) => h.rt.producers.enqueueDelivery(data, { delayMs }),
+    endpointGone: (platformId, endpointId, messageId) => disableGoneEndpoint(h.rt, platformId, endpointId, messageId),
   });
 }
