@@ -30,3 +30,11 @@ export interface EndpointDisabledEvent {
 }
 
 export type WebhookEvent = AccountEvent | EndpointDisabledEvent;
+
+/**
+ * What places an event's messages in a data shard (src/domain/shards.ts): the tenant it is about,
+ * beside the request it confirms; an endpoint event, about no tenant, goes by its endpoint's id.
+ */
+export function eventShardKey(event: WebhookEvent): string {
+  return event.type === 'endpoint.disabled' ? event.data.endpointId : event.data.tenantId;
+}

@@ -17,6 +17,6 @@ export async function redeliverMessage(rt: Pick<Runtime, 'messages' | 'endpoints
   if (endpoint.status === 'disabled') return 'endpoint_disabled';
   const reopened = await rt.messages.reopen(platformId, messageId);
   if (reopened === 'missing' || reopened === 'in_progress') return reopened;
-  await rt.producers.enqueueDelivery({ platformId, messageId }, { run: reopened.run });
+  await rt.producers.enqueueDeliveryAttempt(platformId, messageId, reopened.attempt, Date.now());
   return 'queued';
 }

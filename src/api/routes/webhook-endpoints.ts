@@ -12,7 +12,7 @@ import {
 } from '../../domain/schemas/webhook.js';
 import { checkWebhookUrl } from '../../webhooks/url-check.js';
 import { generateWebhookSecret } from '../../webhooks/signer.js';
-import { idParams } from './connect-requests.js';
+import { idParams } from '../id-params.js';
 
 const publicView = (endpoint: WebhookEndpoint) => webhookEndpointSchema.parse(endpoint);
 
@@ -26,10 +26,13 @@ export function webhookEndpointRoutes(rt: Runtime): AnyRouteSpec[] {
       auth: 'platform',
       body: webhookEndpointInputSchema,
       response: { status: 201, description: 'the endpoint with its secret', schema: webhookEndpointWithSecretSchema },
-      errors: [400, 401],
-      handler: async ({ body, platformId }) => {
+      errors: [400, 401, 409],
+      handler: async ({ body, platformId, request }) => {
         const check = await checkWebhookUrl(body.url, rt.addressPolicy, rt.webhookLookup);
-        if (!check.ok) throw problems.unsafeWebhookUrl(check.reason);
+        if (!check.ok) {
+          if (check.operatorDetail) request.log.warn({ platformId }, `webhook endpoint refused: ${check.operatorDetail}`);
+          throw problems.unsafeWebhookUrl(check.reason);
+        }
         const endpoint: WebhookEndpoint = {
           id: newId('webhookEndpoint'),
           url: body.url,
@@ -41,7 +44,8 @@ export function webhookEndpointRoutes(rt: Runtime): AnyRouteSpec[] {
           createdAt: new Date().toISOString(),
         };
         const secret = generateWebhookSecret();
-        await rt.endpoints.create(platformId, endpoint, secret);
+        const max = rt.env.LINKER_MAX_ENDPOINTS_PER_PLATFORM;
+        if (!(await rt.endpoints.create(platformId, endpoint, secret, max))) throw problems.endpointLimit(max);
         return { status: 201, body: { ...endpoint, secret }, headers: { location: `/v1/webhook-endpoints/${endpoint.id}` } };
       },
     }),
@@ -61,7 +65,7 @@ export function webhookEndpointRoutes(rt: Runtime): AnyRouteSpec[] {
       summary: 'One webhook endpoint (without its secret)',
       tag: 'webhooks',
       auth: 'platform',
-      params: idParams,
+      params: idParams('webhookEndpoint'),
       response: { status: 200, description: 'the endpoint', schema: webhookEndpointSchema },
       errors: [401, 404],
       handler: async ({ params, platformId }) => {
@@ -76,7 +80,7 @@ export function webhookEndpointRoutes(rt: Runtime): AnyRouteSpec[] {
       summary: 'Stop sending to an endpoint',
       tag: 'webhooks',
       auth: 'platform',
-      params: idParams,
+      params: idParams('webhookEndpoint'),
       response: { status: 204, description: 'deleted' },
       errors: [401, 404],
       handler: async ({ params, platformId }) => {
@@ -90,7 +94,7 @@ export function webhookEndpointRoutes(rt: Runtime): AnyRouteSpec[] {
       summary: 'Send to an endpoint disabled by a 410 Gone again (messages from now on; redeliver earlier ones)',
       tag: 'webhooks',
       auth: 'platform',
-      params: idParams,
+      params: idParams('webhookEndpoint'),
       response: { status: 200, description: 'the endpoint, enabled', schema: webhookEndpointSchema },
       errors: [401, 404],
       handler: async ({ params, platformId }) => {
@@ -105,7 +109,7 @@ export function webhookEndpointRoutes(rt: Runtime): AnyRouteSpec[] {
       summary: 'New signing secret; the old one keeps signing for 24 h',
       tag: 'webhooks',
       auth: 'platform',
-      params: idParams,
+      params: idParams('webhookEndpoint'),
       response: { status: 200, description: 'the endpoint with its new secret', schema: webhookEndpointWithSecretSchema },
       errors: [401, 404],
       handler: async ({ params, platformId }) => {

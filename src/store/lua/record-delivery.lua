@@ -2,7 +2,7 @@
 -- other run recorded this attempt number first (so a job that runs twice adds no phantom attempt).
 -- outcome "delivered" confirms the request; "failed" (schedule exhausted or endpoint gone) makes it
 -- unconfirmed once none of its messages can still succeed; "retry" only logs the attempt.
--- KEYS[1] platform base. ARGV[1] JSON {id, expectedCount, attempt, outcome, now, rules}.
+-- KEYS[1] the message's data shard base. ARGV[1] JSON {id, expectedCount, attempt, outcome, now, rules}.
 -- Returns JSON {result: "applied"|"stale"|"missing", confirmedRequestCreatedAt?} (the latter when this
 -- attempt confirmed its request, for the confirmation latency metric).
 local base = KEYS[1]
