@@ -34,6 +34,12 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  private readonly endpointsDisabled = new Counter({
+    name: 'linker_webhook_endpoints_disabled_total',
+    help: 'Webhook endpoints disabled because their receiver answered 410 Gone',
+    registers: [this.registry],
+  });
+
   private readonly confirmationLatency = new Histogram({
     name: 'linker_confirmation_latency_seconds',
     help: 'From a connect request\'s result event being recorded to the platform acknowledging it with a 2xx',
@@ -99,6 +105,10 @@ export class Metrics {
     const labels = { route, method, status: String(status) };
     this.httpRequests.inc(labels);
     this.httpDuration.observe(labels, seconds);
+  }
+
+  endpointDisabled(): void {
+    this.endpointsDisabled.inc();
   }
 
   confirmed(latencyMs: number): void {
