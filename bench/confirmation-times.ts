@@ -15,8 +15,8 @@ export interface Confirmation {
  * Redis under test and this process, which also hosts the simulator and the receiver, and so slowed
  * the very service being measured.
  */
-export async function waitForBatches(redis: RedisClient, prefix: string, batchIds: string[], timeoutMs: number): Promise<void> {
-  const base = platformBase(prefix, BENCH_PLATFORM.id);
+export async function waitForBatches(redis: RedisClient, prefix: string, batchIds: string[], timeoutMs: number, platformId = BENCH_PLATFORM.id): Promise<void> {
+  const base = platformBase(prefix, platformId);
   const deadline = Date.now() + timeoutMs;
   let pending = batchIds;
   while (pending.length > 0) {
@@ -58,4 +58,16 @@ export async function confirmationTimes(redis: RedisClient, prefix: string, ids:
     await new Promise((r) => setTimeout(r, 200));
   }
   return ids.map((id) => out.get(id)!);
+}
+
+/** When validation finished each request (its completedAt), ms since epoch, read once the requests are final. */
+export async function completionTimes(redis: RedisClient, prefix: string, platformId: string, ids: string[]): Promise<number[]> {
+  const base = platformBase(prefix, platformId);
+  const pipeline = redis.pipeline();
+  for (const id of ids) pipeline.hget(key.request(base, id), 'completedAt');
+  const replies = (await pipeline.exec()) ?? [];
+  return replies.map(([, value], i) => {
+    if (typeof value !== 'string') throw new Error(`request ${ids[i]} has no completedAt`);
+    return Date.parse(value);
+  });
 }

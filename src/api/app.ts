@@ -1,7 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import rateLimit from '@fastify/rate-limit';
 import type { Runtime } from '../runtime/runtime.js';
-import { problems } from './errors.js';
 import { createBaseApp } from './base-app.js';
 import { authenticateAdmin, authenticatePlatform } from './auth.js';
 import { registerRoutes, type AnyRouteSpec, type AuthKind } from './route-kit.js';
@@ -13,7 +11,7 @@ import { webhookMessageRoutes } from './routes/webhook-messages.js';
 import { healthRoutes } from './routes/health.js';
 import { connectSessionRoutes } from './routes/connect-sessions.js';
 import { hubRoutes } from './routes/hub.js';
-import { globalKey } from '../store/keys.js';
+import { registerRateLimit } from './rate-limit.js';
 import { registerDocs } from './docs.js';
 import { registerAdminQueues } from './admin-queues.js';
 
@@ -48,17 +46,7 @@ export async function buildApp(rt: Runtime): Promise<FastifyInstance> {
     else if (auth === 'admin') authenticateAdmin(request, rt.env.LINKER_ADMIN_TOKEN);
   });
 
-  await app.register(rateLimit, {
-    global: true,
-    hook: 'preHandler',
-    max: rt.env.LINKER_RATE_LIMIT_PER_MINUTE,
-    timeWindow: 60_000,
-    redis: rt.redis,
-    nameSpace: globalKey(rt.env.LINKER_REDIS_PREFIX, 'rate-limit:'),
-    keyGenerator: (request) => (request.platformId ? `p:${request.platformId}` : `ip:${request.ip}`),
-    allowList: (request) => request.routeOptions.config.auth !== 'platform',
-    errorResponseBuilder: (_request, context) => problems.rateLimited(Math.ceil(context.ttl / 1000)),
-  });
+  await registerRateLimit(app, rt);
 
   const routes = apiRoutes(rt);
   await registerDocs(app, rt, routes);

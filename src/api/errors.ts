@@ -58,6 +58,15 @@ export const problems = {
     new ProblemError(415, 'unsupported_media_type', 'Unsupported media type', 'Send the body as JSON with "Content-Type: application/json".'),
   rateLimited: (retryAfterSeconds: number) =>
     new ProblemError(429, 'rate_limited', 'Too many requests', `This platform sent too many requests. Retry after ${retryAfterSeconds} s.`, undefined, { 'retry-after': String(retryAfterSeconds) }),
+  tooManyPending: (pending: number, max: number, retryAfterSeconds: number) =>
+    new ProblemError(
+      429,
+      'too_many_pending',
+      'Too many requests pending',
+      `This platform has ${pending} connect requests not finished yet, and this call would take it past ${max} (LINKER_MAX_PENDING_PER_PLATFORM). Nothing was stored. Retry after ${retryAfterSeconds} s, or submit fewer items.`,
+      undefined,
+      { 'retry-after': String(retryAfterSeconds) },
+    ),
   unsafeWebhookUrl: (reason: string) => new ProblemError(400, 'unsafe_webhook_url', 'Webhook URL refused', reason),
   // Read by end users on the Connect Hub page, so they speak to them.
   sessionInvalid: () => new ProblemError(401, 'session_invalid', SESSION_MESSAGES.invalid.title, SESSION_MESSAGES.invalid.detail),

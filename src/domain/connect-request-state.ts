@@ -22,6 +22,9 @@ export function isFinal(status: RequestStatus): boolean {
   return FINAL_STATUSES.includes(status);
 }
 
+/** Statuses of a request still being worked on: each has a validate job behind it. */
+export const UNFINISHED_STATUSES: readonly RequestStatus[] = REQUEST_STATUSES.filter((s) => !isFinal(s));
+
 export function canTransition(from: RequestStatus, to: RequestStatus): boolean {
   return TRANSITIONS[from].includes(to);
 }

@@ -41,8 +41,19 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  constructor(queueDepths?: QueueDepths) {
+  /** `validationPaused`: whether the provider breaker holds validation right now (ValidationPauseStore). */
+  constructor(queueDepths?: QueueDepths, validationPaused?: () => Promise<boolean>) {
     collectDefaultMetrics({ register: this.registry, prefix: 'linker_' });
+    if (validationPaused) {
+      new Gauge({
+        name: 'linker_validation_paused',
+        help: '1 while the provider breaker holds validation for every tenant, else 0',
+        registers: [this.registry],
+        async collect() {
+          this.set((await validationPaused()) ? 1 : 0);
+        },
+      });
+    }
     if (queueDepths) {
       new Gauge({
         name: 'linker_queue_jobs',

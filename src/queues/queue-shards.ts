@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Queue } from 'bullmq';
+import { Queue, type Job } from 'bullmq';
 import type { RedisClient } from '../store/redis-client.js';
 import { slotSpreadTags } from '../store/slot-spread-tags.js';
 
@@ -40,6 +40,24 @@ export class ShardedQueue<T> {
 
   of(dataShard: number): Queue<T> {
     return this.shards[queueShardOf(dataShard, this.shards.length)]!;
+  }
+
+  get name(): string {
+    return this.shards[0]!.name;
+  }
+
+  /** A job by id, from whichever shard holds it. */
+  async getJob(jobId: string): Promise<Job<T> | undefined> {
+    const found = await Promise.all(this.shards.map((q) => q.getJob(jobId)));
+    return found.find((job) => job !== undefined);
+  }
+
+  async count(): Promise<number> {
+    return (await Promise.all(this.shards.map((q) => q.count()))).reduce((a, b) => a + b, 0);
+  }
+
+  async waitUntilReady(): Promise<void> {
+    await Promise.all(this.shards.map((q) => q.waitUntilReady()));
   }
 
   /** Job counts summed over the shards. */

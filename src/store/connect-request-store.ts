@@ -2,7 +2,7 @@ import type { RedisClient } from './redis-client.js';
 import { key, platformBase } from './keys.js';
 import { luaList, scripts, type ScriptRunner } from './scripts.js';
 import { lexPage, type Page } from './lex-page.js';
-import { sourcesOf, type RequestStatus } from '../domain/connect-request-state.js';
+import { UNFINISHED_STATUSES, sourcesOf, type RequestStatus } from '../domain/connect-request-state.js';
 import type { Attempt, ConnectRequest, ConnectRequestListQuery } from '../domain/schemas/connect-request.js';
 import type { LinkError } from '../domain/link-errors.js';
 import type { Provider } from '../domain/schemas/common.js';
@@ -18,8 +18,6 @@ export interface NewRequest {
   metadata?: Record<string, unknown>;
   /** Vault ciphertext of the API key. */
   encryptedCredential: string;
-  /** Id of the validate job that makes its first attempt (first-attempts-jobs.ts); the stranded-request sweep looks for it. */
-  validateJob: string;
 }
 
 /** Per item: accepted, or rejected because another request for the tenant is in flight. */
@@ -30,6 +28,12 @@ export interface TransitionArgs {
   attempt?: Attempt;
   error?: LinkError;
   link?: { accountId: string; company: { identifier: string; name: string }; fingerprint: string };
+  /** Compare-and-set (src/queues/work-job.ts): applies only while the request holds exactly this many attempts. */
+  recorded?: number;
+  /** Applies only while the request holds fewer attempts than this (the job's own attempt number). */
+  below?: number;
+  /** Validation budget spent once this step is counted (src/domain/validation-policy.ts). */
+  spentMs?: number;
   /**
    * With a final status: the result event, built from the request as the transition is expected to
    * leave it (its account id and operation). Recorded in the same step when that came true.
@@ -37,15 +41,24 @@ export interface TransitionArgs {
   event?: RecordEventScriptArgs & { accountId: string | null; operation: 'created' | 'updated' | null };
 }
 
+type ScriptTransitionResult = TransitionResult | { result: 'stale'; from: RequestStatus };
+
 export type TransitionResult =
   | { result: 'applied'; from: RequestStatus; accountId?: string; operation?: 'created' | 'updated'; request?: StoredRequest; published?: string[] }
   | { result: 'rejected'; from: RequestStatus; request?: StoredRequest }
+  /** `recorded` did not match: another run recorded an attempt first. */
+  | { result: 'conflict'; from: RequestStatus }
   | { result: 'missing' };
 
-/** A request claimed for validation (`applied`), or why not; `request` is null only when it is `missing`. */
+/**
+ * A request claimed for validation (`applied`), or why not: `stale` when it already holds the attempt
+ * the claiming job was to make; `request` is null only when it is `missing`.
+ */
 export interface Claim {
-  result: 'applied' | 'rejected' | 'missing';
+  result: 'applied' | 'rejected' | 'stale' | 'missing';
   request: StoredRequest | null;
+  /** Validation budget spent so far. */
+  spentMs: number;
   encryptedCredential: string | null;
   /** The tenant's account, if it was linked before. */
   tenantAccountId: string | null;
@@ -124,7 +137,6 @@ export class ConnectRequestStore {
         provider: item.provider,
         metadata: item.metadata ? JSON.stringify(item.metadata) : '',
         cred: item.encryptedCredential,
-        job: item.validateJob,
       })),
     });
     const results = JSON.parse(raw) as string[] | Record<string, never>;
@@ -142,10 +154,11 @@ export class ConnectRequestStore {
     return records.map(({ hash, list }, i) => viewOrNull(ids[i]!, hash, list));
   }
 
-  /** The validate job each request was first queued in (null for a request that is gone). */
-  async validateJobsOf(platformId: string, ids: string[]): Promise<(string | null)[]> {
+  /** Requests of a platform not final yet (queued, validating or retrying): three O(1) reads of the status indexes. */
+  async pendingCount(platformId: string): Promise<number> {
     const base = this.base(platformId);
-    return Promise.all(ids.map((id) => this.redis.hget(key.request(base, id), 'job')));
+    const counts = await Promise.all(UNFINISHED_STATUSES.map((status) => this.redis.zcard(key.requestsByStatus(base, status))));
+    return counts.reduce((a, b) => a + b, 0);
   }
 
   /** Decrypts a pending credential read by getWithCredential, re-encrypting it in place if it was sealed with an older vault key. */
@@ -154,17 +167,17 @@ export class ConnectRequestStore {
   }
 
   /**
-   * The validate worker's first step: moves each request to `validating` when its state allows and
-   * returns it with its attempts and its pending credential either way, all in one round trip.
-   * `firstAttempt` leaves a `retrying` request as it is: its own job is waiting to run it.
+   * The validate worker's first step: moves each request to `validating` when its state allows and it
+   * holds fewer than `below` attempts (the claiming job's attempt number), and returns it with its
+   * attempts and its pending credential either way, all in one round trip.
    */
-  async claimForValidation(platformId: string, ids: string[], { firstAttempt = false, now = new Date() } = {}): Promise<Claim[]> {
-    const from = sourcesOf('validating').filter((s) => !firstAttempt || s !== 'retrying');
-    const raw = await this.run.transition(this.base(platformId), { ids, to: 'validating', from, now: now.toISOString(), read: true });
+  async claimForValidation(platformId: string, ids: string[], below: number, now = new Date()): Promise<Claim[]> {
+    const raw = await this.run.transition(this.base(platformId), { ids, to: 'validating', from: sourcesOf('validating'), now: now.toISOString(), read: true, below });
     const parsed = JSON.parse(raw) as { result: Claim['result']; request?: Record<string, string>; attempts?: string[] | Record<string, never>; credential?: string; tenantAccountId?: string }[];
     return parsed.map((claim, i) => ({
       result: claim.result,
       request: viewOrNull(ids[i]!, claim.request, luaList(claim.attempts)),
+      spentMs: Number(claim.request?.spentMs ?? 0),
       encryptedCredential: claim.credential ?? null,
       tenantAccountId: claim.tenantAccountId ?? null,
     }));
@@ -204,9 +217,13 @@ export class ConnectRequestStore {
       error: args.error,
       link: args.link,
       event: args.event,
+      recorded: args.recorded,
+      below: args.below,
+      spentMs: args.spentMs,
     });
-    const parsed = JSON.parse(raw) as TransitionResult & { request?: Record<string, string>; published?: string[] | Record<string, never> };
-    if (parsed.result === 'missing') return parsed;
+    const parsed = JSON.parse(raw) as ScriptTransitionResult & { request?: Record<string, string>; published?: string[] | Record<string, never> };
+    if (parsed.result === 'missing' || parsed.result === 'conflict') return parsed;
+    if (parsed.result === 'stale') return { result: 'conflict', from: parsed.from };
     const published = parsed.published === undefined ? {} : { published: luaList(parsed.published) };
     if (!parsed.request) return { ...parsed, ...published } as TransitionResult;
     return { ...parsed, ...published, request: toView(id, parsed.request, []) };

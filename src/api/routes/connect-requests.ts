@@ -15,6 +15,8 @@ import { newId, seededId } from '../../domain/ids.js';
 import { submitConnectRequests } from '../submit-connect-requests.js';
 import { parseOr400 } from '../validation.js';
 import { ProblemError } from '../errors.js';
+import { chargeBulkItems } from '../rate-limit.js';
+import { admitPending } from '../admit-pending.js';
 
 export const idParams = z.strictObject({ id: z.string().max(100) });
 
@@ -97,6 +99,8 @@ export function connectRequestRoutes(rt: Runtime): AnyRouteSpec[] {
               rejected.push({ index, error: { code: 'invalid_input', message: detail } });
             }
           });
+          await chargeBulkItems(rt, request, body.items.length);
+          await admitPending(rt, platformId, valid.length);
           // Called even with nothing valid, so the batch exists (total 0) for the id we return.
           const results = await submitConnectRequests(rt, platformId, valid.map((v) => v.input), { batchId, seed });
           const accepted: BulkResponse['accepted'] = [];
