@@ -1,5 +1,5 @@
 import type { RedisClient } from '../src/store/redis-client.js';
-import { key, platformBase } from '../src/store/keys.js';
+import { BatchStore } from '../src/store/batch-store.js';
 import { ServiceClient } from './service-client.js';
 import { OTHER_PLATFORM } from './service-process.js';
 import { completionTimes, waitForBatches } from './confirmation-times.js';
@@ -23,9 +23,9 @@ export interface FairShareResult {
 }
 
 async function unfinished(redis: RedisClient, prefix: string, platformId: string, batchIds: string[]): Promise<number> {
-  const base = platformBase(prefix, platformId);
-  const counts = await Promise.all(batchIds.map((id) => redis.hmget(key.batch(base, id), 's:queued', 's:validating', 's:retrying')));
-  return counts.flat().reduce((sum, n) => sum + Number(n ?? 0), 0);
+  const batches = new BatchStore(redis, prefix);
+  const read = await Promise.all(batchIds.map((id) => batches.get(platformId, id)));
+  return read.reduce((sum, b) => sum + (b ? b.counts.queued + b.counts.validating + b.counts.retrying : 0), 0);
 }
 
 /**

@@ -4,17 +4,15 @@ import { QUEUE, type QueueName } from '../src/queues/queue-names.js';
 import { queuePrefix } from '../src/store/keys.js';
 import { createProviders } from '../src/providers/registry.js';
 import { pacedClient } from '../src/providers/paced-client.js';
-import { createSafeDispatcher } from '../src/webhooks/safe-dispatcher.js';
-import type { DeliverJobData, FirstAttemptsJobData } from '../src/queues/job-payloads.js';
 import { revalidationLimiter, spacingMs } from '../src/domain/revalidation-pacing.js';
 import { sweepActiveAccounts } from '../src/queues/revalidation-sweep.js';
 import { requeueStranded } from '../src/queues/requeue-stranded.js';
+import { sweepExpired, sweepIntervalMs } from '../src/store/retention.js';
 import { createValidateProcessor } from './validate-processor.js';
 import { settleAbandonedValidation } from './settle-abandoned-validation.js';
 import { createRevalidateProcessor } from './revalidate-processor.js';
-import { createDeliverProcessor } from './deliver-processor.js';
-import { settleAbandonedDelivery } from './settle-abandoned-delivery.js';
-import { revalidationBackoff, webhookBackoff } from './backoff-strategy.js';
+import { startDeliverWorkers } from './deliver-workers.js';
+import { revalidationBackoff } from './backoff-strategy.js';
 import { ValidateBreaker } from './validate-breaker.js';
 
 /** Only there so the breaker's queue-wide pause (queue.rateLimit) is honoured; never reached by itself. */
@@ -28,7 +26,7 @@ export interface WorkerOptions {
   queues?: QueueName[];
   /** Jobs in flight per queue; validate jobs check one key at a time, so also provider checks in flight. Default LINKER_CONCURRENCY. */
   concurrency?: number;
-  /** Validate queue shards this process serves (`--shards`). Default: all of LINKER_QUEUE_SHARDS. */
+  /** Queue shards this process serves (`--shards`). Default: all of LINKER_QUEUE_SHARDS. */
   shards?: number[];
 }
 
@@ -77,7 +75,7 @@ export function startWorkers(rt: Runtime, options: WorkerOptions = {}): RunningW
       logger,
       metrics: rt.metrics,
       policy: { maxAttempts: env.LINKER_VALIDATION_ATTEMPTS, budgetMs: env.LINKER_VALIDATION_DEADLINE, retryBackoff: backoff, rateLimitBackoff: backoff },
-      handOff: (platformId, request, attempt, delayMs) => rt.producers.enqueueAttempt(platformId, request, attempt, delayMs),
+      handOff: (platformId, requestId, attempt, delayMs) => rt.producers.enqueueAttempt(platformId, requestId, attempt, delayMs),
       drain: rt.drain,
       breaker: new ValidateBreaker(rt.producers.validate.shards, rt.validationPause, {
         threshold: env.LINKER_BREAKER_THRESHOLD,
@@ -122,31 +120,9 @@ export function startWorkers(rt: Runtime, options: WorkerOptions = {}): RunningW
   }
 
   if (queues.includes(QUEUE.deliver)) {
-    const dispatcher = createSafeDispatcher(rt.addressPolicy, {
-      headersTimeoutMs: env.LINKER_WEBHOOK_TIMEOUT,
-      bodyTimeoutMs: env.LINKER_WEBHOOK_TIMEOUT,
-      lookup: rt.webhookLookup,
-    });
-    const processor = createDeliverProcessor({
-      messages: rt.messages,
-      endpoints: rt.endpoints,
-      dispatcher,
-      timeoutMs: env.LINKER_WEBHOOK_TIMEOUT,
-      logger,
-      metrics: rt.metrics,
-      schedule: env.LINKER_WEBHOOK_RETRY_SCHEDULE,
-      followUp: (data, delayMs) => rt.producers.enqueueDelivery(data, { delayMs }),
-    });
-    const worker = new Worker<DeliverJobData | FirstAttemptsJobData>(QUEUE.deliver, processor, {
-      ...common,
-      settings: { backoffStrategy: webhookBackoff(env.LINKER_WEBHOOK_RETRY_SCHEDULE) },
-    });
-    worker.on('failed', (job: Job<DeliverJobData | FirstAttemptsJobData> | undefined, error) => {
-      if (!job || job.attemptsMade < (job.opts.attempts ?? 1)) return;
-      void settleAbandonedDelivery(rt.messages, job, error).catch((err: unknown) => logger.error({ err, jobId: job.id }, 'could not settle the messages of an abandoned deliver job'));
-    });
-    workers.push(worker);
-    closers.push((force) => (force ? dispatcher.destroy() : dispatcher.close()));
+    const deliver = startDeliverWorkers(rt, common, options.shards ?? rt.producers.deliver.shards.map((_, i) => i));
+    workers.push(...deliver.workers);
+    closers.push(deliver.close);
   }
 
   for (const worker of workers) {
@@ -156,12 +132,27 @@ export function startWorkers(rt: Runtime, options: WorkerOptions = {}): RunningW
   if (queues.includes(QUEUE.validate)) {
     const sweep = () =>
       requeueStranded(rt)
-        .then((count) => count && logger.warn({ count }, 'queued again requests that had no validate job (stored by an API that stopped before enqueueing)'))
+        .then((count) => count && logger.warn({ jobs: count }, 'queued again the validate jobs of requests that had none (stored by an API that stopped before enqueueing, or lost by Redis)'))
         .catch((err: unknown) => logger.error({ err }, 'stranded-request sweep failed; it runs again in a minute'));
     const timer = setInterval(sweep, STRANDED_SWEEP_MS);
     timer.unref();
     closers.push(async () => clearInterval(timer));
   }
+
+  // Retention: records expire by themselves; this drops their ids from the indexes (src/store/retention.ts).
+  let sweeping: Promise<unknown> | undefined;
+  const retentionTimer = setInterval(() => {
+    sweeping ??= rt.platforms
+      .ids()
+      .then((ids) => sweepExpired(rt.redis, ids.flatMap((id) => rt.requests.bases.all(id))))
+      .catch((err: unknown) => logger.error({ err }, 'retention sweep failed; it runs again shortly'))
+      .finally(() => (sweeping = undefined));
+  }, sweepIntervalMs(env.LINKER_RETENTION));
+  retentionTimer.unref();
+  closers.push(async () => {
+    clearInterval(retentionTimer);
+    await sweeping;
+  });
 
   return {
     workers,

@@ -9,9 +9,9 @@ import { isFinal } from '../src/domain/connect-request-state.js';
 import { fullJitterDelay } from '../src/domain/backoff.js';
 import { next, type ValidationSettings, type ValidationState } from '../src/domain/validation-policy.js';
 import { nextAttempt } from '../src/queues/work-job.js';
-import type { RequestRef } from '../src/queues/producers.js';
 import { credentialAad } from '../src/crypto/credential-aad.js';
-import { newId } from '../src/domain/ids.js';
+import { newShardedId } from '../src/domain/ids.js';
+import { shardOfId } from '../src/domain/shards.js';
 import { finishRequest } from './finish-request.js';
 import { expectedFinalRequest } from '../src/domain/expected-final-request.js';
 import type { Metrics } from '../src/observability/metrics.js';
@@ -27,7 +27,7 @@ export interface ValidateRequestDeps {
   /** Attempts, budget and backoffs (src/domain/validation-policy.ts). */
   policy: ValidationSettings;
   /** Queues attempt `attempt` of a request `delayMs` from now (Producers.enqueueAttempt). */
-  handOff: (platformId: string, request: RequestRef, attempt: number, delayMs: number) => Promise<void>;
+  handOff: (platformId: string, requestId: string, attempt: number, delayMs: number) => Promise<void>;
   /** Pauses validation for everyone during a provider-wide outage (see validate-breaker.ts). */
   breaker?: ValidateBreaker;
 }
@@ -66,7 +66,7 @@ export function createRequestValidator(deps: ValidateRequestDeps) {
     if (claim.result === 'stale') {
       if (request.status === 'retrying') {
         const state = stateOf(request, claim.spentMs);
-        await deps.handOff(platformId, request, nextAttempt(attempt, recorded), fullJitterDelay(state.counted, policy.retryBackoff, policy.random));
+        await deps.handOff(platformId, request.id, nextAttempt(attempt, recorded), fullJitterDelay(state.counted, policy.retryBackoff, policy.random));
       }
       return 'stale';
     }
@@ -107,7 +107,7 @@ export function createRequestValidator(deps: ValidateRequestDeps) {
     if (decision.kind === 'finish') {
       if (decision.error) return finish({ to: 'failed', attempt: entry, error: decision.error });
       if (outcome.kind !== 'success') throw new Error(`validation policy finished a ${outcome.kind} answer without an error`);
-      return finish({ to: 'linked', attempt: entry, link: { accountId: newId('account'), company: outcome.company, fingerprint: apiKey.slice(-4) } });
+      return finish({ to: 'linked', attempt: entry, link: { accountId: newShardedId('account', shardOfId(requestId)), company: outcome.company, fingerprint: apiKey.slice(-4) } });
     }
     const moved = await requests.transition(platformId, requestId, { to: 'retrying', attempt: entry, recorded, spentMs: decision.spentMs });
     if (moved.result === 'conflict') {
@@ -116,7 +116,7 @@ export function createRequestValidator(deps: ValidateRequestDeps) {
     }
     if (moved.result !== 'applied') return moved.result;
     log.info({ attempt: entry.n, httpStatus: outcome.httpStatus, waitMs: decision.delayMs, reason: entry.error }, decision.kind === 'wait' ? 'rate limited by the provider; waiting without spending an attempt' : 'provider unavailable; will retry');
-    await deps.handOff(platformId, request, nextAttempt(attempt, recorded + 1), decision.delayMs);
+    await deps.handOff(platformId, requestId, nextAttempt(attempt, recorded + 1), decision.delayMs);
     return 'retrying';
   };
 }

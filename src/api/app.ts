@@ -12,8 +12,14 @@ import { healthRoutes } from './routes/health.js';
 import { connectSessionRoutes } from './routes/connect-sessions.js';
 import { hubRoutes } from './routes/hub.js';
 import { registerRateLimit } from './rate-limit.js';
+import { hubSettingsRoutes } from './routes/hub-settings.js';
 import { registerDocs } from './docs.js';
 import { registerAdminQueues } from './admin-queues.js';
+import { AdminSessionStore } from '../store/admin-session-store.js';
+import { registerSignInThrottle, SignInThrottle } from './sign-in-throttle.js';
+
+/** How long a browser stays signed in to the queues dashboard. */
+const ADMIN_SESSION_TTL_MS = 8 * 60 * 60 * 1000;
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -31,6 +37,7 @@ export function apiRoutes(rt: Runtime): AnyRouteSpec[] {
     ...webhookMessageRoutes(rt),
     ...healthRoutes(rt),
     ...connectSessionRoutes(rt),
+    ...hubSettingsRoutes(rt),
     ...hubRoutes(rt),
   ];
 }
@@ -39,18 +46,28 @@ export function apiRoutes(rt: Runtime): AnyRouteSpec[] {
 export async function buildApp(rt: Runtime): Promise<FastifyInstance> {
   const app = createBaseApp(rt);
   app.decorateRequest('platformId', '');
+  const admin = { token: rt.env.LINKER_ADMIN_TOKEN, sessions: new AdminSessionStore(rt.redis, rt.env.LINKER_REDIS_PREFIX, ADMIN_SESSION_TTL_MS) };
 
+  registerSignInThrottle(
+    app,
+    new SignInThrottle(rt.redis, rt.env.LINKER_REDIS_PREFIX, { failures: rt.env.LINKER_SIGN_IN_FAILURES, windowMs: rt.env.LINKER_SIGN_IN_WINDOW }),
+  );
   app.addHook('onRequest', async (request) => {
     const auth = request.routeOptions.config.auth;
     if (auth === 'platform') await authenticatePlatform(request, rt.platforms);
-    else if (auth === 'admin') authenticateAdmin(request, rt.env.LINKER_ADMIN_TOKEN);
+    else if (auth === 'admin') await authenticateAdmin(request, admin);
+  });
+
+  // Unmatched paths share one label: a scanner's URLs must not grow the series without bound.
+  app.addHook('onResponse', async (request, reply) => {
+    rt.metrics.httpRequest(request.routeOptions.url ?? 'unmatched', request.method, reply.statusCode, reply.elapsedTime / 1000);
   });
 
   await registerRateLimit(app, rt);
 
   const routes = apiRoutes(rt);
   await registerDocs(app, rt, routes);
-  await registerAdminQueues(app, rt);
+  await registerAdminQueues(app, rt, admin);
   registerRoutes(app, routes);
   return app;
 }

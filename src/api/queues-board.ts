@@ -12,14 +12,14 @@ import { createBaseApp } from './base-app.js';
 /** bull-board for every queue at `basePath`, as an app of its own; closing it closes its queues. */
 export async function buildQueuesBoard(rt: Runtime, basePath: string): Promise<FastifyInstance> {
   const { LINKER_REDIS_PREFIX: prefix, LINKER_QUEUE_SHARDS: shards } = rt.env;
-  // Every validate queue shard, named apart on the board when there are several.
+  // Every validate and deliver queue shard, named apart on the board when there are several.
   const queues = [
-    ...queueShardPrefixes(prefix, shards).map((shardPrefix) => new Queue(QUEUE.validate, { connection: rt.queueRedis, prefix: shardPrefix })),
-    ...[QUEUE.deliver, QUEUE.revalidate].map((name) => new Queue(name, { connection: rt.queueRedis, prefix: queuePrefix(prefix) })),
+    ...[QUEUE.validate, QUEUE.deliver].flatMap((name) => queueShardPrefixes(prefix, shards).map((shardPrefix) => new Queue(name, { connection: rt.queueRedis, prefix: shardPrefix }))),
+    new Queue(QUEUE.revalidate, { connection: rt.queueRedis, prefix: queuePrefix(prefix) }),
   ];
   const board = new FastifyAdapter();
   // @bull-board/fastify pins its own copy of @bull-board/api (9.10.1 vs 9.10.2): same shape, separate declarations.
-  createBullBoard({ queues: queues.map((q) => new BullMQAdapter(q, { prefix: q.name === QUEUE.validate && shards > 1 ? q.opts.prefix! : '' })), serverAdapter: board as unknown as Parameters<typeof createBullBoard>[0]['serverAdapter'] });
+  createBullBoard({ queues: queues.map((q) => new BullMQAdapter(q, { prefix: q.name !== QUEUE.revalidate && shards > 1 ? q.opts.prefix! : '' })), serverAdapter: board as unknown as Parameters<typeof createBullBoard>[0]['serverAdapter'] });
   board.setBasePath(basePath);
 
   const app = createBaseApp(rt, { requestLogging: false });

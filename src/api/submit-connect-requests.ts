@@ -1,6 +1,7 @@
 import type { Runtime } from '../runtime/runtime.js';
 import type { ConnectRequestInput } from '../domain/schemas/connect-request.js';
-import { newId, seededId, type IdSeed } from '../domain/ids.js';
+import { newShardedId, seededId, type IdSeed } from '../domain/ids.js';
+import { shardOf } from '../domain/shards.js';
 import { credentialAad } from '../crypto/credential-aad.js';
 
 export type Submitted = { id: string } | { id?: undefined; inFlightId: string };
@@ -20,16 +21,20 @@ export async function submitConnectRequests(
   options: { batchId?: string; seed?: IdSeed; now?: Date } = {},
 ): Promise<Submitted[]> {
   const { batchId, seed, now = new Date() } = options;
-  const items = inputs.map((input, index) => ({
-    id: seed ? seededId('connectRequest', seed, index) : newId('connectRequest'),
-    tenantId: input.tenantId,
-    provider: input.provider,
-    metadata: input.metadata,
-    encryptedCredential: rt.vault.encrypt(input.credentials.apiKey, credentialAad(platformId, input.provider, input.tenantId)),
-  }));
+  // Each id names its tenant's data shard, where the request, its tenant's in-flight slot and account live.
+  const items = inputs.map((input, index) => {
+    const shard = shardOf(platformId, input.tenantId);
+    return {
+      id: seed ? seededId('connectRequest', seed, index, shard) : newShardedId('connectRequest', shard),
+      tenantId: input.tenantId,
+      provider: input.provider,
+      metadata: input.metadata,
+      encryptedCredential: rt.vault.encrypt(input.credentials.apiKey, credentialAad(platformId, input.provider, input.tenantId)),
+    };
+  });
   const results = await rt.requests.create(platformId, items, batchId, now);
   const accepted = items.filter((_, i) => results[i]!.accepted);
-  await rt.producers.enqueueValidations(platformId, accepted, { batchId });
+  await rt.producers.enqueueValidations(platformId, accepted.map((item) => item.id), { batchId });
   rt.metrics.requestsAccepted(accepted.length);
   return items.map((item, i) => {
     const r = results[i]!;

@@ -14,7 +14,7 @@ const duration = (name: string, fallback: string) =>
     .transform((value, ctx) => {
       const ms = parseDuration(value);
       if (ms === undefined) {
-        ctx.addIssue({ code: 'custom', message: `${name} must be a duration like 500ms, 30s, 5m or 24h` });
+        ctx.addIssue({ code: 'custom', message: `${name} must be a duration like 500ms, 30s, 5m, 24h or 30d` });
         return z.NEVER;
       }
       return ms;
@@ -43,6 +43,8 @@ const csv = z
  * value stops the process with a message naming the variable instead of failing later.
  */
 export const envSchema = z.object({
+  /** `production` refuses development shortcuts at start (see production-check.ts) and http loopback origins for embedding the Hub. */
+  NODE_ENV: z.string().optional(),
   /** `redis://…`, `rediss://…`, or `redis+cluster://host1:port1,host2:port2` for a Redis Cluster. */
   REDIS_URL: z
     .string()
@@ -62,7 +64,17 @@ export const envSchema = z.object({
   LINKER_ENCRYPTION_KEYS: z.string().optional(),
   /** `id:token,…` */
   LINKER_PLATFORMS: z.string().default(''),
-  LINKER_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** Guards /admin; long enough that guessing it is hopeless (sign-in attempts are throttled too). */
+  LINKER_ADMIN_TOKEN: z.string().min(32, 'must be at least 32 characters; make one with: openssl rand -hex 24').optional(),
+  /** Failed sign-ins (platform token, admin token, unknown Hub session) per client IP per LINKER_SIGN_IN_WINDOW before 429. */
+  LINKER_SIGN_IN_FAILURES: integer(1, 1_000_000, 20),
+  LINKER_SIGN_IN_WINDOW: duration('LINKER_SIGN_IN_WINDOW', '15m'),
+  /**
+   * Proxies (addresses or CIDRs, comma-separated) whose X-Forwarded-For names the client, e.g. the
+   * TLS proxy in front of the API. Without it every client behind a proxy is the proxy's address,
+   * for the sign-in throttle too.
+   */
+  LINKER_TRUSTED_PROXIES: csv,
   SMARTRECRUITERS_BASE_URL: z.string().url().default('https://api.smartrecruiters.com'),
   LINKER_WEBHOOK_ALLOWED_NETS: csv,
   LINKER_WEBHOOK_RETRY_SCHEDULE: z
@@ -76,7 +88,13 @@ export const envSchema = z.object({
       }
       return list;
     }),
+  /** One deadline per delivery attempt, over connect, headers and body together. */
   LINKER_WEBHOOK_TIMEOUT: duration('LINKER_WEBHOOK_TIMEOUT', '15s'),
+  /**
+   * Deliveries in flight to one endpoint per worker process: a slow receiver holds at most this
+   * many of the LINKER_CONCURRENCY deliver slots; more wait their turn without spending an attempt.
+   */
+  LINKER_WEBHOOK_ENDPOINT_CONCURRENCY: integer(1, 1000, 10),
   LINKER_VALIDATION_ATTEMPTS: integer(1, 50, 8),
   /**
    * Budget of one validation, from its first provider call: its own attempts and its retry and 429
@@ -129,6 +147,15 @@ export const envSchema = z.object({
   LINKER_PUBLIC_URL: z.string().url().optional(),
   /** How long a Connect Hub link works before it must be asked for again. */
   LINKER_CONNECT_SESSION_TTL: duration('LINKER_CONNECT_SESSION_TTL', '30m'),
+  /**
+   * How long finished connect requests (with their attempts and result event), delivered or finally
+   * failed webhook messages, finished batches, expired connect sessions and revoked accounts are kept.
+   */
+  LINKER_RETENTION: duration('LINKER_RETENTION', '30d').refine((ms) => ms >= 1000, 'LINKER_RETENTION must be at least 1s'),
+  /** History entries kept per account, newest last; older ones are dropped as new ones come. */
+  LINKER_ACCOUNT_HISTORY: integer(1, 10_000, 50),
+  /** Webhook endpoints one platform may have at once. */
+  LINKER_MAX_ENDPOINTS_PER_PLATFORM: integer(1, 1000, 10),
   LINKER_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -6,6 +6,8 @@ export const REQUEST_STATUSES = ['queued', 'validating', 'retrying', 'linked', '
 export type RequestStatus = (typeof REQUEST_STATUSES)[number];
 
 export const FINAL_STATUSES: readonly RequestStatus[] = ['linked', 'failed'];
+/** Statuses that still have work ahead (a validate job behind them). */
+export const UNFINISHED_STATUSES = ['queued', 'validating', 'retrying'] as const satisfies readonly RequestStatus[];
 
 export const CONFIRMATIONS = ['pending', 'confirmed', 'unconfirmed', 'not_required'] as const;
 export type Confirmation = (typeof CONFIRMATIONS)[number];
@@ -21,9 +23,6 @@ const TRANSITIONS: Record<RequestStatus, readonly RequestStatus[]> = {
 export function isFinal(status: RequestStatus): boolean {
   return FINAL_STATUSES.includes(status);
 }
-
-/** Statuses of a request still being worked on: each has a validate job behind it. */
-export const UNFINISHED_STATUSES: readonly RequestStatus[] = REQUEST_STATUSES.filter((s) => !isFinal(s));
 
 export function canTransition(from: RequestStatus, to: RequestStatus): boolean {
   return TRANSITIONS[from].includes(to);

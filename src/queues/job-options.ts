@@ -10,16 +10,5 @@ export function revalidateJobOptions(attempts: number): JobsOptions {
   return { attempts, backoff: { type: BACKOFF_TYPE }, ...KEEP_FINISHED_JOBS };
 }
 
-export function deliverJobOptions(attempts: number): JobsOptions {
-  return { attempts, backoff: { type: BACKOFF_TYPE }, ...KEEP_FINISHED_JOBS };
-}
-
-/**
- * A shared first-attempts deliver job only fails when Redis or the process did (every
- * answer is settled per message or request), so a couple of re-runs cover that; what something
- * already tried is skipped.
- */
-export const firstAttemptsJobOptions = deliverJobOptions(3);
-
 /** The sweep is bookkeeping: keep only the last few runs for the dashboard. */
 export const SWEEP_JOB_OPTIONS = { removeOnComplete: { count: 10 }, removeOnFail: { count: 50 } } satisfies JobsOptions;

@@ -2,26 +2,13 @@ import { Queue, type JobsOptions } from 'bullmq';
 import type { RedisClient } from '../store/redis-client.js';
 import { queuePrefix } from '../store/keys.js';
 import { QUEUE } from './queue-names.js';
-import {
-  DELIVER_JOB,
-  REVALIDATE_JOB,
-  type DeliverJobData,
-  type FirstAttemptsJobData,
-  type RevalidateJobData,
-  type RevalidateSweepJobData,
-} from './job-payloads.js';
-import { SWEEP_JOB_OPTIONS, deliverJobOptions, firstAttemptsJobOptions, revalidateJobOptions } from './job-options.js';
+import { REVALIDATE_JOB, type RevalidateJobData, type RevalidateSweepJobData } from './job-payloads.js';
+import { SWEEP_JOB_OPTIONS, revalidateJobOptions } from './job-options.js';
 import { TickBatcher } from './tick-batcher.js';
-import { firstAttemptsJobId } from './first-attempts-jobs.js';
 import { BATCH_SIZE, chunks, workJobEntry, type WorkJob } from './work-job.js';
-import { ShardedQueue, dataShardOf, queueShardOf } from './queue-shards.js';
+import { ShardedQueue, queueShardOf } from './queue-shards.js';
+import { shardOfId } from '../domain/shards.js';
 import { FairShare } from './fair-share.js';
-
-/** A stored request, as much as the producers need to place its jobs. */
-export interface RequestRef {
-  id: string;
-  tenantId: string;
-}
 
 export interface ProducerSettings {
   prefix: string;
@@ -29,11 +16,19 @@ export interface ProducerSettings {
   queueShards: number;
   /** LINKER_PLATFORM_WEIGHTS. */
   platformWeights: ReadonlyMap<string, number>;
-  /** Most messages one first-attempts deliver job carries (they are sent concurrently). Default 50. */
-  firstAttemptsPerJob?: number;
   validationAttempts: number;
-  /** Retries after the first delivery attempt (length of the webhook schedule). */
-  webhookRetries: number;
+}
+
+/**
+ * Most messages one deliver batch job carries. They are sent concurrently, so a job's run lasts
+ * about one receiver round trip: more per job than validate's 20 costs nothing and saves job runs.
+ */
+const MESSAGES_PER_BATCH = 50;
+
+/** A message to deliver; its queue shard follows from its data shard, which its id names. */
+interface MessageRef {
+  platformId: string;
+  messageId: string;
 }
 
 /**
@@ -51,8 +46,8 @@ async function addAll(queue: Queue, jobs: { name: string; data: unknown; opts: J
 export class Producers {
   readonly validate: ShardedQueue<WorkJob>;
   private readonly fairShare: FairShare;
-  readonly deliver: Queue<DeliverJobData | FirstAttemptsJobData>;
-  private readonly firstAttempts = new TickBatcher<DeliverJobData>((items) => this.addFirstAttempts(items));
+  readonly deliver: ShardedQueue<WorkJob>;
+  private readonly firstDeliveries = new TickBatcher<MessageRef>((items) => this.addDeliveryBatches(items));
   readonly revalidate: Queue<RevalidateJobData | RevalidateSweepJobData>;
 
   constructor(
@@ -62,23 +57,23 @@ export class Producers {
     const prefix = queuePrefix(settings.prefix);
     this.validate = new ShardedQueue<WorkJob>(QUEUE.validate, connection, settings.prefix, settings.queueShards);
     this.fairShare = new FairShare(connection, settings.platformWeights);
-    this.deliver = new Queue<DeliverJobData | FirstAttemptsJobData>(QUEUE.deliver, { connection, prefix });
+    this.deliver = new ShardedQueue<WorkJob>(QUEUE.deliver, connection, settings.prefix, settings.queueShards);
     this.revalidate = new Queue<RevalidateJobData | RevalidateSweepJobData>(QUEUE.revalidate, { connection, prefix });
   }
 
-  /** The validate queue shard a platform's tenant belongs to. */
-  validateQueueOf(platformId: string, tenantId: string): Queue<WorkJob> {
-    return this.validate.of(dataShardOf(platformId, tenantId));
+  /** The validate queue shard of a request: its data shard, which its id names. */
+  validateQueueOf(requestId: string): Queue<WorkJob> {
+    return this.validate.of(shardOfId(requestId));
   }
 
   /**
    * First attempts of stored requests. Interactive ones (single and Hub links) each get a `one` job
    * without priority, which BullMQ serves before any bulk work. A bulk submit's (`batchId`) go into
-   * batch jobs (`bulkRuns`, per queue shard) with fair-share priorities. Job ids are deterministic, so queueing
-   * the same requests again (a retried submit, the stranded-request sweep) adds nothing twice.
+   * batch jobs (`bulkRuns`, per queue shard) with fair-share priorities. Job ids are deterministic, so
+   * queueing the same requests again (a retried submit, the stranded-request sweep) adds nothing twice.
    */
-  async enqueueValidations(platformId: string, requests: RequestRef[], { batchId }: { batchId?: string }): Promise<void> {
-    const byShard = groupBy(requests, (r) => String(queueShardOf(dataShardOf(platformId, r.tenantId), this.validate.shards.length)), (r) => r.id);
+  async enqueueValidations(platformId: string, requestIds: string[], { batchId }: { batchId?: string }): Promise<void> {
+    const byShard = groupBy(requestIds, (id) => String(queueShardOf(shardOfId(id), this.validate.shards.length)), (id) => id);
     await Promise.all(
       [...byShard].map(async ([shard, ids]) => {
         const queue = this.validate.shards[Number(shard)]!;
@@ -97,40 +92,42 @@ export class Producers {
   }
 
   /** Attempt `attempt` of a request (a retry, a wait after a 429), `delayMs` from now, ahead of bulk work. */
-  async enqueueAttempt(platformId: string, request: RequestRef, attempt: number, delayMs: number): Promise<void> {
-    const job = workJobEntry({ kind: 'one', platformId, id: request.id, attempt }, { delay: Math.max(0, Math.round(delayMs)) });
-    await this.validateQueueOf(platformId, request.tenantId).add(job.name, job.data, job.opts);
+  async enqueueAttempt(platformId: string, requestId: string, attempt: number, delayMs: number): Promise<void> {
+    const job = workJobEntry({ kind: 'one', platformId, id: requestId, attempt }, { delay: Math.max(0, Math.round(delayMs)) });
+    await this.validateQueueOf(requestId).add(job.name, job.data, job.opts);
   }
 
   /**
    * First attempts of newly published messages. Messages published in the same event-loop turn
-   * share a job (one queue write and one job run for many results instead of one each); resolves
-   * once the job holding these messages is stored.
+   * share batch jobs, per platform and queue shard (one queue write and one job run for many
+   * results instead of one each); resolves once the jobs holding these messages are stored.
    */
-  enqueueFirstAttempts(platformId: string, messageIds: string[]): Promise<void> {
-    return this.firstAttempts.add(messageIds.map((messageId) => ({ platformId, messageId })));
+  enqueueFirstDeliveries(platformId: string, messageIds: string[]): Promise<void> {
+    return this.firstDeliveries.add(messageIds.map((messageId) => ({ platformId, messageId })));
   }
 
-  private async addFirstAttempts(items: DeliverJobData[]): Promise<void> {
-    const perJob = this.settings.firstAttemptsPerJob ?? 50;
-    const byPlatform = groupBy(items, (i) => i.platformId, (i) => i.messageId);
-    const jobs = [...byPlatform].flatMap(([platformId, messageIds]) =>
-      chunks(messageIds, perJob).map((ids) => ({
-        name: DELIVER_JOB.firstAttempts,
-        data: { platformId, messageIds: ids },
-        opts: { ...firstAttemptsJobOptions, jobId: firstAttemptsJobId(ids) },
-      })),
+  private async addDeliveryBatches(items: MessageRef[]): Promise<void> {
+    const byQueue = groupBy(items, (i) => `${this.deliverShardOf(i.messageId)}\n${i.platformId}`, (i) => i.messageId);
+    await Promise.all(
+      [...byQueue].map(([queueKey, ids]) => {
+        const [shard, platformId] = queueKey.split('\n') as [string, string];
+        return addAll(this.deliver.shards[Number(shard)]!, chunks(ids, MESSAGES_PER_BATCH).map((run) => workJobEntry({ kind: 'batch', platformId, ids: run })));
+      }),
     );
-    await addAll(this.deliver, jobs);
   }
 
   /**
-   * A message's own job: the retries after its first attempt (`attemptsBefore` 1, first run
-   * `delayMs` from now) or a manual redelivery (`run` keeps its id apart from earlier runs).
+   * The `one` job for attempt `attempt` of a message (a retry, a wait for a busy endpoint, a manual
+   * redelivery), first run at `at` (epoch ms; now or earlier runs it at once).
    */
-  async enqueueDelivery(data: DeliverJobData, { delayMs = 0, run = 0 }: { delayMs?: number; run?: number } = {}): Promise<void> {
-    const opts = deliverJobOptions(this.settings.webhookRetries + 1 - (data.attemptsBefore ?? 0));
-    await this.deliver.add(DELIVER_JOB.deliver, data, { ...opts, delay: delayMs, jobId: run ? `${data.messageId}-r${run}` : data.messageId });
+  async enqueueDeliveryAttempt(platformId: string, messageId: string, attempt: number, at: number): Promise<void> {
+    const job = workJobEntry({ kind: 'one', platformId, id: messageId, attempt }, { delay: Math.max(0, Math.round(at - Date.now())) });
+    await this.deliver.shards[this.deliverShardOf(messageId)]!.add(job.name, job.data, job.opts);
+  }
+
+  /** A message's deliver queue shard follows from the data shard its id names, like its request's. */
+  private deliverShardOf(messageId: string): number {
+    return queueShardOf(shardOfId(messageId), this.deliver.shards.length);
   }
 
   /**

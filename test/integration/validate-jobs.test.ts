@@ -3,7 +3,6 @@ import type { Job } from 'bullmq';
 import { simKey } from '../../src/sim/index.js';
 import { settleAbandonedValidation } from '../../workers/settle-abandoned-validation.js';
 import { createProviders } from '../../src/providers/registry.js';
-import type { RequestRef } from '../../src/queues/producers.js';
 import type { WorkJob } from '../../src/queues/work-job.js';
 import { startHarness, waitFor, type Harness } from '../helpers/harness.js';
 import { validateProcessor } from '../helpers/validate-jobs.js';
@@ -84,8 +83,8 @@ it('a request is handed to the next job only once its retry is recorded, so that
       const providers = createProviders({ smartrecruitersBaseUrl: h.sim.url, timeoutMs: 2000 });
       const processor = validateProcessor(h, {
         providers,
-        handOff: async (_platformId: string, request: RequestRef, attempt: number) => {
-          seen.push({ id: request.id, attempt, request: (await h.api('GET', `/v1/connect-requests/${request.id}`)).body });
+        handOff: async (_platformId: string, requestId: string, attempt: number) => {
+          seen.push({ id: requestId, attempt, request: (await h.api('GET', `/v1/connect-requests/${requestId}`)).body });
         },
       });
       expect(await processor(batchJob([...ids].sort()))).toEqual({ [ids[0]!]: 'retrying', [ids[1]!]: 'linked' });
@@ -105,7 +104,7 @@ it('a batch job run again after its worker died hands on a request it left retry
       await h.rt.requests.transition('acme', id!, { to: 'validating' });
       await h.rt.requests.transition('acme', id!, { to: 'retrying', attempt: retrying503(1) });
       const handOffs: unknown[] = [];
-      const processor = validateProcessor(h, { handOff: async (_p: string, request: RequestRef, attempt: number) => void handOffs.push([request.id, attempt]) });
+      const processor = validateProcessor(h, { handOff: async (_p: string, requestId: string, attempt: number) => void handOffs.push([requestId, attempt]) });
       expect(await processor(batchJob([id!]))).toEqual({ [id!]: 'stale' });
       expect(handOffs).toEqual([[id, 2]]);
       expect((await h.api('GET', `/v1/connect-requests/${id}`)).body).toMatchObject({ status: 'retrying', attempts: [{ n: 1 }] });
@@ -133,7 +132,7 @@ it('two runs of the same attempt record it once: the second loses the compare-an
       expect((await h.api('GET', `/v1/connect-requests/${id}`)).body.attempts).toHaveLength(1);
       await h.rt.requests.transition('acme', id!, { to: 'retrying' });
       await (await h.rt.producers.validate.getJob(`b-${id}`))?.remove();
-      await h.rt.producers.enqueueAttempt('acme', { id: id!, tenantId: 'raced-attempt' }, 2, 0);
+      await h.rt.producers.enqueueAttempt('acme', id!, 2, 0);
   });
 });
 
@@ -158,7 +157,7 @@ it('a batch job BullMQ gives up on fails the requests it still owned and leaves 
       attempts: [],
     });
     expect((await h.api('GET', `/v1/connect-requests/${ids[1]}`)).body).toMatchObject({ status: 'retrying', attempts: [{ n: 1, httpStatus: 503 }] });
-    await h.rt.producers.enqueueAttempt('acme', { id: ids[1]!, tenantId: 'abandoned-tried' }, 2, 0);
+    await h.rt.producers.enqueueAttempt('acme', ids[1]!, 2, 0);
   } finally {
     await h.rt.producers.validate.resume();
   }

@@ -3,8 +3,8 @@ import { problems } from '../errors.js';
 import type { Runtime } from '../../runtime/runtime.js';
 import { accountListQuerySchema, accountSchema } from '../../domain/schemas/account.js';
 import { pageSchema } from '../../domain/schemas/common.js';
-import { idParams } from './connect-requests.js';
 import { publishAccountEvent } from '../../webhooks/publish-account-event.js';
+import { idParams } from '../id-params.js';
 
 const UNLINK_REASON = 'unlinked by the platform (DELETE /v1/accounts/:id)';
 
@@ -18,7 +18,6 @@ export function accountRoutes(rt: Runtime): AnyRouteSpec[] {
       auth: 'platform',
       query: accountListQuerySchema,
       response: { status: 200, description: 'a page of accounts', schema: pageSchema(accountSchema) },
-      errors: [400, 401],
       handler: async ({ query, platformId }) => ({ body: await rt.accounts.list(platformId, query) }),
     }),
     defineRoute({
@@ -27,9 +26,9 @@ export function accountRoutes(rt: Runtime): AnyRouteSpec[] {
       summary: 'One account with its history; never the key, only its last 4 characters',
       tag: 'accounts',
       auth: 'platform',
-      params: idParams,
+      params: idParams('account'),
       response: { status: 200, description: 'the account', schema: accountSchema },
-      errors: [401, 404],
+      errors: [404],
       handler: async ({ params, platformId }) => {
         const account = await rt.accounts.get(platformId, params.id);
         if (!account) throw problems.notFound('account', params.id);
@@ -42,9 +41,9 @@ export function accountRoutes(rt: Runtime): AnyRouteSpec[] {
       summary: 'Queue a fresh check of the stored key; a definite 401/403 makes the account invalid (event account.invalidated)',
       tag: 'accounts',
       auth: 'platform',
-      params: idParams,
+      params: idParams('account'),
       response: { status: 202, description: 'the account as it is now; the check runs on a worker', schema: accountSchema },
-      errors: [401, 404, 409],
+      errors: [404, 409],
       handler: async ({ params, platformId }) => {
         const account = await rt.accounts.get(platformId, params.id);
         if (!account) throw problems.notFound('account', params.id);
@@ -63,9 +62,9 @@ export function accountRoutes(rt: Runtime): AnyRouteSpec[] {
       summary: 'Unlink: destroy the stored key, mark the account revoked (event account.unlinked); its history stays readable',
       tag: 'accounts',
       auth: 'platform',
-      params: idParams,
+      params: idParams('account'),
       response: { status: 200, description: 'the revoked account; repeating the call changes nothing', schema: accountSchema },
-      errors: [401, 404],
+      errors: [404],
       handler: async ({ params, platformId }) => {
         const change = await rt.accounts.revoke(platformId, params.id, UNLINK_REASON);
         if (change.result === 'missing') throw problems.notFound('account', params.id);

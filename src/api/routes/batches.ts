@@ -2,7 +2,7 @@ import { defineRoute, type AnyRouteSpec } from '../route-kit.js';
 import { problems } from '../errors.js';
 import type { Runtime } from '../../runtime/runtime.js';
 import { batchSchema } from '../../domain/schemas/batch.js';
-import { idParams } from './connect-requests.js';
+import { idParams } from '../id-params.js';
 import { batchWithProgress } from '../batch-progress.js';
 
 export function batchRoutes(rt: Runtime): AnyRouteSpec[] {
@@ -13,9 +13,9 @@ export function batchRoutes(rt: Runtime): AnyRouteSpec[] {
       summary: 'Live counts of a bulk submission by status and confirmation, its place in the queue and ETA',
       tag: 'batches',
       auth: 'platform',
-      params: idParams,
+      params: idParams('batch'),
       response: { status: 200, description: 'the batch', schema: batchSchema },
-      errors: [401, 404],
+      errors: [404],
       handler: async ({ params, platformId }) => {
         const batch = await batchWithProgress(rt, platformId, params.id);
         if (!batch) throw problems.notFound('batch', params.id);

@@ -12,7 +12,7 @@ import {
 } from '../../domain/schemas/webhook.js';
 import { checkWebhookUrl } from '../../webhooks/url-check.js';
 import { generateWebhookSecret } from '../../webhooks/signer.js';
-import { idParams } from './connect-requests.js';
+import { idParams } from '../id-params.js';
 
 const publicView = (endpoint: WebhookEndpoint) => webhookEndpointSchema.parse(endpoint);
 
@@ -25,11 +25,14 @@ export function webhookEndpointRoutes(rt: Runtime): AnyRouteSpec[] {
       tag: 'webhooks',
       auth: 'platform',
       body: webhookEndpointInputSchema,
-      response: { status: 201, description: 'the endpoint with its secret', schema: webhookEndpointWithSecretSchema },
-      errors: [400, 401],
-      handler: async ({ body, platformId }) => {
+      response: { status: 201, description: 'the endpoint with its secret', schema: webhookEndpointWithSecretSchema, headers: ['Location'] },
+      errors: [409],
+      handler: async ({ body, platformId, request }) => {
         const check = await checkWebhookUrl(body.url, rt.addressPolicy, rt.webhookLookup);
-        if (!check.ok) throw problems.unsafeWebhookUrl(check.reason);
+        if (!check.ok) {
+          if (check.operatorDetail) request.log.warn({ platformId }, `webhook endpoint refused: ${check.operatorDetail}`);
+          throw problems.unsafeWebhookUrl(check.reason);
+        }
         const endpoint: WebhookEndpoint = {
           id: newId('webhookEndpoint'),
           url: body.url,
@@ -39,7 +42,8 @@ export function webhookEndpointRoutes(rt: Runtime): AnyRouteSpec[] {
           createdAt: new Date().toISOString(),
         };
         const secret = generateWebhookSecret();
-        await rt.endpoints.create(platformId, endpoint, secret);
+        const max = rt.env.LINKER_MAX_ENDPOINTS_PER_PLATFORM;
+        if (!(await rt.endpoints.create(platformId, endpoint, secret, max))) throw problems.endpointLimit(max);
         return { status: 201, body: { ...endpoint, secret }, headers: { location: `/v1/webhook-endpoints/${endpoint.id}` } };
       },
     }),
@@ -50,7 +54,6 @@ export function webhookEndpointRoutes(rt: Runtime): AnyRouteSpec[] {
       tag: 'webhooks',
       auth: 'platform',
       response: { status: 200, description: 'the endpoints', schema: z.object({ data: z.array(webhookEndpointSchema) }) },
-      errors: [401],
       handler: async ({ platformId }) => ({ body: { data: (await rt.endpoints.list(platformId)).map(publicView) } }),
     }),
     defineRoute({
@@ -59,9 +62,9 @@ export function webhookEndpointRoutes(rt: Runtime): AnyRouteSpec[] {
       summary: 'One webhook endpoint (without its secret)',
       tag: 'webhooks',
       auth: 'platform',
-      params: idParams,
+      params: idParams('webhookEndpoint'),
       response: { status: 200, description: 'the endpoint', schema: webhookEndpointSchema },
-      errors: [401, 404],
+      errors: [404],
       handler: async ({ params, platformId }) => {
         const endpoint = await rt.endpoints.get(platformId, params.id);
         if (!endpoint) throw problems.notFound('webhook endpoint', params.id);
@@ -74,9 +77,9 @@ export function webhookEndpointRoutes(rt: Runtime): AnyRouteSpec[] {
       summary: 'Stop sending to an endpoint',
       tag: 'webhooks',
       auth: 'platform',
-      params: idParams,
+      params: idParams('webhookEndpoint'),
       response: { status: 204, description: 'deleted' },
-      errors: [401, 404],
+      errors: [404],
       handler: async ({ params, platformId }) => {
         if (!(await rt.endpoints.delete(platformId, params.id))) throw problems.notFound('webhook endpoint', params.id);
         return { status: 204 };
@@ -88,9 +91,9 @@ export function webhookEndpointRoutes(rt: Runtime): AnyRouteSpec[] {
       summary: 'New signing secret; the old one keeps signing for 24 h',
       tag: 'webhooks',
       auth: 'platform',
-      params: idParams,
+      params: idParams('webhookEndpoint'),
       response: { status: 200, description: 'the endpoint with its new secret', schema: webhookEndpointWithSecretSchema },
-      errors: [401, 404],
+      errors: [404],
       handler: async ({ params, platformId }) => {
         const secret = generateWebhookSecret();
         if (!(await rt.endpoints.rotate(platformId, params.id, secret))) throw problems.notFound('webhook endpoint', params.id);

@@ -4,7 +4,7 @@ import type { Runtime } from '../../runtime/runtime.js';
 import { webhookMessageListQuerySchema, webhookMessageSchema } from '../../domain/schemas/webhook.js';
 import { pageSchema } from '../../domain/schemas/common.js';
 import type { StoredMessage } from '../../store/webhook-message-store.js';
-import { idParams } from './connect-requests.js';
+import { idParams } from '../id-params.js';
 
 const publicView = (message: StoredMessage) => webhookMessageSchema.parse(message);
 
@@ -18,7 +18,6 @@ export function webhookMessageRoutes(rt: Runtime): AnyRouteSpec[] {
       auth: 'platform',
       query: webhookMessageListQuerySchema,
       response: { status: 200, description: 'a page of messages', schema: pageSchema(webhookMessageSchema) },
-      errors: [400, 401],
       handler: async ({ query, platformId }) => {
         const page = await rt.messages.list(platformId, query);
         return { body: { data: page.data.map(publicView), nextCursor: page.nextCursor } };
@@ -30,9 +29,9 @@ export function webhookMessageRoutes(rt: Runtime): AnyRouteSpec[] {
       summary: 'One message with its delivery attempts',
       tag: 'webhooks',
       auth: 'platform',
-      params: idParams,
+      params: idParams('webhookMessage'),
       response: { status: 200, description: 'the message', schema: webhookMessageSchema },
-      errors: [401, 404],
+      errors: [404],
       handler: async ({ params, platformId }) => {
         const message = await rt.messages.get(platformId, params.id);
         if (!message) throw problems.notFound('webhook message', params.id);
@@ -45,14 +44,14 @@ export function webhookMessageRoutes(rt: Runtime): AnyRouteSpec[] {
       summary: 'Send a message again with a fresh retry schedule; can turn unconfirmed into confirmed',
       tag: 'webhooks',
       auth: 'platform',
-      params: idParams,
+      params: idParams('webhookMessage'),
       response: { status: 202, description: 'queued again', schema: webhookMessageSchema },
-      errors: [401, 404, 409],
+      errors: [404, 409],
       handler: async ({ params, platformId }) => {
         const reopened = await rt.messages.reopen(platformId, params.id);
         if (reopened === 'missing') throw problems.notFound('webhook message', params.id);
         if (reopened === 'in_progress') throw problems.conflict(`Message ${params.id} is still being delivered; wait for it to finish before redelivering.`);
-        await rt.producers.enqueueDelivery({ platformId, messageId: params.id }, { run: reopened.run });
+        await rt.producers.enqueueDeliveryAttempt(platformId, params.id, reopened.attempt, Date.now());
         return { status: 202, body: publicView((await rt.messages.get(platformId, params.id))!) };
       },
     }),

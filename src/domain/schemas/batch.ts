@@ -18,5 +18,5 @@ export const batchSchema = z.object({
     .object({ reason: z.string(), resumesAt: timestampSchema })
     .optional()
     .describe('present while the provider breaker holds validation for every tenant: why, and when it tries the provider again'),
-});
+}).meta({ id: 'Batch' });
 export type Batch = z.infer<typeof batchSchema>;
