@@ -67,6 +67,7 @@ export function startWorkers(rt: Runtime, options: WorkerOptions = {}): RunningW
     const shards = options.shards ?? rt.producers.validate.shards.map((_, i) => i);
     const unknown = shards.filter((shard) => !rt.producers.validate.shards[shard]);
     if (unknown.length) throw new Error(`--shards names ${unknown.join(', ')}, but LINKER_QUEUE_SHARDS is ${env.LINKER_QUEUE_SHARDS} (shards 0..${env.LINKER_QUEUE_SHARDS - 1})`);
+    const handOff = (platformId: string, requestId: string, attempt: number, delayMs: number) => rt.producers.enqueueAttempt(platformId, requestId, attempt, delayMs);
     const processor = createValidateProcessor({
       requests: rt.requests,
       vault: rt.vault,
@@ -75,7 +76,7 @@ export function startWorkers(rt: Runtime, options: WorkerOptions = {}): RunningW
       logger,
       metrics: rt.metrics,
       policy: { maxAttempts: env.LINKER_VALIDATION_ATTEMPTS, budgetMs: env.LINKER_VALIDATION_DEADLINE, retryBackoff: backoff, rateLimitBackoff: backoff },
-      handOff: (platformId, requestId, attempt, delayMs) => rt.producers.enqueueAttempt(platformId, requestId, attempt, delayMs),
+      handOff,
       drain: rt.drain,
       breaker: new ValidateBreaker(rt.producers.validate.shards, rt.validationPause, {
         threshold: env.LINKER_BREAKER_THRESHOLD,
@@ -89,8 +90,12 @@ export function startWorkers(rt: Runtime, options: WorkerOptions = {}): RunningW
       // The process's provider calls are shared out over the shards it serves.
       const worker = new Worker(QUEUE.validate, processor, { ...common, prefix: queue.opts.prefix, concurrency: Math.ceil(concurrency / shards.length), limiter: PAUSE_ONLY_LIMITER });
       worker.on('failed', (job: Job | undefined, error) => {
-        if (!job || job.attemptsMade < (job.opts.attempts ?? 1)) return;
-        void settleAbandonedValidation(rt, job, error, logger).catch((err: unknown) => logger.error({ err, jobId: job.id }, 'could not fail the requests of an abandoned validate job'));
+        if (!job) return;
+        // Failed for good (attempts spent, or stalled too often), not waiting for another attempt.
+        const settle = async () => {
+          if ((await job.getState()) === 'failed') await settleAbandonedValidation({ ...rt, handOff }, job, error, logger);
+        };
+        void settle().catch((err: unknown) => logger.error({ err, jobId: job.id }, 'could not settle the requests of an abandoned validate job'));
       });
       workers.push(worker);
     }

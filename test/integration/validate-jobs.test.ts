@@ -136,20 +136,25 @@ it('two runs of the same attempt record it once: the second loses the compare-an
   });
 });
 
-it('a batch job BullMQ gives up on fails the requests it still owned and leaves those another job carries', async () => {
-  await h.rt.producers.validate.pause();
+it('a batch job BullMQ gives up on hands each request to a job of its own; a one job given up on fails the request it still owned', async () => {
   let ids: string[] = [];
-  try {
+  const handOffs: [string, number][] = [];
+  const handOff = async (_p: string, id: string, attempt: number) => void handOffs.push([id, attempt]);
+  await whilePaused(async () => {
     ids = await bulk([
       { tenantId: 'abandoned-untried', apiKey: simKey('valid', 'abandoned-untried') },
       { tenantId: 'abandoned-tried', apiKey: simKey('valid', 'abandoned-tried') },
     ]);
-    // The second request's first attempt already failed and handed it to its next job.
+    const batch = (await h.rt.producers.validate.getJob(`b-${[...ids].sort()[0]}`))!;
+    await settleAbandonedValidation({ ...h.rt, handOff }, batch, new Error('job stalled more than allowable limit'), h.rt.logger);
+    expect(handOffs.sort()).toEqual(ids.map((id) => [id, 1]).sort());
+
+    // The second request's first attempt already failed and handed it on to attempt 2.
     await h.rt.requests.transition('acme', ids[1]!, { to: 'validating' });
     await h.rt.requests.transition('acme', ids[1]!, { to: 'retrying', attempt: retrying503(1) });
-    const job = (await h.rt.producers.validate.getJob(`b-${[...ids].sort()[0]}`))!;
-
-    await settleAbandonedValidation(h.rt, job, new Error('job stalled more than allowable limit'), h.rt.logger);
+    const one = (id: string, attempt: number) => ({ id: `${id}-${attempt}`, name: 'one', data: { kind: 'one', platformId: 'acme', id, attempt } satisfies WorkJob }) as Job;
+    await settleAbandonedValidation({ ...h.rt, handOff }, one(ids[0]!, 1), new Error('job stalled more than allowable limit'), h.rt.logger);
+    await settleAbandonedValidation({ ...h.rt, handOff }, one(ids[1]!, 1), new Error('job stalled more than allowable limit'), h.rt.logger);
 
     expect(await settled(ids[0]!)).toMatchObject({
       status: 'failed',
@@ -158,9 +163,7 @@ it('a batch job BullMQ gives up on fails the requests it still owned and leaves 
     });
     expect((await h.api('GET', `/v1/connect-requests/${ids[1]}`)).body).toMatchObject({ status: 'retrying', attempts: [{ n: 1, httpStatus: 503 }] });
     await h.rt.producers.enqueueAttempt('acme', ids[1]!, 2, 0);
-  } finally {
-    await h.rt.producers.validate.resume();
-  }
+  });
   // Its next job, run by the real worker, links it; the batch job still queued skips both.
   expect(await settled(ids[1]!)).toMatchObject({ status: 'linked', attempts: [{ n: 1 }, { n: 2, httpStatus: 200 }] });
   expect(await settled(ids[0]!)).toMatchObject({ status: 'failed' });
