@@ -9,7 +9,7 @@ export class ServiceClient {
     this.pool = new Pool(url, { connections, pipelining: 1 });
   }
 
-  async call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<{ status: number; body: T }> {
+  async call<T>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<{ status: number; body: T }> {
     const res = await this.pool.request({
       method,
       path,

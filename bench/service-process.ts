@@ -14,6 +14,8 @@ export interface ServiceProcessOptions {
   concurrency: number;
   /** Directory for a V8 CPU profile (`node --cpu-prof`); none when undefined. */
   cpuProfDir?: string;
+  /** More environment variables for the service (e.g. LINKER_RETENTION). */
+  env?: Record<string, string>;
 }
 
 export interface ServiceProcess {
@@ -62,6 +64,7 @@ export async function startServiceProcess(options: ServiceProcessOptions): Promi
       LINKER_LOG_LEVEL: 'warn',
       LINKER_CONCURRENCY: String(options.concurrency),
       LINKER_RATE_LIMIT_PER_MINUTE: '1000000',
+      ...options.env,
     },
   });
   let stderr = '';

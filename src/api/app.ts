@@ -13,6 +13,7 @@ import { webhookMessageRoutes } from './routes/webhook-messages.js';
 import { healthRoutes } from './routes/health.js';
 import { connectSessionRoutes } from './routes/connect-sessions.js';
 import { hubRoutes } from './routes/hub.js';
+import { hubSettingsRoutes } from './routes/hub-settings.js';
 import { globalKey } from '../store/keys.js';
 import { registerDocs } from './docs.js';
 import { registerAdminQueues } from './admin-queues.js';
@@ -38,6 +39,7 @@ export function apiRoutes(rt: Runtime): AnyRouteSpec[] {
     ...webhookMessageRoutes(rt),
     ...healthRoutes(rt),
     ...connectSessionRoutes(rt),
+    ...hubSettingsRoutes(rt),
     ...hubRoutes(rt),
   ];
 }

@@ -50,6 +50,16 @@ export const problems = {
   inFlight: (tenantId: string, inFlightId: string) =>
     new ProblemError(409, 'in_flight', 'Request in flight', `Tenant "${tenantId}" already has connect request ${inFlightId} in flight; wait for it to finish or follow it with GET /v1/connect-requests/${inFlightId}.`, undefined, {}, { inFlightId }),
   conflict: (detail: string) => new ProblemError(409, 'conflict', 'Conflict', detail),
+  endpointLimit: (max: number) =>
+    new ProblemError(
+      409,
+      'endpoint_limit',
+      'Webhook endpoint limit reached',
+      `This platform already has ${max} webhook endpoints, the most LINKER_MAX_ENDPOINTS_PER_PLATFORM allows. Delete one (DELETE /v1/webhook-endpoints/:id) or subscribe an existing one to more events.`,
+      undefined,
+      {},
+      { limit: max },
+    ),
   idempotencyMismatch: () =>
     new ProblemError(422, 'idempotency_key_reused', 'Idempotency-Key reused', 'This Idempotency-Key was already used with a different request body. Use a new key for a new request.'),
   idempotencyInProgress: () =>
@@ -65,7 +75,8 @@ export const problems = {
   unsafeWebhookUrl: (reason: string) => new ProblemError(400, 'unsafe_webhook_url', 'Webhook URL refused', reason),
   // Read by end users on the Connect Hub page, so they speak to them.
   sessionInvalid: () => new ProblemError(401, 'session_invalid', SESSION_MESSAGES.invalid.title, SESSION_MESSAGES.invalid.detail),
-  sessionExpired: () => new ProblemError(410, 'session_expired', SESSION_MESSAGES.expired.title, SESSION_MESSAGES.expired.detail),
+  sessionExpired: (extra: { allowedOrigins?: string[] } = {}) =>
+    new ProblemError(410, 'session_expired', SESSION_MESSAGES.expired.title, SESSION_MESSAGES.expired.detail, undefined, {}, extra),
   sessionUsed: () => new ProblemError(409, 'session_used', SESSION_MESSAGES.used.title, SESSION_MESSAGES.used.detail),
   hubInFlight: () =>
     new ProblemError(409, 'in_flight', 'A connection is already being checked', 'Another API key for this account is being checked right now. Wait a few minutes for it to finish, then open this link again.'),

@@ -14,7 +14,7 @@ const duration = (name: string, fallback: string) =>
     .transform((value, ctx) => {
       const ms = parseDuration(value);
       if (ms === undefined) {
-        ctx.addIssue({ code: 'custom', message: `${name} must be a duration like 500ms, 30s, 5m or 24h` });
+        ctx.addIssue({ code: 'custom', message: `${name} must be a duration like 500ms, 30s, 5m, 24h or 30d` });
         return z.NEVER;
       }
       return ms;
@@ -43,7 +43,7 @@ const csv = z
  * value stops the process with a message naming the variable instead of failing later.
  */
 export const envSchema = z.object({
-  /** `production` refuses development shortcuts at start (see production-check.ts). */
+  /** `production` refuses development shortcuts at start (see production-check.ts) and http loopback origins for embedding the Hub. */
   NODE_ENV: z.string().optional(),
   /** `redis://…`, `rediss://…`, or `redis+cluster://host1:port1,host2:port2` for a Redis Cluster. */
   REDIS_URL: z
@@ -126,6 +126,15 @@ export const envSchema = z.object({
   LINKER_PUBLIC_URL: z.string().url().optional(),
   /** How long a Connect Hub link works before it must be asked for again. */
   LINKER_CONNECT_SESSION_TTL: duration('LINKER_CONNECT_SESSION_TTL', '30m'),
+  /**
+   * How long finished connect requests (with their attempts and result event), delivered or finally
+   * failed webhook messages, finished batches, expired connect sessions and revoked accounts are kept.
+   */
+  LINKER_RETENTION: duration('LINKER_RETENTION', '30d').refine((ms) => ms >= 1000, 'LINKER_RETENTION must be at least 1s'),
+  /** History entries kept per account, newest last; older ones are dropped as new ones come. */
+  LINKER_ACCOUNT_HISTORY: integer(1, 10_000, 50),
+  /** Webhook endpoints one platform may have at once. */
+  LINKER_MAX_ENDPOINTS_PER_PLATFORM: integer(1, 1000, 10),
   LINKER_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -15,6 +15,7 @@ import { createAddressPolicy, type AddressPolicy } from '../webhooks/address-pol
 import { systemLookup, type LookupAll } from '../webhooks/url-check.js';
 import { Metrics } from '../observability/metrics.js';
 import { QUEUE_NAMES } from '../queues/queue-names.js';
+import { retentionOf } from '../store/retention.js';
 
 /**
  * Everything the API and the workers share, built once per process from the validated
@@ -52,16 +53,17 @@ export function createRuntime(env: Env, logger: Logger): Runtime {
     throw new Error('LINKER_ENCRYPTION_KEYS is not set: give at least one key as "kid:base64key" (make one with: openssl rand -base64 32)');
   }
   const prefix = env.LINKER_REDIS_PREFIX;
+  const retention = retentionOf(env);
   const redis = createRedis(env.REDIS_URL ?? DEFAULT_REDIS_URL, { enableAutoPipelining: true });
   const queueRedis = createRedis(env.REDIS_URL ?? DEFAULT_REDIS_URL);
   const vault = new CredentialVault(parseVaultKeys(env.LINKER_ENCRYPTION_KEYS));
   const endpoints = new WebhookEndpointStore(redis, prefix, vault);
-  const messages = new WebhookMessageStore(redis, prefix, (platformId) => endpoints.forget(platformId));
+  const messages = new WebhookMessageStore(redis, prefix, (platformId, endpointId, now) => endpoints.disable(platformId, endpointId, now));
   const platforms = new PlatformStore(redis, prefix, parsePlatformTokens(env.LINKER_PLATFORMS));
   const producers = new Producers(queueRedis, {
     prefix,
+    queueShards: env.LINKER_QUEUE_SHARDS,
     validationAttempts: env.LINKER_VALIDATION_ATTEMPTS,
-    webhookRetries: env.LINKER_WEBHOOK_RETRY_SCHEDULE.length,
   });
   const metrics = new Metrics(async () => {
     const queues = { validate: producers.validate, deliver: producers.deliver, revalidate: producers.revalidate } as const;
@@ -78,12 +80,16 @@ export function createRuntime(env: Env, logger: Logger): Runtime {
     redis,
     queueRedis,
     vault,
-    requests: new ConnectRequestStore(redis, prefix),
+    requests: new ConnectRequestStore(redis, prefix, retention),
     batches: new BatchStore(redis, prefix),
-    accounts: new AccountStore(redis, prefix),
+    accounts: new AccountStore(redis, prefix, retention),
     endpoints,
     messages,
-    idempotency: new IdempotencyStore(redis, prefix, { leaseSeconds: Math.max(1, Math.ceil(env.LINKER_IDEMPOTENCY_LEASE / 1000)) }),
+    idempotency: new IdempotencyStore(redis, prefix, {
+      leaseSeconds: Math.max(1, Math.ceil(env.LINKER_IDEMPOTENCY_LEASE / 1000)),
+      // A replay names the records the first call made: it is never kept past them.
+      ttlSeconds: Math.min(24 * 3600, Math.ceil(env.LINKER_RETENTION / 1000)),
+    }),
     platforms,
     producers,
     publisher: new EventPublisher(endpoints, messages, producers),

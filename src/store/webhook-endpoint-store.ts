@@ -4,6 +4,7 @@ import type { CredentialVault } from '../crypto/vault.js';
 import { EVENT_TYPES, type EventType } from '../domain/events.js';
 import type { WebhookEndpoint } from '../domain/schemas/webhook.js';
 import { EndpointCache } from './endpoint-cache.js';
+import { scripts, type ScriptRunner } from './scripts.js';
 
 /** A signing secret and, for a rotated-out one, when it stops signing. */
 interface StoredSecret {
@@ -32,6 +33,7 @@ export const SECRET_OVERLAP_MS = 24 * 3600 * 1000;
  */
 export class WebhookEndpointStore {
   private readonly cache: EndpointCache<DecryptedEndpoint>;
+  private readonly run: ScriptRunner;
 
   constructor(
     private readonly redis: RedisClient,
@@ -39,6 +41,7 @@ export class WebhookEndpointStore {
     private readonly vault: CredentialVault,
     options: { cacheTtlMs?: number } = {},
   ) {
+    this.run = scripts(redis);
     const readVersion = async (platformId: string) => (await this.redis.get(key.endpointsVersion(this.base(platformId)))) ?? '0';
     this.cache = new EndpointCache({
       readVersion,
@@ -55,12 +58,13 @@ export class WebhookEndpointStore {
     return `webhook-secret/${platformId}/${id}`;
   }
 
-  async create(platformId: string, endpoint: WebhookEndpoint, secret: string): Promise<void> {
-    const base = this.base(platformId);
+  /** Stores a new endpoint; false (nothing stored) when the platform already has `maxEndpoints`. */
+  async create(platformId: string, endpoint: WebhookEndpoint, secret: string, maxEndpoints: number): Promise<boolean> {
     const secrets: StoredSecret[] = [{ secret, expiresAt: null }];
-    await this.redis
-      .multi()
-      .hset(key.endpoint(base, endpoint.id), {
+    const stored = await this.run.createEndpoint([this.base(platformId)], {
+      id: endpoint.id,
+      max: maxEndpoints,
+      fields: {
         id: endpoint.id,
         url: endpoint.url,
         events: JSON.stringify(endpoint.events),
@@ -68,11 +72,11 @@ export class WebhookEndpointStore {
         status: endpoint.status,
         createdAt: endpoint.createdAt,
         secrets: this.vault.encrypt(JSON.stringify(secrets), this.aad(platformId, endpoint.id)),
-      })
-      .zadd(key.endpointIndex(base), 0, endpoint.id)
-      .incr(key.endpointsVersion(base))
-      .exec();
+      },
+    });
+    if (Number(stored) !== 1) return false;
     this.cache.forget(platformId);
+    return true;
   }
 
   async get(platformId: string, id: string, now = Date.now()): Promise<EndpointWithSecrets | null> {
@@ -99,6 +103,13 @@ export class WebhookEndpointStore {
 
   /** Drops this process' cached endpoints of a platform after a change made elsewhere (e.g. a 410 disabling one). */
   forget(platformId: string): void {
+    this.cache.forget(platformId);
+  }
+
+  /** Disables an endpoint whose receiver answered 410 (an endpoint deleted meanwhile stays deleted). */
+  async disable(platformId: string, id: string, now = new Date()): Promise<void> {
+    const base = this.base(platformId);
+    await this.run.disableEndpoint([key.endpoint(base, id), key.endpointsVersion(base)], { now: now.toISOString() });
     this.cache.forget(platformId);
   }
 

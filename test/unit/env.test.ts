@@ -9,6 +9,14 @@ describe('environment validation', () => {
     expect(env.LINKER_VALIDATION_ATTEMPTS).toBe(8);
     expect(env.LINKER_WEBHOOK_RETRY_SCHEDULE).toEqual([5000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000]);
     expect(env.LINKER_WEBHOOK_ALLOWED_NETS).toEqual([]);
+    expect(env.LINKER_RETENTION).toBe(30 * 24 * 3600_000);
+    expect(env.LINKER_ACCOUNT_HISTORY).toBe(50);
+    expect(env.LINKER_MAX_ENDPOINTS_PER_PLATFORM).toBe(10);
+  });
+
+  it('takes retention in days', () => {
+    expect(loadEnv({ LINKER_RETENTION: '90d' }).LINKER_RETENTION).toBe(90 * 24 * 3600_000);
+    expect(loadEnv({ LINKER_RETENTION: '2s' }).LINKER_RETENTION).toBe(2000);
   });
 
   it('parses durations and lists', () => {
@@ -23,6 +31,10 @@ describe('environment validation', () => {
     ['LINKER_WEBHOOK_RETRY_SCHEDULE', '5 parsecs'],
     ['REDIS_URL', 'not a url'],
     ['LINKER_LOG_LEVEL', 'loud'],
+    ['LINKER_RETENTION', '0s'],
+    ['LINKER_RETENTION', 'a month'],
+    ['LINKER_ACCOUNT_HISTORY', '0'],
+    ['LINKER_MAX_ENDPOINTS_PER_PLATFORM', '-1'],
   ])('a bad %s stops start-up with a message naming it', (name, value) => {
     expect(() => loadEnv({ [name]: value })).toThrow(ConfigError);
     expect(() => loadEnv({ [name]: value })).toThrow(name);

@@ -26,7 +26,7 @@ export function webhookEndpointRoutes(rt: Runtime): AnyRouteSpec[] {
       auth: 'platform',
       body: webhookEndpointInputSchema,
       response: { status: 201, description: 'the endpoint with its secret', schema: webhookEndpointWithSecretSchema },
-      errors: [400, 401],
+      errors: [400, 401, 409],
       handler: async ({ body, platformId, request }) => {
         const check = await checkWebhookUrl(body.url, rt.addressPolicy, rt.webhookLookup);
         if (!check.ok) {
@@ -42,7 +42,8 @@ export function webhookEndpointRoutes(rt: Runtime): AnyRouteSpec[] {
           createdAt: new Date().toISOString(),
         };
         const secret = generateWebhookSecret();
-        await rt.endpoints.create(platformId, endpoint, secret);
+        const max = rt.env.LINKER_MAX_ENDPOINTS_PER_PLATFORM;
+        if (!(await rt.endpoints.create(platformId, endpoint, secret, max))) throw problems.endpointLimit(max);
         return { status: 201, body: { ...endpoint, secret }, headers: { location: `/v1/webhook-endpoints/${endpoint.id}` } };
       },
     }),

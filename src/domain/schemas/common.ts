@@ -15,14 +15,21 @@ export const tenantIdSchema = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9._:@/+=-]{0,199}$/, 'tenantId must be 1-200 characters: letters, digits and . _ : @ / + = - (starting with a letter or digit)');
 
-export const MAX_METADATA_BYTES = 4096;
+/**
+ * Stored size of a request's metadata (UTF-8 bytes of its JSON). It is stored with the request and
+ * again in its result webhook for the whole retention period, so it bounds what one item may cost.
+ */
+export const MAX_METADATA_BYTES = 1024;
 /** `{"a":{"b":1}}` is 2 levels. */
 export const MAX_METADATA_DEPTH = 10;
 // The depth check runs first (abort), so the size check never serializes a deep value.
 export const metadataSchema = z
   .record(z.string(), z.unknown())
   .refine((value) => !jsonDepthExceeds(value, MAX_METADATA_DEPTH), { message: `metadata may nest objects and arrays at most ${MAX_METADATA_DEPTH} levels deep`, abort: true })
-  .refine((value) => Buffer.byteLength(JSON.stringify(value)) <= MAX_METADATA_BYTES, `metadata must serialize to at most ${MAX_METADATA_BYTES} bytes of JSON`);
+  .refine(
+    (value) => Buffer.byteLength(JSON.stringify(value)) <= MAX_METADATA_BYTES,
+    `metadata must serialize to at most ${MAX_METADATA_BYTES} bytes of JSON (UTF-8); keep references there, not documents`,
+  );
 
 /** SmartRecruiters keys are 32 characters (customer) or 64 (partner); allow some room around both. */
 export const apiKeySchema = z

@@ -2,15 +2,16 @@
 --   validated:  a check succeeded; only lastValidatedAt moves.
 --   invalidate: a check got a definite 401/403; active → invalid.
 --   revoke:     the platform unlinked it; any status → revoked, the credential and its
---               fingerprint are destroyed, the history stays.
+--               fingerprint are destroyed, the history stays until the account expires at
+--               `expireAt` (ms), unless the tenant links again before (transition.lua).
 -- A check speaks only for the credential it read: `validated` and `invalidate` apply only while the
 -- account is still active and still linked by `linkedBy` (a re-link or an unlink since then wins).
--- KEYS[1] platform base. ARGV[1] JSON {id, op, now, linkedBy?, reason?, errorCode?}.
+-- KEYS[1] platform base. ARGV[1] JSON {id, op, now, historyLimit, linkedBy?, reason?, errorCode?, expireAt?}.
 -- Returns JSON {result: "applied"|"rejected"|"missing", from}.
 local base = KEYS[1]
 local a = cjson.decode(ARGV[1])
 local ak = base .. ':acc:' .. a.id
-local cur = redis.call('HMGET', ak, 'status', 'connectRequestId')
+local cur = redis.call('HMGET', ak, 'status', 'connectRequestId', 'tenantId', 'provider')
 local status, linkedBy = cur[1], cur[2]
 if not status then return cjson.encode({result = 'missing'}) end
 
@@ -40,4 +41,10 @@ end
 redis.call('ZREM', base .. ':idx:acc:s:' .. status, a.id)
 redis.call('ZADD', base .. ':idx:acc:s:' .. to, 0, a.id)
 redis.call('RPUSH', ak .. ':history', cjson.encode(entry))
+redis.call('LTRIM', ak .. ':history', -a.historyLimit, -1)
+if to == 'revoked' then
+  redis.call('PEXPIREAT', ak, a.expireAt)
+  redis.call('PEXPIREAT', ak .. ':history', a.expireAt)
+  redis.call('ZADD', base .. ':exp', a.expireAt, a.id .. '|' .. cur[4] .. '|' .. cur[3])
+end
 return cjson.encode(out)

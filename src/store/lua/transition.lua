@@ -2,7 +2,7 @@
 -- come from src/domain/connect-request-state.ts), keeping indexes and batch counters in step.
 -- Reaching a final status releases the tenant's in-flight slot; `linked` creates or updates the
 -- account and moves the credential onto it, `failed` destroys the credential.
--- KEYS[1] platform base. ARGV[1] JSON {id, to, from:[...], now, attempt?, error?, link?, read?}, or
+-- KEYS[1] platform base. ARGV[1] JSON {id, to, from:[...], now, historyLimit, attempt?, error?, link?, read?}, or
 -- {ids:[...], to, from, now, read?} to move several requests at once (a claim), answered with a list.
 -- Returns JSON {result: "applied"|"rejected"|"missing", from, accountId?, operation?, request?}; `request`
 -- (the stored hash) comes with every final status whose event this call did not record, so the caller
@@ -93,6 +93,12 @@ local function transition(base, a)
   local ak = base .. ':acc:' .. accountId
   local previous = redis.call('HGET', ak, 'status')
   if previous and previous ~= 'active' then redis.call('ZREM', base .. ':idx:acc:s:' .. previous, accountId) end
+  if previous == 'revoked' then
+    -- Linked again before its revoked record expired: it lives on (see account-status.lua).
+    redis.call('PERSIST', ak)
+    redis.call('PERSIST', ak .. ':history')
+    redis.call('ZREM', base .. ':exp', accountId .. '|' .. provider .. '|' .. tenantId)
+  end
   redis.call('ZADD', base .. ':idx:acc:s:active', 0, accountId)
   if redis.call('EXISTS', credKey) == 1 then redis.call('RENAME', credKey, ak .. ':cred') end
   local reason = 'linked by ' .. a.id
@@ -101,6 +107,7 @@ local function transition(base, a)
     'lastValidatedAt', now, 'updatedAt', now, 'lastReason', reason, 'connectRequestId', a.id)
   redis.call('RPUSH', ak .. ':history', cjson.encode({at = now, status = 'active', reason = reason,
     connectRequestId = a.id, operation = operation}))
+  redis.call('LTRIM', ak .. ':history', -a.historyLimit, -1)
   redis.call('HSET', rk, 'accountId', accountId, 'operation', operation,
     'companyIdentifier', link.company.identifier, 'companyName', link.company.name)
   out.accountId = accountId

@@ -1,0 +1,128 @@
+import type { RedisClient } from './redis-client.js';
+import { key } from './keys.js';
+
+/** What the stores keep and for how long (DESIGN §10, Retention). */
+export interface RetentionSettings {
+  /** LINKER_RETENTION: how long a finished record is kept, ms. Default 30 days. */
+  keepMs: number;
+  /** LINKER_ACCOUNT_HISTORY: history entries kept per account. Default 50. */
+  historyLimit: number;
+}
+
+export const DEFAULT_RETENTION: RetentionSettings = { keepMs: 30 * 24 * 3600_000, historyLimit: 50 };
+
+/** The settings of a validated environment. */
+export function retentionOf(env: { LINKER_RETENTION: number; LINKER_ACCOUNT_HISTORY: number }): RetentionSettings {
+  return { keepMs: env.LINKER_RETENTION, historyLimit: env.LINKER_ACCOUNT_HISTORY };
+}
+
+/**
+ * A record that finished expires natively (PEXPIREAT) at `now + keepMs`. What native expiry cannot
+ * do is drop the record's id from the indexes that list it, so the script that finishes a record
+ * also adds an entry to the base's expiry index (`key.expiry`, scored by that same time) naming
+ * what to drop; `sweepExpired` drops it once due. Entries are `id|field|…`: the id's prefix says
+ * which kind of record it was, the fields are what its index keys are built from (ids, tenant ids
+ * and statuses never hold a `|`).
+ */
+export const ENTRY_SEPARATOR = '|';
+
+/** Where one due entry's id is listed: sorted sets to ZREM it from, and pointers to DEL if they still name it. */
+interface Removal {
+  id: string;
+  indexes: string[];
+  pointers: string[];
+}
+
+/** The index keys a due entry's record was listed under (see the scripts that add entries). */
+function removalOf(base: string, entry: string): Removal | undefined {
+  const [id = '', ...fields] = entry.split(ENTRY_SEPARATOR);
+  if (id.startsWith('acc_')) {
+    // A revoked account (account-status.lua): id|provider|tenantId.
+    const [provider = '', tenantId = ''] = fields;
+    return {
+      id,
+      indexes: [key.accountIndex(base), key.accountsByStatus(base, 'revoked'), key.accountsByTenant(base, tenantId)],
+      pointers: [key.accountByTenant(base, provider, tenantId)],
+    };
+  }
+  return undefined;
+}
+
+const DROP_EXPIRED = `
+-- KEYS[1] the expiry index; then each entry's keys, in the order ARGV describes.
+-- ARGV[1] JSON {now, entries: [{entry, id, indexes: n, pointers: n}]}. An entry no longer in the
+-- expiry index, or no longer due (its record came back to life meanwhile), is left alone.
+local a = cjson.decode(ARGV[1])
+local at, done = 2, 0
+for _, e in ipairs(a.entries) do
+  local score = redis.call('ZSCORE', KEYS[1], e.entry)
+  local due = score and tonumber(score) <= a.now
+  for i = at, at + e.indexes - 1 do
+    if due then redis.call('ZREM', KEYS[i], e.id) end
+  end
+  at = at + e.indexes
+  for i = at, at + e.pointers - 1 do
+    if due and redis.call('GET', KEYS[i]) == e.id then redis.call('DEL', KEYS[i]) end
+  end
+  at = at + e.pointers
+  if due then
+    redis.call('ZREM', KEYS[1], e.entry)
+    done = done + 1
+  end
+end
+return done
+`;
+
+type DropExpired = (numKeys: number, ...args: string[]) => Promise<number>;
+const defined = new WeakSet<object>();
+
+function dropExpiredCommand(redis: RedisClient): DropExpired {
+  if (!defined.has(redis)) {
+    redis.defineCommand('al_dropExpired', { lua: DROP_EXPIRED });
+    defined.add(redis);
+  }
+  const command = (redis as unknown as Record<string, DropExpired>).al_dropExpired!;
+  return (numKeys, ...args) => command.call(redis, numKeys, ...args);
+}
+
+/** How often workers sweep: often enough that an index lags its records by a fraction of the retention, at most a minute. */
+export function sweepIntervalMs(keepMs: number): number {
+  return Math.min(60_000, Math.max(250, Math.round(keepMs / 4)));
+}
+
+export interface SweepOptions {
+  /** Entries read and dropped per round trip. Default 200. */
+  pageSize?: number;
+  /** Most entries dropped per base in one run, so one run stays short however much fell due. Default 5000. */
+  maxPerBase?: number;
+  now?: number;
+}
+
+/**
+ * Drops due entries of the given bases' expiry indexes from the indexes they name. Incremental and
+ * bounded (pageSize × pages per base); any number of processes may run it at once, since each
+ * entry's removal is one atomic, repeatable step in its base's slot. Returns how many it dropped.
+ */
+export async function sweepExpired(redis: RedisClient, bases: string[], options: SweepOptions = {}): Promise<number> {
+  const { pageSize = 200, maxPerBase = 5000, now = Date.now() } = options;
+  const drop = dropExpiredCommand(redis);
+  let dropped = 0;
+  for (const base of bases) {
+    const expiry = key.expiry(base);
+    for (let handled = 0; handled < maxPerBase; ) {
+      const due = await redis.zrange(expiry, '-inf', now, 'BYSCORE', 'LIMIT', 0, pageSize);
+      if (due.length === 0) break;
+      const keys = [expiry];
+      const entries = [];
+      for (const entry of due) {
+        const removal = removalOf(base, entry) ?? { id: '', indexes: [], pointers: [] };
+        keys.push(...removal.indexes, ...removal.pointers);
+        entries.push({ entry, id: removal.id, indexes: removal.indexes.length, pointers: removal.pointers.length });
+      }
+      dropped += await drop(keys.length, ...keys, JSON.stringify({ now, entries }));
+      handled += due.length;
+      if (due.length < pageSize) break;
+    }
+  }
+  return dropped;
+}
