@@ -5,30 +5,20 @@ import { QUEUE, type QueueName } from '../src/queues/queue-names.js';
 import { queuePrefix } from '../src/store/keys.js';
 import { createProviders } from '../src/providers/registry.js';
 import { pacedClient } from '../src/providers/paced-client.js';
-import { createSafeDispatcher } from '../src/webhooks/safe-dispatcher.js';
-import { EndpointSlots } from '../src/webhooks/endpoint-slots.js';
-import type { DeliverJobData, FirstAttemptsJobData, FirstValidationsJobData, ValidateJobData } from '../src/queues/job-payloads.js';
+import type { FirstValidationsJobData, ValidateJobData } from '../src/queues/job-payloads.js';
 import { revalidationLimiter, spacingMs } from '../src/domain/revalidation-pacing.js';
 import { sweepActiveAccounts } from '../src/queues/revalidation-sweep.js';
 import { requeueStranded } from '../src/queues/requeue-stranded.js';
-import { platformBase } from '../src/store/keys.js';
 import { sweepExpired, sweepIntervalMs } from '../src/store/retention.js';
 import { createValidateProcessor } from './validate-processor.js';
 import { settleAbandonedValidation } from './settle-abandoned-validation.js';
 import { createRevalidateProcessor } from './revalidate-processor.js';
-import { createDeliverProcessor } from './deliver-processor.js';
-import { settleAbandonedDelivery } from './settle-abandoned-delivery.js';
-import { validationBackoff, webhookBackoff } from './backoff-strategy.js';
+import { startDeliverWorkers } from './deliver-workers.js';
+import { validationBackoff } from './backoff-strategy.js';
 import { ValidateBreaker } from './validate-breaker.js';
 
 /** Only there so the breaker's queue-wide pause (queue.rateLimit) is honoured; never reached by itself. */
 const PAUSE_ONLY_LIMITER = { max: 1_000_000_000, duration: 1000 };
-
-/**
- * How long a delivery waits in line for its endpoint's slot before it is put back for later: ample
- * for a healthy receiver to free one, short enough that deliveries to a slow one hold few job slots.
- */
-const ENDPOINT_SLOT_WAIT_MS = 200;
 
 /** How often workers look for stored requests that never got a job. */
 const STRANDED_SWEEP_MS = 60_000;
@@ -38,6 +28,8 @@ export interface WorkerOptions {
   queues?: QueueName[];
   /** Jobs in flight per queue, and provider checks in flight across validate jobs. Default LINKER_CONCURRENCY. */
   concurrency?: number;
+  /** Queue shards this process serves (`--shards`). Default: all of LINKER_QUEUE_SHARDS. */
+  shards?: number[];
 }
 
 export interface RunningWorkers {
@@ -131,32 +123,9 @@ export function startWorkers(rt: Runtime, options: WorkerOptions = {}): RunningW
   }
 
   if (queues.includes(QUEUE.deliver)) {
-    const dispatcher = createSafeDispatcher(rt.addressPolicy, {
-      headersTimeoutMs: env.LINKER_WEBHOOK_TIMEOUT,
-      bodyTimeoutMs: env.LINKER_WEBHOOK_TIMEOUT,
-      lookup: rt.webhookLookup,
-    });
-    const processor = createDeliverProcessor({
-      messages: rt.messages,
-      endpoints: rt.endpoints,
-      dispatcher,
-      timeoutMs: env.LINKER_WEBHOOK_TIMEOUT,
-      logger,
-      metrics: rt.metrics,
-      schedule: env.LINKER_WEBHOOK_RETRY_SCHEDULE,
-      followUp: (data, delayMs) => rt.producers.enqueueDelivery(data, { delayMs }),
-      slots: new EndpointSlots(env.LINKER_WEBHOOK_ENDPOINT_CONCURRENCY, ENDPOINT_SLOT_WAIT_MS),
-    });
-    const worker = new Worker<DeliverJobData | FirstAttemptsJobData>(QUEUE.deliver, processor, {
-      ...common,
-      settings: { backoffStrategy: webhookBackoff(env.LINKER_WEBHOOK_RETRY_SCHEDULE) },
-    });
-    worker.on('failed', (job: Job<DeliverJobData | FirstAttemptsJobData> | undefined, error) => {
-      if (!job || job.attemptsMade < (job.opts.attempts ?? 1)) return;
-      void settleAbandonedDelivery(rt.messages, job, error).catch((err: unknown) => logger.error({ err, jobId: job.id }, 'could not settle the messages of an abandoned deliver job'));
-    });
-    workers.push(worker);
-    closers.push((force) => (force ? dispatcher.destroy() : dispatcher.close()));
+    const deliver = startDeliverWorkers(rt, common, options.shards ?? rt.producers.deliver.shards.map((_, i) => i));
+    workers.push(...deliver.workers);
+    closers.push(deliver.close);
   }
 
   for (const worker of workers) {
@@ -178,7 +147,7 @@ export function startWorkers(rt: Runtime, options: WorkerOptions = {}): RunningW
   const retentionTimer = setInterval(() => {
     sweeping ??= rt.platforms
       .ids()
-      .then((ids) => sweepExpired(rt.redis, ids.map((id) => platformBase(env.LINKER_REDIS_PREFIX, id))))
+      .then((ids) => sweepExpired(rt.redis, ids.flatMap((id) => rt.requests.bases.all(id))))
       .catch((err: unknown) => logger.error({ err }, 'retention sweep failed; it runs again shortly'))
       .finally(() => (sweeping = undefined));
   }, sweepIntervalMs(env.LINKER_RETENTION));

@@ -8,7 +8,8 @@ import type { Attempt } from '../src/domain/schemas/connect-request.js';
 import { isFinal } from '../src/domain/connect-request-state.js';
 import { fullJitterDelay, type BackoffOptions } from '../src/domain/backoff.js';
 import { credentialAad } from '../src/crypto/credential-aad.js';
-import { newId } from '../src/domain/ids.js';
+import { newShardedId } from '../src/domain/ids.js';
+import { shardOfId } from '../src/domain/shards.js';
 import { finishRequest } from './finish-request.js';
 import { expectedFinalRequest } from '../src/domain/expected-final-request.js';
 import type { Metrics } from '../src/observability/metrics.js';
@@ -131,7 +132,7 @@ export function createRequestValidator(deps: ValidateRequestDeps) {
         return finish({
           to: 'linked',
           attempt,
-          link: { accountId: newId('account'), company: outcome.company, fingerprint: apiKey.slice(-4) },
+          link: { accountId: newShardedId('account', shardOfId(requestId)), company: outcome.company, fingerprint: apiKey.slice(-4) },
         });
       case 'final':
         return finish({ to: 'failed', attempt, error: { code: outcome.code, message: outcome.message } });

@@ -18,6 +18,7 @@ import { globalKey } from '../store/keys.js';
 import { registerDocs } from './docs.js';
 import { registerAdminQueues } from './admin-queues.js';
 import { AdminSessionStore } from '../store/admin-session-store.js';
+import { registerSignInThrottle, SignInThrottle } from './sign-in-throttle.js';
 
 /** How long a browser stays signed in to the queues dashboard. */
 const ADMIN_SESSION_TTL_MS = 8 * 60 * 60 * 1000;
@@ -49,6 +50,10 @@ export async function buildApp(rt: Runtime): Promise<FastifyInstance> {
   app.decorateRequest('platformId', '');
   const admin = { token: rt.env.LINKER_ADMIN_TOKEN, sessions: new AdminSessionStore(rt.redis, rt.env.LINKER_REDIS_PREFIX, ADMIN_SESSION_TTL_MS) };
 
+  registerSignInThrottle(
+    app,
+    new SignInThrottle(rt.redis, rt.env.LINKER_REDIS_PREFIX, { failures: rt.env.LINKER_SIGN_IN_FAILURES, windowMs: rt.env.LINKER_SIGN_IN_WINDOW }),
+  );
   app.addHook('onRequest', async (request) => {
     const auth = request.routeOptions.config.auth;
     if (auth === 'platform') await authenticatePlatform(request, rt.platforms);

@@ -39,7 +39,7 @@ export function createBaseApp(rt: Runtime, options: BaseAppOptions = {}): Fastif
     // Fastify's own request logging writes two info lines per request; one debug line (below) is enough.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: rt.env.LINKER_BODY_LIMIT_BYTES,
-    trustProxy: false,
+    trustProxy: rt.env.LINKER_TRUSTED_PROXIES.length > 0 ? rt.env.LINKER_TRUSTED_PROXIES : false,
   });
   if (options.requestLogging !== false) {
     app.addHook('onResponse', async (request, reply) => {

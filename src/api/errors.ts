@@ -70,6 +70,8 @@ export const problems = {
     new ProblemError(415, 'unsupported_media_type', 'Unsupported media type', 'Send the body as JSON with "Content-Type: application/json".'),
   rateLimited: (retryAfterSeconds: number) =>
     new ProblemError(429, 'rate_limited', 'Too many requests', `This platform sent too many requests. Retry after ${retryAfterSeconds} s.`, undefined, { 'retry-after': String(retryAfterSeconds) }),
+  signInThrottled: (retryAfterSeconds: number) =>
+    new ProblemError(429, 'sign_in_throttled', 'Too many failed sign-ins', `Too many failed sign-ins came from this address. Check the token or link you are using, then retry after ${retryAfterSeconds} s.`, undefined, { 'retry-after': String(retryAfterSeconds) }),
   unsafeWebhookUrl: (reason: string) => new ProblemError(400, 'unsafe_webhook_url', 'Webhook URL refused', reason),
   // Read by end users on the Connect Hub page, so they speak to them.
   sessionInvalid: () => new ProblemError(401, 'session_invalid', SESSION_MESSAGES.invalid.title, SESSION_MESSAGES.invalid.detail),

@@ -1,6 +1,7 @@
 import type { Runtime } from '../runtime/runtime.js';
 import type { ConnectRequestInput } from '../domain/schemas/connect-request.js';
-import { newId, seededId, type IdSeed } from '../domain/ids.js';
+import { newShardedId, seededId, type IdSeed } from '../domain/ids.js';
+import { shardOf } from '../domain/shards.js';
 import { credentialAad } from '../crypto/credential-aad.js';
 import { validateJobIds } from '../queues/first-attempts-jobs.js';
 
@@ -19,7 +20,11 @@ export async function submitConnectRequests(
   options: { batchId?: string; seed?: IdSeed; now?: Date } = {},
 ): Promise<Submitted[]> {
   const { batchId, seed, now = new Date() } = options;
-  const ids = inputs.map((_, index) => (seed ? seededId('connectRequest', seed, index) : newId('connectRequest')));
+  // Each id names its tenant's data shard, where the request, its tenant's in-flight slot and account live.
+  const ids = inputs.map((input, index) => {
+    const shard = shardOf(platformId, input.tenantId);
+    return seed ? seededId('connectRequest', seed, index, shard) : newShardedId('connectRequest', shard);
+  });
   const jobIds = validateJobIds(ids, rt.producers.validationsPerJob);
   const items = inputs.map((input, i) => ({
     id: ids[i]!,

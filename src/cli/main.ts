@@ -73,15 +73,23 @@ export function buildProgram(): Command {
       await bulkAction(file, opts);
     });
 
-  program
-    .command('platforms')
-    .description('manage platform tokens stored in Redis')
+  const platforms = program.command('platforms').description('manage platform tokens stored in Redis (changes reach every running process at once)');
+  platforms
+    .command('list')
+    .description('every platform, where its token comes from, and how many tokens work')
+    .action(async () => (await import('./platform-commands.js')).listPlatforms());
+  platforms
     .command('add <id>')
     .description('create a platform and print its token once (only its hash is stored)')
-    .action(async (id: string) => {
-      const { addPlatform } = await import('./add-platform.js');
-      await addPlatform(id);
-    });
+    .action(async (id: string) => (await import('./platform-commands.js')).addPlatform(id));
+  platforms
+    .command('rotate <id>')
+    .description('give a platform a new token, printed once; the old one stops working at once')
+    .action(async (id: string) => (await import('./platform-commands.js')).rotatePlatform(id));
+  platforms
+    .command('revoke <id>')
+    .description('stop every token of a platform at once (its data stays)')
+    .action(async (id: string) => (await import('./platform-commands.js')).revokePlatform(id));
 
   program
     .command('demo')

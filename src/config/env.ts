@@ -43,6 +43,8 @@ const csv = z
  * value stops the process with a message naming the variable instead of failing later.
  */
 export const envSchema = z.object({
+  /** `production` refuses development shortcuts at start (see production-check.ts) and http loopback origins for embedding the Hub. */
+  NODE_ENV: z.string().optional(),
   /** `redis://…`, `rediss://…`, or `redis+cluster://host1:port1,host2:port2` for a Redis Cluster. */
   REDIS_URL: z
     .string()
@@ -64,6 +66,15 @@ export const envSchema = z.object({
   LINKER_PLATFORMS: z.string().default(''),
   /** Guards /admin; long enough that guessing it is hopeless (sign-in attempts are throttled too). */
   LINKER_ADMIN_TOKEN: z.string().min(32, 'must be at least 32 characters; make one with: openssl rand -hex 24').optional(),
+  /** Failed sign-ins (platform token, admin token, unknown Hub session) per client IP per LINKER_SIGN_IN_WINDOW before 429. */
+  LINKER_SIGN_IN_FAILURES: integer(1, 1_000_000, 20),
+  LINKER_SIGN_IN_WINDOW: duration('LINKER_SIGN_IN_WINDOW', '15m'),
+  /**
+   * Proxies (addresses or CIDRs, comma-separated) whose X-Forwarded-For names the client, e.g. the
+   * TLS proxy in front of the API. Without it every client behind a proxy is the proxy's address,
+   * for the sign-in throttle too.
+   */
+  LINKER_TRUSTED_PROXIES: csv,
   SMARTRECRUITERS_BASE_URL: z.string().url().default('https://api.smartrecruiters.com'),
   LINKER_WEBHOOK_ALLOWED_NETS: csv,
   LINKER_WEBHOOK_RETRY_SCHEDULE: z
@@ -124,8 +135,6 @@ export const envSchema = z.object({
   LINKER_ACCOUNT_HISTORY: integer(1, 10_000, 50),
   /** Webhook endpoints one platform may have at once. */
   LINKER_MAX_ENDPOINTS_PER_PLATFORM: integer(1, 1000, 10),
-  /** `production` refuses http loopback origins for embedding the Hub. */
-  NODE_ENV: z.string().optional(),
   LINKER_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -10,16 +10,11 @@ export function validateJobOptions(attempts: number): JobsOptions {
   return { attempts, backoff: { type: BACKOFF_TYPE }, ...keep };
 }
 
-export function deliverJobOptions(attempts: number): JobsOptions {
-  return { attempts, backoff: { type: BACKOFF_TYPE }, ...keep };
-}
-
 /**
- * A shared first-attempts job (deliver or validate) only fails when Redis or the process did (every
- * answer is settled per message or request), so a couple of re-runs cover that; what something
- * already tried is skipped.
+ * A shared first-attempts validate job only fails when Redis or the process did (every answer is
+ * settled per request), so a couple of re-runs cover that; what something already tried is skipped.
  */
-export const firstAttemptsJobOptions = deliverJobOptions(3);
+export const firstAttemptsJobOptions = validateJobOptions(3);
 
 /** The sweep is bookkeeping: keep only the last few runs for the dashboard. */
 export const SWEEP_JOB_OPTIONS = { removeOnComplete: { count: 10 }, removeOnFail: { count: 50 } } satisfies JobsOptions;

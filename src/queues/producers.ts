@@ -3,30 +3,35 @@ import type { RedisClient } from '../store/redis-client.js';
 import { queuePrefix } from '../store/keys.js';
 import { QUEUE } from './queue-names.js';
 import {
-  DELIVER_JOB,
   REVALIDATE_JOB,
   VALIDATE_JOB,
-  type DeliverJobData,
-  type FirstAttemptsJobData,
   type FirstValidationsJobData,
   type RevalidateJobData,
   type RevalidateSweepJobData,
   type ValidateJobData,
 } from './job-payloads.js';
-import { SWEEP_JOB_OPTIONS, deliverJobOptions, firstAttemptsJobOptions, validateJobOptions } from './job-options.js';
+import { SWEEP_JOB_OPTIONS, firstAttemptsJobOptions, validateJobOptions } from './job-options.js';
 import { TickBatcher } from './tick-batcher.js';
 import { firstAttemptsJobId } from './first-attempts-jobs.js';
-import { chunks } from './work-job.js';
+import { chunks, workJobEntry, type WorkJob } from './work-job.js';
+import { ShardedQueue, queueShardOf } from './queue-shards.js';
+import { shardOfId } from '../domain/shards.js';
 
 export interface ProducerSettings {
   prefix: string;
-  /** Most messages one first-attempts deliver job carries (they are sent concurrently). Default 50. */
-  firstAttemptsPerJob?: number;
+  /** LINKER_QUEUE_SHARDS. */
+  queueShards: number;
+  /** Most messages one deliver batch job carries (they are sent concurrently). Default 50. */
+  messagesPerBatch?: number;
   /** Most requests of one submit that share a first-attempts validate job (see first-attempts-jobs.ts). Default 20. */
   validationsPerJob?: number;
   validationAttempts: number;
-  /** Retries after the first delivery attempt (length of the webhook schedule). */
-  webhookRetries: number;
+}
+
+/** A message to deliver; its queue shard follows from its data shard, which its id names. */
+interface MessageRef {
+  platformId: string;
+  messageId: string;
 }
 
 /**
@@ -43,8 +48,8 @@ async function addAll(queue: Queue, jobs: { name: string; data: unknown; opts: J
 /** Enqueues work. Job ids derive from record ids, so enqueueing the same record twice is a no-op. */
 export class Producers {
   readonly validate: Queue<ValidateJobData | FirstValidationsJobData>;
-  readonly deliver: Queue<DeliverJobData | FirstAttemptsJobData>;
-  private readonly firstAttempts = new TickBatcher<DeliverJobData>((items) => this.addFirstAttempts(items));
+  readonly deliver: ShardedQueue<WorkJob>;
+  private readonly firstDeliveries = new TickBatcher<MessageRef>((items) => this.addDeliveryBatches(items));
   readonly revalidate: Queue<RevalidateJobData | RevalidateSweepJobData>;
 
   constructor(
@@ -53,7 +58,7 @@ export class Producers {
   ) {
     const prefix = queuePrefix(settings.prefix);
     this.validate = new Queue<ValidateJobData | FirstValidationsJobData>(QUEUE.validate, { connection, prefix });
-    this.deliver = new Queue<DeliverJobData | FirstAttemptsJobData>(QUEUE.deliver, { connection, prefix });
+    this.deliver = new ShardedQueue<WorkJob>(QUEUE.deliver, connection, settings.prefix, settings.queueShards);
     this.revalidate = new Queue<RevalidateJobData | RevalidateSweepJobData>(QUEUE.revalidate, { connection, prefix });
   }
 
@@ -86,33 +91,39 @@ export class Producers {
 
   /**
    * First attempts of newly published messages. Messages published in the same event-loop turn
-   * share a job (one queue write and one job run for many results instead of one each); resolves
-   * once the job holding these messages is stored.
+   * share batch jobs, per platform and queue shard (one queue write and one job run for many
+   * results instead of one each); resolves once the jobs holding these messages are stored.
    */
-  enqueueFirstAttempts(platformId: string, messageIds: string[]): Promise<void> {
-    return this.firstAttempts.add(messageIds.map((messageId) => ({ platformId, messageId })));
+  enqueueFirstDeliveries(platformId: string, messageIds: string[]): Promise<void> {
+    return this.firstDeliveries.add(messageIds.map((messageId) => ({ platformId, messageId })));
   }
 
-  private async addFirstAttempts(items: DeliverJobData[]): Promise<void> {
-    const perJob = this.settings.firstAttemptsPerJob ?? 50;
-    const byPlatform = groupBy(items, (i) => i.platformId, (i) => i.messageId);
-    const jobs = [...byPlatform].flatMap(([platformId, messageIds]) =>
-      chunks(messageIds, perJob).map((ids) => ({
-        name: DELIVER_JOB.firstAttempts,
-        data: { platformId, messageIds: ids },
-        opts: { ...firstAttemptsJobOptions, jobId: firstAttemptsJobId(ids) },
-      })),
+  private async addDeliveryBatches(items: MessageRef[]): Promise<void> {
+    const perJob = this.settings.messagesPerBatch ?? 50;
+    const byQueue = groupBy(items, (i) => `${this.deliverShardOf(i.messageId)}\n${i.platformId}`, (i) => i.messageId);
+    await Promise.all(
+      [...byQueue].map(([queueKey, ids]) => {
+        const [shard, platformId] = queueKey.split('\n') as [string, string];
+        return addAll(this.deliver.shards[Number(shard)]!, chunks(ids, perJob).map((run) => workJobEntry({ kind: 'batch', platformId, ids: run })));
+      }),
     );
-    await addAll(this.deliver, jobs);
   }
 
   /**
-   * A message's own job: the retries after its first attempt (`attemptsBefore` 1, first run
-   * `delayMs` from now) or a manual redelivery (`run` keeps its id apart from earlier runs).
+   * The `one` job for attempt `attempt` of a message (a retry, a wait for a busy endpoint, a manual
+   * redelivery), first run at `at` (epoch ms; now or earlier runs it at once).
    */
-  async enqueueDelivery(data: DeliverJobData, { delayMs = 0, run = 0 }: { delayMs?: number; run?: number } = {}): Promise<void> {
-    const opts = deliverJobOptions(this.settings.webhookRetries + 1 - (data.attemptsBefore ?? 0));
-    await this.deliver.add(DELIVER_JOB.deliver, data, { ...opts, delay: delayMs, jobId: run ? `${data.messageId}-r${run}` : data.messageId });
+  async enqueueDeliveryAttempt(platformId: string, messageId: string, attempt: number, at: number): Promise<void> {
+    const job = workJobEntry({ kind: 'one', platformId, id: messageId, attempt }, { delay: Math.max(0, Math.round(at - Date.now())) });
+    await this.deliver.shards[this.deliverShardOf(messageId)]!.add(job.name, job.data, job.opts);
+  }
+
+  /**
+   * A message's deliver queue shard: the one of the data shard its id names, so every job of the
+   * message (batch, hand-offs, redelivery) lands in the same shard, beside its record's.
+   */
+  private deliverShardOf(messageId: string): number {
+    return queueShardOf(shardOfId(messageId), this.deliver.shards.length);
   }
 
   /**

@@ -58,11 +58,12 @@ export function createRuntime(env: Env, logger: Logger): Runtime {
   const queueRedis = createRedis(env.REDIS_URL ?? DEFAULT_REDIS_URL);
   const vault = new CredentialVault(parseVaultKeys(env.LINKER_ENCRYPTION_KEYS));
   const endpoints = new WebhookEndpointStore(redis, prefix, vault);
-  const messages = new WebhookMessageStore(redis, prefix, (platformId) => endpoints.forget(platformId));
+  const messages = new WebhookMessageStore(redis, prefix, (platformId, endpointId, now) => endpoints.disable(platformId, endpointId, now));
+  const platforms = new PlatformStore(redis, prefix, parsePlatformTokens(env.LINKER_PLATFORMS));
   const producers = new Producers(queueRedis, {
     prefix,
+    queueShards: env.LINKER_QUEUE_SHARDS,
     validationAttempts: env.LINKER_VALIDATION_ATTEMPTS,
-    webhookRetries: env.LINKER_WEBHOOK_RETRY_SCHEDULE.length,
   });
   const metrics = new Metrics(async () => {
     const queues = { validate: producers.validate, deliver: producers.deliver, revalidate: producers.revalidate } as const;
@@ -89,7 +90,7 @@ export function createRuntime(env: Env, logger: Logger): Runtime {
       // A replay names the records the first call made: it is never kept past them.
       ttlSeconds: Math.min(24 * 3600, Math.ceil(env.LINKER_RETENTION / 1000)),
     }),
-    platforms: new PlatformStore(redis, prefix, parsePlatformTokens(env.LINKER_PLATFORMS)),
+    platforms,
     producers,
     publisher: new EventPublisher(endpoints, messages, producers),
     addressPolicy: createAddressPolicy(env.LINKER_WEBHOOK_ALLOWED_NETS),
@@ -97,6 +98,7 @@ export function createRuntime(env: Env, logger: Logger): Runtime {
     metrics,
     async close() {
       await producers.close();
+      await platforms.close();
       await Promise.all([redis, queueRedis].map((r) => r.quit().catch(() => r.disconnect())));
     },
   };

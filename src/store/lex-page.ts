@@ -1,8 +1,11 @@
 import type { RedisClient } from './redis-client.js';
 
 export interface LexPageOptions<T> {
-  /** The sorted set (all scores 0) whose members are time-ordered ids. */
-  index: string;
+  /**
+   * The sorted sets (all scores 0) whose members are time-ordered ids: one, or one per data shard,
+   * merged into one newest-first sequence.
+   */
+  indexes: string[];
   limit: number;
   /** Last id of the previous page. */
   cursor?: string;
@@ -21,34 +24,47 @@ const SCAN_CHUNK = 200;
 const MAX_SCANNED = 20_000;
 
 /**
- * Newest-first page over a lexicographic index of ULID ids. The cursor is the last id served, so
+ * The first `count` ids of the union of `indexes` strictly past `after` (exclusive; none: from the
+ * start), newest first with `rev`, else oldest first. Each index gives its own first `count`, so the
+ * first `count` of the merge are exact. `more` says whether any index holds ids past the last one.
+ */
+async function mergedIds(redis: RedisClient, indexes: string[], options: { after?: string; count: number; rev: boolean }): Promise<{ ids: string[]; more: boolean }> {
+  const { after, count, rev } = options;
+  const start = after ? `(${after}` : rev ? '+' : '-';
+  const end = rev ? '-' : '+';
+  const lists = await Promise.all(
+    indexes.map((index) => (rev ? redis.zrange(index, start, end, 'BYLEX', 'REV', 'LIMIT', 0, count + 1) : redis.zrange(index, start, end, 'BYLEX', 'LIMIT', 0, count + 1))),
+  );
+  const all = lists.flat().sort();
+  if (rev) all.reverse();
+  return { ids: all.slice(0, count), more: all.length > count };
+}
+
+/**
+ * Newest-first page over lexicographic indexes of ULID ids. The cursor is the last id served, so
  * pages stay stable while new ids are added in front.
  */
 export async function lexPage<T>(redis: RedisClient, options: LexPageOptions<T>): Promise<Page<T>> {
-  const { index, limit, load } = options;
+  const { indexes, limit, load } = options;
   const keep = options.keep ?? (() => true);
   const data: T[] = [];
-  let from = options.cursor ? `(${options.cursor}` : '+';
+  let after = options.cursor;
   let scanned = 0;
-  let lastScanned: string | undefined;
   while (data.length < limit && scanned < MAX_SCANNED) {
-    const chunk = options.keep ? Math.max(SCAN_CHUNK, limit) : limit - data.length;
-    const ids = await redis.zrange(index, from, '-', 'BYLEX', 'REV', 'LIMIT', 0, chunk);
+    const count = options.keep ? Math.max(SCAN_CHUNK, limit) : limit - data.length;
+    const { ids, more } = await mergedIds(redis, indexes, { after, count, rev: true });
     if (ids.length === 0) return { data, nextCursor: null };
     const rows = await load(ids);
     for (let i = 0; i < ids.length; i++) {
       const row = rows[i];
-      lastScanned = ids[i];
+      after = ids[i];
       if (row && keep(row)) {
         data.push(row);
-        if (data.length === limit) {
-          const more = i < ids.length - 1 || (await redis.zrange(index, `(${lastScanned}`, '-', 'BYLEX', 'REV', 'LIMIT', 0, 1)).length > 0;
-          return { data, nextCursor: more ? lastScanned! : null };
-        }
+        if (data.length === limit) return { data, nextCursor: i < ids.length - 1 || more ? after! : null };
       }
     }
+    if (!more) return { data, nextCursor: null };
     scanned += ids.length;
-    from = `(${lastScanned}`;
   }
-  return { data, nextCursor: lastScanned ?? null };
+  return { data, nextCursor: after ?? null };
 }

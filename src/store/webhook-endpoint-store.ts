@@ -61,7 +61,7 @@ export class WebhookEndpointStore {
   /** Stores a new endpoint; false (nothing stored) when the platform already has `maxEndpoints`. */
   async create(platformId: string, endpoint: WebhookEndpoint, secret: string, maxEndpoints: number): Promise<boolean> {
     const secrets: StoredSecret[] = [{ secret, expiresAt: null }];
-    const stored = await this.run.createEndpoint(this.base(platformId), {
+    const stored = await this.run.createEndpoint([this.base(platformId)], {
       id: endpoint.id,
       max: maxEndpoints,
       fields: {
@@ -103,6 +103,13 @@ export class WebhookEndpointStore {
 
   /** Drops this process' cached endpoints of a platform after a change made elsewhere (e.g. a 410 disabling one). */
   forget(platformId: string): void {
+    this.cache.forget(platformId);
+  }
+
+  /** Disables an endpoint whose receiver answered 410 (an endpoint deleted meanwhile stays deleted). */
+  async disable(platformId: string, id: string, now = new Date()): Promise<void> {
+    const base = this.base(platformId);
+    await this.run.disableEndpoint([key.endpoint(base, id), key.endpointsVersion(base)], { now: now.toISOString() });
     this.cache.forget(platformId);
   }
 

@@ -1,7 +1,8 @@
 import type { RedisClient } from './redis-client.js';
-import { key, platformBase } from './keys.js';
+import { key, ShardBases } from './keys.js';
 import { luaList, scripts, CONFIRMATION_RULES, type ScriptRunner } from './scripts.js';
 import { lexPage, type Page } from './lex-page.js';
+import { shardOf } from '../domain/shards.js';
 import { readRecords } from './read-records.js';
 import type { EventType, WebhookEvent } from '../domain/events.js';
 import type { DeliveryAttempt, WebhookMessage } from '../domain/schemas/webhook.js';
@@ -52,7 +53,10 @@ export interface StoredMessage extends WebhookMessage {
   body: string;
 }
 
-export type DeliverableMessage = Pick<StoredMessage, 'id' | 'endpointId' | 'status' | 'attemptCount' | 'body'>;
+export type DeliverableMessage = Pick<StoredMessage, 'id' | 'endpointId' | 'status' | 'attemptCount' | 'body'> & {
+  /** Attempts made before the current delivery run (a manual redelivery starts a new run with a fresh schedule). */
+  runStart: number;
+};
 
 function toView(h: Record<string, string>, attempts: string[]): StoredMessage {
   return {
@@ -70,26 +74,32 @@ function toView(h: Record<string, string>, attempts: string[]): StoredMessage {
   };
 }
 
-/** Webhook messages and their delivery log. */
+/**
+ * Webhook messages and their delivery log. An event's messages live in the data shard of the
+ * tenant it is about (their ids name it), beside the request they confirm.
+ */
 export class WebhookMessageStore {
   private readonly run: ScriptRunner;
+  private readonly bases: ShardBases;
 
   constructor(
     private readonly redis: RedisClient,
-    private readonly prefix: string,
-    /** Told when a delivery disabled an endpoint (410), so this process' endpoint cache drops it at once. */
-    private readonly onEndpointDisabled: (platformId: string) => void = () => {},
+    prefix: string,
+    /** Disables an endpoint whose receiver answered 410 (endpoints are platform keys, in another slot). */
+    private readonly disableEndpoint: (platformId: string, endpointId: string, now: Date) => Promise<void>,
   ) {
     this.run = scripts(redis);
+    this.bases = new ShardBases(prefix);
   }
 
-  private base(platformId: string) {
-    return platformBase(this.prefix, platformId);
+  private base(platformId: string, id: string) {
+    return this.bases.ofId(platformId, id);
   }
 
   /** Returns the ids of the event's messages that still need delivering. */
   async recordEvent(platformId: string, args: RecordEventArgs, now = new Date()): Promise<string[]> {
-    const raw = await this.run.recordEvent(this.base(platformId), recordEventScriptArgs(args, now));
+    const base = this.bases.ofShard(platformId, shardOf(platformId, args.event.data.tenantId));
+    const raw = await this.run.recordEvent([base], recordEventScriptArgs(args, now));
     const { pending } = JSON.parse(raw) as { pending: string[] | Record<string, never> };
     return luaList(pending);
   }
@@ -101,21 +111,30 @@ export class WebhookMessageStore {
 
   /** What one delivery attempt needs, in one HGETALL: no attempt log, no parsed payload. */
   async getForDelivery(platformId: string, id: string): Promise<DeliverableMessage | null> {
-    const h = await this.redis.hgetall(key.message(this.base(platformId), id));
+    const h = await this.redis.hgetall(key.message(this.base(platformId, id), id));
     if (!h.id) return null;
-    return { id: h.id, endpointId: h.endpointId!, status: h.status as WebhookMessage['status'], attemptCount: Number(h.attemptCount ?? 0), body: h.payload! };
+    return {
+      id: h.id,
+      endpointId: h.endpointId!,
+      status: h.status as WebhookMessage['status'],
+      attemptCount: Number(h.attemptCount ?? 0),
+      runStart: Number(h.runStart ?? 0),
+      body: h.payload!,
+    };
   }
 
   async getMany(platformId: string, ids: string[]): Promise<(StoredMessage | null)[]> {
-    const base = this.base(platformId);
-    const records = await readRecords(this.redis, ids, (id) => key.message(base, id), (id) => key.messageAttempts(base, id));
+    const base = (id: string) => this.base(platformId, id);
+    const records = await readRecords(this.redis, ids, (id) => key.message(base(id), id), (id) => key.messageAttempts(base(id), id));
     return records.map(({ hash, list }) => (hash.id ? toView(hash, list) : null));
   }
 
   async list(platformId: string, query: { connectRequestId?: string; limit?: number; cursor?: string }): Promise<Page<StoredMessage>> {
-    const base = this.base(platformId);
+    const { connectRequestId } = query;
     return lexPage(this.redis, {
-      index: query.connectRequestId ? key.messagesByRequest(base, query.connectRequestId) : key.messageIndex(base),
+      indexes: connectRequestId
+        ? [key.messagesByRequest(this.base(platformId, connectRequestId), connectRequestId)]
+        : this.bases.all(platformId).map((base) => key.messageIndex(base)),
       limit: query.limit ?? 50,
       cursor: query.cursor,
       load: (ids) => this.getMany(platformId, ids),
@@ -132,30 +151,32 @@ export class WebhookMessageStore {
     args: { expectedCount: number; attempt: DeliveryAttempt; outcome: DeliveryOutcome; disableEndpoint?: boolean },
     now = new Date(),
   ): Promise<RecordDeliveryResult> {
-    const raw = await this.run.recordDelivery(this.base(platformId), {
+    const raw = await this.run.recordDelivery([this.base(platformId, id)], {
       id,
       expectedCount: args.expectedCount,
       attempt: args.attempt,
       outcome: args.outcome,
-      disableEndpoint: args.disableEndpoint ?? false,
       now: now.toISOString(),
       rules: CONFIRMATION_RULES,
     });
-    const { result, confirmedRequestCreatedAt } = JSON.parse(raw) as { result: string; confirmedRequestCreatedAt?: string };
-    if (result === 'applied' && args.disableEndpoint) this.onEndpointDisabled(platformId);
+    const { result, endpointId, confirmedRequestCreatedAt } = JSON.parse(raw) as { result: string; endpointId?: string; confirmedRequestCreatedAt?: string };
+    // Only the run that recorded the attempt disables: a stale duplicate changes nothing.
+    if (result === 'applied' && args.disableEndpoint && endpointId) await this.disableEndpoint(platformId, endpointId, now);
     return { applied: result === 'applied', ...(confirmedRequestCreatedAt ? { confirmedRequestCreatedAt } : {}) };
   }
 
   /**
-   * Makes a finished message deliverable again (manual redelivery) and returns the run number for
-   * its job id. A message still being delivered is left alone.
+   * Makes a finished message deliverable again (manual redelivery): a new run with a fresh schedule,
+   * starting after the attempts on record. Returns the attempt the run's first job makes. A message
+   * still being delivered is left alone.
    */
-  async reopen(platformId: string, id: string): Promise<{ run: number } | 'missing' | 'in_progress'> {
-    const k = key.message(this.base(platformId), id);
-    const status = await this.redis.hget(k, 'status');
+  async reopen(platformId: string, id: string): Promise<{ attempt: number } | 'missing' | 'in_progress'> {
+    const k = key.message(this.base(platformId, id), id);
+    const [status, attemptCount] = await this.redis.hmget(k, 'status', 'attemptCount');
     if (!status) return 'missing';
     if (status === 'pending') return 'in_progress';
-    const [, [, run] = []] = (await this.redis.multi().hset(k, 'status', 'pending').hincrby(k, 'redeliveries', 1).exec()) ?? [];
-    return { run: Number(run) };
+    const recorded = Number(attemptCount ?? 0);
+    await this.redis.hset(k, 'status', 'pending', 'runStart', recorded);
+    return { attempt: recorded + 1 };
   }
 }

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { simKey } from '../../src/sim/index.js';
-import { newId } from '../../src/domain/ids.js';
+import { newShardedId } from '../../src/domain/ids.js';
+import { shardOf } from '../../src/domain/shards.js';
 import { credentialAad } from '../../src/crypto/credential-aad.js';
 import { requeueStranded } from '../../src/queues/requeue-stranded.js';
 import { startHarness, waitFor, type Harness } from '../helpers/harness.js';
@@ -20,7 +21,7 @@ const linked = (id: string) =>
 
 it('requests stored by an API that died before enqueueing are found and linked; requests with a job are left alone', async () => {
   // What a killed API leaves behind: requests in Redis, named for a first-attempts job that was never queued.
-  const ids = Array.from({ length: 5 }, () => newId('connectRequest'));
+  const ids = Array.from({ length: 5 }, (_, i) => newShardedId('connectRequest', shardOf('acme', `stranded-${i}`)));
   const items = ids.map((id, i) => ({
     id,
     tenantId: `stranded-${i}`,

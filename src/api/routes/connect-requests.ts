@@ -11,7 +11,8 @@ import {
   type ConnectRequestInput,
 } from '../../domain/schemas/connect-request.js';
 import { pageSchema } from '../../domain/schemas/common.js';
-import { newId, seededId } from '../../domain/ids.js';
+import { newShardedId, seededId } from '../../domain/ids.js';
+import { DATA_SHARDS } from '../../domain/shards.js';
 import { submitConnectRequests } from '../submit-connect-requests.js';
 import { parseOr400 } from '../validation.js';
 import { ProblemError } from '../errors.js';
@@ -76,7 +77,9 @@ export function connectRequestRoutes(rt: Runtime): AnyRouteSpec[] {
       errors: [400, 401, 413, 415, 422, 429],
       handler: ({ body, platformId, request }) =>
         withIdempotency(rt.idempotency, request, 'bulk', async (seed) => {
-          const batchId = seed ? seededId('batch', seed, 0) : newId('batch');
+          // The batch's home shard (its counters exist there from the start) can be any: creation time spreads them.
+          const home = (seed?.time ?? Date.now()) % DATA_SHARDS;
+          const batchId = seed ? seededId('batch', seed, 0, home) : newShardedId('batch', home);
           const rejected: BulkResponse['rejected'] = [];
           const valid: { index: number; input: ConnectRequestInput }[] = [];
           const seen = new Set<string>();

@@ -52,7 +52,7 @@ export function webhookMessageRoutes(rt: Runtime): AnyRouteSpec[] {
         const reopened = await rt.messages.reopen(platformId, params.id);
         if (reopened === 'missing') throw problems.notFound('webhook message', params.id);
         if (reopened === 'in_progress') throw problems.conflict(`Message ${params.id} is still being delivered; wait for it to finish before redelivering.`);
-        await rt.producers.enqueueDelivery({ platformId, messageId: params.id }, { run: reopened.run });
+        await rt.producers.enqueueDeliveryAttempt(platformId, params.id, reopened.attempt, Date.now());
         return { status: 202, body: publicView((await rt.messages.get(platformId, params.id))!) };
       },
     }),
