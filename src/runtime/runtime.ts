@@ -14,7 +14,6 @@ import { EventPublisher } from '../webhooks/event-publisher.js';
 import { createAddressPolicy, type AddressPolicy } from '../webhooks/address-policy.js';
 import { systemLookup, type LookupAll } from '../webhooks/url-check.js';
 import { Metrics } from '../observability/metrics.js';
-import { QUEUE_NAMES } from '../queues/queue-names.js';
 import { retentionOf } from '../store/retention.js';
 
 /**
@@ -65,15 +64,7 @@ export function createRuntime(env: Env, logger: Logger): Runtime {
     queueShards: env.LINKER_QUEUE_SHARDS,
     validationAttempts: env.LINKER_VALIDATION_ATTEMPTS,
   });
-  const metrics = new Metrics(async () => {
-    const queues = { validate: producers.validate, deliver: producers.deliver, revalidate: producers.revalidate } as const;
-    const out: Record<string, Record<string, number>> = {};
-    for (const name of QUEUE_NAMES) {
-      const queue = queues[name as keyof typeof queues];
-      if (queue) out[name] = await queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed', 'prioritized');
-    }
-    return out;
-  });
+  const metrics = new Metrics();
   return {
     env,
     logger,
