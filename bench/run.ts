@@ -2,7 +2,8 @@
  * `npm run bench`: the service, the simulator and a webhook receiver on loopback; throughput against
  * a minimal BullMQ baseline (alternating rounds, medians), latency at a fixed load, throughput when
  * the provider is slow, and the service's peak memory. The last line printed is the JSON summary (also saved under bench/results/).
- * `--memory` and `--soak DURATION` measure Redis memory instead (bench/retention-modes.ts).
+ * `--memory` and `--soak DURATION` measure Redis memory instead (bench/retention-modes.ts);
+ * `--cluster` measures one platform on a 1- and a 3-master Redis Cluster (bench/cluster-mode.ts).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -20,8 +21,9 @@ import { runBaseline } from './run-baseline.js';
 import { deleteKeys } from './redis-cleanup.js';
 import { percentile } from './percentiles.js';
 import { runRetentionMode } from './retention-modes.js';
+import { runClusterMode } from './cluster-mode.js';
 
-if (await runRetentionMode(process.argv.slice(2))) process.exit();
+if ((await runRetentionMode(process.argv.slice(2))) || (await runClusterMode(process.argv.slice(2)))) process.exit();
 
 const options = benchOptions();
 const runId = `bench-${Date.now().toString(36)}`;

@@ -62,6 +62,11 @@ export async function buildApp(rt: Runtime): Promise<FastifyInstance> {
     else if (auth === 'admin') await authenticateAdmin(request, admin);
   });
 
+  // Unmatched paths share one label: a scanner's URLs must not grow the series without bound.
+  app.addHook('onResponse', async (request, reply) => {
+    rt.metrics.httpRequest(request.routeOptions.url ?? 'unmatched', request.method, reply.statusCode, reply.elapsedTime / 1000);
+  });
+
   await app.register(rateLimit, {
     global: true,
     hook: 'preHandler',

@@ -3,7 +3,40 @@ import { SESSION_MESSAGES } from '../hub/hub-messages.js';
 /**
  * Every error the API answers with, in one place (RFC 9457 problem details). `detail` says what
  * went wrong and what to do about it.
+ *
+ * Every problem code; the `type` of a problem is `urn:account-linker:problem:<code>`. The OpenAPI
+ * document lists them, so a client can switch on them.
  */
+export const PROBLEM_CODES = [
+  'invalid_input',
+  'malformed_json',
+  'bad_request',
+  'unauthorized',
+  'not_found',
+  'route_not_found',
+  'method_not_allowed',
+  'in_flight',
+  'conflict',
+  'endpoint_limit',
+  'endpoint_disabled',
+  'endpoint_deleted',
+  'idempotency_key_reused',
+  'idempotency_in_progress',
+  'payload_too_large',
+  'unsupported_media_type',
+  'rate_limited',
+  'sign_in_throttled',
+  'unsafe_webhook_url',
+  'session_invalid',
+  'session_expired',
+  'session_used',
+  'internal',
+  'unavailable',
+] as const;
+export type ProblemCode = (typeof PROBLEM_CODES)[number];
+
+export const problemType = (code: ProblemCode) => `urn:account-linker:problem:${code}` as const;
+
 export interface ProblemFieldError {
   path: string;
   message: string;
@@ -12,7 +45,7 @@ export interface ProblemFieldError {
 export class ProblemError extends Error {
   constructor(
     readonly status: number,
-    readonly code: string,
+    readonly code: ProblemCode,
     readonly title: string,
     readonly detail: string,
     readonly errors?: ProblemFieldError[],
@@ -24,7 +57,7 @@ export class ProblemError extends Error {
 
   toJSON() {
     return {
-      type: `urn:account-linker:problem:${this.code}`,
+      type: problemType(this.code),
       title: this.title,
       status: this.status,
       detail: this.detail,

@@ -10,6 +10,7 @@ import { ensureRedis } from './local-redis.js';
 import { devEncryptionKey } from './dev-encryption-key.js';
 import { onShutdown } from './on-shutdown.js';
 import { warnUnlessNoEviction } from './redis-policy-check.js';
+import { refuseUnsafeShardLayout } from './shard-layout-check.js';
 import { startMetricsServer, type MetricsServer } from '../observability/metrics-server.js';
 
 export interface ServiceOptions {
@@ -45,6 +46,7 @@ export async function runService(options: ServiceOptions): Promise<RunningServic
   const keys = env.LINKER_ENCRYPTION_KEYS ?? devEncryptionKey(env.LINKER_DATA_DIR, (m) => logger.warn(m));
   const runtime = createRuntime({ ...env, REDIS_URL: redis.url, LINKER_ENCRYPTION_KEYS: keys }, logger);
   await warnUnlessNoEviction(runtime.redis, logger);
+  await refuseUnsafeShardLayout(runtime, logger);
 
   const workers = options.workers ? startWorkers(runtime, { queues: options.queues, concurrency: options.concurrency }) : undefined;
   let app: FastifyInstance | undefined;

@@ -47,8 +47,28 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  private readonly httpRequests = new Counter({
+    name: 'linker_http_requests_total',
+    help: 'HTTP requests answered by the API, by route template, method and status',
+    labelNames: ['route', 'method', 'status'],
+    registers: [this.registry],
+  });
+
+  private readonly httpDuration = new Histogram({
+    name: 'linker_http_request_duration_seconds',
+    help: 'Time from receiving an HTTP request to sending its answer, by route template, method and status',
+    labelNames: ['route', 'method', 'status'],
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'linker_' });
+    // prom-client names these gauges *_total, which Prometheus reserves for counters (promtool
+    // refuses them); their unsuffixed twins carry the same numbers split by type.
+    for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) {
+      this.registry.removeSingleMetric(`linker_${name}`);
+    }
   }
 
   /**
@@ -85,6 +105,13 @@ export class Metrics {
 
   webhookAttempt(outcome: string): void {
     this.webhookAttempts.inc({ outcome });
+  }
+
+  /** `route` is the route template (never the raw URL, so ids do not explode the label set). */
+  httpRequest(route: string, method: string, status: number, seconds: number): void {
+    const labels = { route, method, status: String(status) };
+    this.httpRequests.inc(labels);
+    this.httpDuration.observe(labels, seconds);
   }
 
   endpointDisabled(): void {

@@ -14,18 +14,23 @@ import { SWEEP_JOB_OPTIONS, firstAttemptsJobOptions, validateJobOptions } from '
 import { TickBatcher } from './tick-batcher.js';
 import { firstAttemptsJobId } from './first-attempts-jobs.js';
 import { chunks, workJobEntry, type WorkJob } from './work-job.js';
-import { ShardedQueue, dataShardOf, queueShardOf } from './queue-shards.js';
+import { ShardedQueue, queueShardOf } from './queue-shards.js';
+import { shardOfId } from '../domain/shards.js';
 
 export interface ProducerSettings {
   prefix: string;
   /** LINKER_QUEUE_SHARDS. */
   queueShards: number;
-  /** Most messages one deliver batch job carries (they are sent concurrently). Default 50. */
-  messagesPerBatch?: number;
   /** Most requests of one submit that share a first-attempts validate job (see first-attempts-jobs.ts). Default 20. */
   validationsPerJob?: number;
   validationAttempts: number;
 }
+
+/**
+ * Most messages one deliver batch job carries. They are sent concurrently, so a job's run lasts
+ * about one receiver round trip: more per job than validate's 20 costs nothing and saves job runs.
+ */
+const MESSAGES_PER_BATCH = 50;
 
 /** A message to deliver; its queue shard follows from its data shard, which its id names. */
 interface MessageRef {
@@ -98,12 +103,11 @@ export class Producers {
   }
 
   private async addDeliveryBatches(items: MessageRef[]): Promise<void> {
-    const perJob = this.settings.messagesPerBatch ?? 50;
-    const byQueue = groupBy(items, (i) => `${this.deliverShardOf(i.platformId, i.messageId)}\n${i.platformId}`, (i) => i.messageId);
+    const byQueue = groupBy(items, (i) => `${this.deliverShardOf(i.messageId)}\n${i.platformId}`, (i) => i.messageId);
     await Promise.all(
       [...byQueue].map(([queueKey, ids]) => {
         const [shard, platformId] = queueKey.split('\n') as [string, string];
-        return addAll(this.deliver.shards[Number(shard)]!, chunks(ids, perJob).map((run) => workJobEntry({ kind: 'batch', platformId, ids: run })));
+        return addAll(this.deliver.shards[Number(shard)]!, chunks(ids, MESSAGES_PER_BATCH).map((run) => workJobEntry({ kind: 'batch', platformId, ids: run })));
       }),
     );
   }
@@ -114,16 +118,12 @@ export class Producers {
    */
   async enqueueDeliveryAttempt(platformId: string, messageId: string, attempt: number, at: number): Promise<void> {
     const job = workJobEntry({ kind: 'one', platformId, id: messageId, attempt }, { delay: Math.max(0, Math.round(at - Date.now())) });
-    await this.deliver.shards[this.deliverShardOf(platformId, messageId)]!.add(job.name, job.data, job.opts);
+    await this.deliver.shards[this.deliverShardOf(messageId)]!.add(job.name, job.data, job.opts);
   }
 
-  /**
-   * A message's deliver queue shard: a stable function of its id, so every job of the message
-   * (batch, hand-offs, redelivery) lands in the same shard. Message ids do not name their data
-   * shard yet, so the id itself is hashed the way data shards are.
-   */
-  private deliverShardOf(platformId: string, messageId: string): number {
-    return queueShardOf(dataShardOf(platformId, messageId), this.deliver.shards.length);
+  /** A message's deliver queue shard follows from the data shard its id names, like its request's. */
+  private deliverShardOf(messageId: string): number {
+    return queueShardOf(shardOfId(messageId), this.deliver.shards.length);
   }
 
   /**

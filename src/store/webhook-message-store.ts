@@ -67,7 +67,7 @@ function toView(h: Record<string, string>, attempts: string[]): StoredMessage {
     connectRequestId: h.connectRequestId || null,
     status: h.status as WebhookMessage['status'],
     attempts: attempts.map((a) => JSON.parse(a) as DeliveryAttempt),
-    payload: JSON.parse(h.payload!) as Record<string, unknown>,
+    payload: JSON.parse(h.payload!) as WebhookEvent,
     body: h.payload!,
     attemptCount: Number(h.attemptCount ?? 0),
     createdAt: h.createdAt!,

@@ -14,7 +14,7 @@ export function batchRoutes(rt: Runtime): AnyRouteSpec[] {
       auth: 'platform',
       params: idParams('batch'),
       response: { status: 200, description: 'the batch', schema: batchSchema },
-      errors: [401, 404],
+      errors: [404],
       handler: async ({ params, platformId }) => {
         const batch = await rt.batches.get(platformId, params.id);
         if (!batch) throw problems.notFound('batch', params.id);

@@ -25,8 +25,8 @@ export function webhookEndpointRoutes(rt: Runtime): AnyRouteSpec[] {
       tag: 'webhooks',
       auth: 'platform',
       body: webhookEndpointInputSchema,
-      response: { status: 201, description: 'the endpoint with its secret', schema: webhookEndpointWithSecretSchema },
-      errors: [400, 401, 409],
+      response: { status: 201, description: 'the endpoint with its secret', schema: webhookEndpointWithSecretSchema, headers: ['Location'] },
+      errors: [409],
       handler: async ({ body, platformId, request }) => {
         const check = await checkWebhookUrl(body.url, rt.addressPolicy, rt.webhookLookup);
         if (!check.ok) {
@@ -56,7 +56,6 @@ export function webhookEndpointRoutes(rt: Runtime): AnyRouteSpec[] {
       tag: 'webhooks',
       auth: 'platform',
       response: { status: 200, description: 'the endpoints', schema: z.object({ data: z.array(webhookEndpointSchema) }) },
-      errors: [401],
       handler: async ({ platformId }) => ({ body: { data: (await rt.endpoints.list(platformId)).map(publicView) } }),
     }),
     defineRoute({
@@ -67,7 +66,7 @@ export function webhookEndpointRoutes(rt: Runtime): AnyRouteSpec[] {
       auth: 'platform',
       params: idParams('webhookEndpoint'),
       response: { status: 200, description: 'the endpoint', schema: webhookEndpointSchema },
-      errors: [401, 404],
+      errors: [404],
       handler: async ({ params, platformId }) => {
         const endpoint = await rt.endpoints.get(platformId, params.id);
         if (!endpoint) throw problems.notFound('webhook endpoint', params.id);
@@ -82,7 +81,7 @@ export function webhookEndpointRoutes(rt: Runtime): AnyRouteSpec[] {
       auth: 'platform',
       params: idParams('webhookEndpoint'),
       response: { status: 204, description: 'deleted' },
-      errors: [401, 404],
+      errors: [404],
       handler: async ({ params, platformId }) => {
         if (!(await rt.endpoints.delete(platformId, params.id))) throw problems.notFound('webhook endpoint', params.id);
         return { status: 204 };
@@ -111,7 +110,7 @@ export function webhookEndpointRoutes(rt: Runtime): AnyRouteSpec[] {
       auth: 'platform',
       params: idParams('webhookEndpoint'),
       response: { status: 200, description: 'the endpoint with its new secret', schema: webhookEndpointWithSecretSchema },
-      errors: [401, 404],
+      errors: [404],
       handler: async ({ params, platformId }) => {
         const secret = generateWebhookSecret();
         if (!(await rt.endpoints.rotate(platformId, params.id, secret))) throw problems.notFound('webhook endpoint', params.id);

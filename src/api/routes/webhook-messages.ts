@@ -25,7 +25,6 @@ export function webhookMessageRoutes(rt: Runtime): AnyRouteSpec[] {
       auth: 'platform',
       query: webhookMessageListQuerySchema,
       response: { status: 200, description: 'a page of messages', schema: pageSchema(webhookMessageSchema) },
-      errors: [400, 401],
       handler: async ({ query, platformId }) => {
         const page = await rt.messages.list(platformId, query);
         return { body: { data: page.data.map(publicView), nextCursor: page.nextCursor } };
@@ -39,7 +38,7 @@ export function webhookMessageRoutes(rt: Runtime): AnyRouteSpec[] {
       auth: 'platform',
       params: idParams('webhookMessage'),
       response: { status: 200, description: 'the message', schema: webhookMessageSchema },
-      errors: [401, 404],
+      errors: [404],
       handler: async ({ params, platformId }) => {
         const message = await rt.messages.get(platformId, params.id);
         if (!message) throw problems.notFound('webhook message', params.id);
@@ -54,7 +53,7 @@ export function webhookMessageRoutes(rt: Runtime): AnyRouteSpec[] {
       auth: 'platform',
       params: idParams('webhookMessage'),
       response: { status: 202, description: 'queued again', schema: webhookMessageSchema },
-      errors: [401, 404, 409],
+      errors: [404, 409],
       handler: async ({ params, platformId }) => {
         const outcome = await redeliverMessage(rt, platformId, params.id);
         if (outcome === 'missing') throw problems.notFound('webhook message', params.id);

@@ -12,5 +12,5 @@ export const batchSchema = z.object({
   confirmation: countsOf(CONFIRMATIONS),
   createdAt: timestampSchema,
   completedAt: timestampSchema.nullable(),
-});
+}).meta({ id: 'Batch' });
 export type Batch = z.infer<typeof batchSchema>;
