@@ -154,6 +154,7 @@ describe('docker-compose.cluster.yml', () => {
       const { REDIS_URL: _url, LINKER_QUEUE_SHARDS: _shards, ...rest } = env;
       const { REDIS_URL: _singleUrl, ...singleRest } = single.environment!;
       expect(rest).toEqual(singleRest);
+      expect(service.restart).toBe(single.restart);
     }
   });
 });
