@@ -27,7 +27,7 @@ export interface Runtime {
   /**
    * BullMQ's own connection (queues and workers). Kept apart from `redis` because BullMQ defines
    * ~40 Lua commands on its client and ioredis copies every defined command into each pipeline it
-   * builds, which made each store pipeline several times dearer (see README, Performance).
+   * builds, which made each store pipeline several times dearer (see docs/performance.md).
    */
   queueRedis: RedisClient;
   vault: CredentialVault;
