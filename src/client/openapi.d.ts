@@ -59,7 +59,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Live counts of a bulk submission by status and confirmation */
+        /** Live counts of a bulk submission by status and confirmation, its place in the queue and ETA */
         get: operations["getV1BatchesId"];
         put?: never;
         post?: never;
@@ -697,6 +697,19 @@ export interface components {
              */
             createdAt: string;
             completedAt: string | null;
+            /** @description requests of other work the validate queues serve before this batch is through (approximate) */
+            position: number;
+            /** @description when the batch should be through at the measured validation rate; null while nothing has been validated lately */
+            estimatedCompletionAt: string | null;
+            /** @description present while the provider breaker holds validation for every tenant: why, and when it tries the provider again */
+            paused?: {
+                reason: string;
+                /**
+                 * Format: date-time
+                 * @description RFC 3339 timestamp (UTC)
+                 */
+                resumesAt: string;
+            };
         };
         BulkResult: {
             batchId: string;
@@ -875,7 +888,7 @@ export interface components {
              * @description urn:account-linker:problem:<code>; switch on this
              * @enum {string}
              */
-            type: "urn:account-linker:problem:invalid_input" | "urn:account-linker:problem:malformed_json" | "urn:account-linker:problem:bad_request" | "urn:account-linker:problem:unauthorized" | "urn:account-linker:problem:not_found" | "urn:account-linker:problem:route_not_found" | "urn:account-linker:problem:method_not_allowed" | "urn:account-linker:problem:in_flight" | "urn:account-linker:problem:conflict" | "urn:account-linker:problem:endpoint_limit" | "urn:account-linker:problem:endpoint_disabled" | "urn:account-linker:problem:endpoint_deleted" | "urn:account-linker:problem:idempotency_key_reused" | "urn:account-linker:problem:idempotency_in_progress" | "urn:account-linker:problem:payload_too_large" | "urn:account-linker:problem:unsupported_media_type" | "urn:account-linker:problem:rate_limited" | "urn:account-linker:problem:sign_in_throttled" | "urn:account-linker:problem:unsafe_webhook_url" | "urn:account-linker:problem:session_invalid" | "urn:account-linker:problem:session_expired" | "urn:account-linker:problem:session_used" | "urn:account-linker:problem:internal" | "urn:account-linker:problem:unavailable";
+            type: "urn:account-linker:problem:invalid_input" | "urn:account-linker:problem:malformed_json" | "urn:account-linker:problem:bad_request" | "urn:account-linker:problem:unauthorized" | "urn:account-linker:problem:not_found" | "urn:account-linker:problem:route_not_found" | "urn:account-linker:problem:method_not_allowed" | "urn:account-linker:problem:in_flight" | "urn:account-linker:problem:conflict" | "urn:account-linker:problem:endpoint_limit" | "urn:account-linker:problem:endpoint_disabled" | "urn:account-linker:problem:endpoint_deleted" | "urn:account-linker:problem:idempotency_key_reused" | "urn:account-linker:problem:idempotency_in_progress" | "urn:account-linker:problem:payload_too_large" | "urn:account-linker:problem:unsupported_media_type" | "urn:account-linker:problem:rate_limited" | "urn:account-linker:problem:too_many_pending" | "urn:account-linker:problem:sign_in_throttled" | "urn:account-linker:problem:unsafe_webhook_url" | "urn:account-linker:problem:session_invalid" | "urn:account-linker:problem:session_expired" | "urn:account-linker:problem:session_used" | "urn:account-linker:problem:internal" | "urn:account-linker:problem:unavailable";
             title: string;
             status: number;
             /** @description what went wrong and what to do about it */
