@@ -123,10 +123,12 @@ describe('scale-out: 2 API processes, 3 worker processes, one killed mid-run', (
     const events = [...receiver.events.values()];
     expect(receiver.rejected).toBe(0);
     expect(events).toHaveLength(TENANTS);
-    expect(new Set(events.map((e) => e.data.connectRequestId)).size).toBe(TENANTS);
+    // Every event here is an account result; endpoint.disabled (the other kind of payload) has no request.
+    const requestOf = (event: (typeof events)[number]) => ('connectRequestId' in event.data ? event.data.connectRequestId : null);
+    expect(new Set(events.map(requestOf)).size).toBe(TENANTS);
     const byId = new Map(requests.map((r) => [r.id, r]));
     for (const event of events) {
-      const request = byId.get(event.data.connectRequestId!);
+      const request = byId.get(requestOf(event)!);
       expect(event.type).toBe(request?.status === 'linked' ? 'account.linked' : 'account.link_failed');
     }
 
