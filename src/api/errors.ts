@@ -25,6 +25,7 @@ export const PROBLEM_CODES = [
   'payload_too_large',
   'unsupported_media_type',
   'rate_limited',
+  'too_many_pending',
   'sign_in_throttled',
   'unsafe_webhook_url',
   'session_invalid',
@@ -108,6 +109,15 @@ export const problems = {
     new ProblemError(415, 'unsupported_media_type', 'Unsupported media type', 'Send the body as JSON with "Content-Type: application/json".'),
   rateLimited: (retryAfterSeconds: number) =>
     new ProblemError(429, 'rate_limited', 'Too many requests', `This platform sent too many requests. Retry after ${retryAfterSeconds} s.`, undefined, { 'retry-after': String(retryAfterSeconds) }),
+  tooManyPending: (pending: number, max: number, retryAfterSeconds: number) =>
+    new ProblemError(
+      429,
+      'too_many_pending',
+      'Too many requests pending',
+      `This platform has ${pending} connect requests not finished yet, and this call would take it past ${max} (LINKER_MAX_PENDING_PER_PLATFORM). Nothing was stored. Retry after ${retryAfterSeconds} s, or submit fewer items.`,
+      undefined,
+      { 'retry-after': String(retryAfterSeconds) },
+    ),
   signInThrottled: (retryAfterSeconds: number) =>
     new ProblemError(429, 'sign_in_throttled', 'Too many failed sign-ins', `Too many failed sign-ins came from this address. Check the token or link you are using, then retry after ${retryAfterSeconds} s.`, undefined, { 'retry-after': String(retryAfterSeconds) }),
   unsafeWebhookUrl: (reason: string) => new ProblemError(400, 'unsafe_webhook_url', 'Webhook URL refused', reason),

@@ -11,6 +11,12 @@ const intArg = (value: string) => {
   return n;
 };
 
+const shardList = (value: string): number[] => {
+  const shards = value.split(',').map((s) => Number(s.trim()));
+  if (shards.some((n) => !Number.isInteger(n) || n < 0)) throw new InvalidArgumentError('must be comma-separated shard numbers from 0, e.g. 0,2');
+  return shards;
+};
+
 const queueList = (value: string): QueueName[] => {
   const names = value.split(',').map((s) => s.trim());
   const bad = names.filter((n) => !QUEUE_NAMES.includes(n as QueueName));
@@ -40,9 +46,10 @@ export function buildProgram(): Command {
     .description('BullMQ workers only')
     .option('--queues <names>', `comma-separated queues (${QUEUE_NAMES.join(', ')})`, queueList)
     .option('--concurrency <n>', 'jobs in flight per queue (default LINKER_CONCURRENCY)', intArg)
+    .option('--shards <list>', 'validate and deliver queue shards to serve, of 0..LINKER_QUEUE_SHARDS-1 (default all)', shardList)
     .option('--metrics-port <port>', 'serve Prometheus GET /metrics on this port (on LINKER_HOST)', intArg)
-    .action(async (opts: { queues?: QueueName[]; concurrency?: number; metricsPort?: number }) => {
-      await runService({ api: false, workers: true, queues: opts.queues, concurrency: opts.concurrency, metricsPort: opts.metricsPort });
+    .action(async (opts: { queues?: QueueName[]; concurrency?: number; shards?: number[]; metricsPort?: number }) => {
+      await runService({ api: false, workers: true, queues: opts.queues, concurrency: opts.concurrency, shards: opts.shards, metricsPort: opts.metricsPort });
     });
 
   program

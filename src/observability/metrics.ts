@@ -62,12 +62,23 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  constructor() {
+  /** `validationPaused`: whether the provider breaker holds validation right now (ValidationPauseStore). */
+  constructor(validationPaused?: () => Promise<boolean>) {
     collectDefaultMetrics({ register: this.registry, prefix: 'linker_' });
     // prom-client names these gauges *_total, which Prometheus reserves for counters (promtool
     // refuses them); their unsuffixed twins carry the same numbers split by type.
     for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) {
       this.registry.removeSingleMetric(`linker_${name}`);
+    }
+    if (validationPaused) {
+      new Gauge({
+        name: 'linker_validation_paused',
+        help: '1 while the provider breaker holds validation for every tenant, else 0',
+        registers: [this.registry],
+        async collect() {
+          this.set((await validationPaused()) ? 1 : 0);
+        },
+      });
     }
   }
 

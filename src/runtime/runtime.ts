@@ -14,6 +14,8 @@ import { EventPublisher } from '../webhooks/event-publisher.js';
 import { createAddressPolicy, type AddressPolicy } from '../webhooks/address-policy.js';
 import { systemLookup, type LookupAll } from '../webhooks/url-check.js';
 import { Metrics } from '../observability/metrics.js';
+import { ValidationPauseStore } from '../store/validation-pause.js';
+import { DrainMeter } from '../store/drain-meter.js';
 import { retentionOf } from '../store/retention.js';
 
 /**
@@ -38,6 +40,10 @@ export interface Runtime {
   messages: WebhookMessageStore;
   idempotency: IdempotencyStore;
   platforms: PlatformStore;
+  /** The provider breaker's pause, as the API and /metrics show it. */
+  validationPause: ValidationPauseStore;
+  /** Requests validation finishes per second, for ETAs. */
+  drain: DrainMeter;
   producers: Producers;
   publisher: EventPublisher;
   addressPolicy: AddressPolicy;
@@ -62,9 +68,11 @@ export function createRuntime(env: Env, logger: Logger): Runtime {
   const producers = new Producers(queueRedis, {
     prefix,
     queueShards: env.LINKER_QUEUE_SHARDS,
+    platformWeights: env.LINKER_PLATFORM_WEIGHTS,
     validationAttempts: env.LINKER_VALIDATION_ATTEMPTS,
   });
-  const metrics = new Metrics();
+  const validationPause = new ValidationPauseStore(redis, prefix);
+  const metrics = new Metrics(async () => (await validationPause.get()) !== null);
   return {
     env,
     logger,
@@ -82,6 +90,8 @@ export function createRuntime(env: Env, logger: Logger): Runtime {
       ttlSeconds: Math.min(24 * 3600, Math.ceil(env.LINKER_RETENTION / 1000)),
     }),
     platforms,
+    validationPause,
+    drain: new DrainMeter(redis, prefix),
     producers,
     publisher: new EventPublisher(endpoints, messages, producers),
     addressPolicy: createAddressPolicy(env.LINKER_WEBHOOK_ALLOWED_NETS),

@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from 'vitest';
 import { Writable } from 'node:stream';
 import { request } from 'undici';
 import type { FastifyInstance } from 'fastify';
@@ -149,6 +150,22 @@ export async function startHarness(name: string, options: HarnessOptions = {}): 
 }
 
 /** Polls `check` until it returns a truthy value or the time runs out. */
+/**
+ * A harness for the enclosing describe block: started before its tests, closed after them. Read it
+ * through the returned function inside tests and hooks.
+ */
+export function useHarness(name: string, options: HarnessOptions = {}): () => Harness {
+  let h: Harness | undefined;
+  beforeAll(async () => {
+    h = await startHarness(name, options);
+  });
+  afterAll(async () => h?.close());
+  return () => {
+    if (!h) throw new Error(`harness ${name} is not running`);
+    return h;
+  };
+}
+
 export async function waitFor<T>(check: () => Promise<T | undefined | null | false>, { timeoutMs = 20_000, intervalMs = 50, what = 'condition' } = {}): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {

@@ -16,6 +16,8 @@ import { DATA_SHARDS } from '../../domain/shards.js';
 import { submitConnectRequests } from '../submit-connect-requests.js';
 import { parseOr400 } from '../validation.js';
 import { ProblemError } from '../errors.js';
+import { chargeBulkItems } from '../rate-limit.js';
+import { admitPending } from '../admit-pending.js';
 import { idParams } from '../id-params.js';
 
 const bulkItemErrorSchema = z.object({
@@ -101,6 +103,8 @@ export function connectRequestRoutes(rt: Runtime): AnyRouteSpec[] {
               rejected.push({ index, error: { code: 'invalid_input', message: detail } });
             }
           });
+          await chargeBulkItems(rt, request, body.items.length);
+          await admitPending(rt, platformId, valid.length);
           // Called even with nothing valid, so the batch exists (total 0) for the id we return.
           const results = await submitConnectRequests(rt, platformId, valid.map((v) => v.input), { batchId, seed });
           const accepted: BulkResponse['accepted'] = [];
