@@ -3,7 +3,8 @@ import { Pool } from 'undici';
 import { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiRoutes } from '../../src/api/app.js';
-import { ID_PREFIX, newId, type IdKind } from '../../src/domain/ids.js';
+import { ID_PREFIX, newId, newShardedId, type IdKind } from '../../src/domain/ids.js';
+import { DATA_SHARDS } from '../../src/domain/shards.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 import { PLATFORMS } from '../helpers/test-env.js';
 import { storedData } from '../helpers/stored-data.js';
@@ -92,7 +93,10 @@ function idArbitrary(kind: IdKind | undefined, write: boolean): fc.Arbitrary<str
     { weight: 1, arbitrary: fc.constantFrom(`${prefix}zzzzzzzzzzzzzzzzzzzzzzzzzz`, `${prefix}80000000000000000000000000`, `${prefix}`, prefix.slice(0, -1), `${prefix}${'0'.repeat(300)}`) },
     { weight: 1, arbitrary: oddString.map((s) => encodeURIComponent(s.replace(/[\uD800-\uDFFF]/g, '\uFFFD'))) },
   );
-  const unknown = fc.constant(null).map(() => newId(kind ?? 'connectRequest'));
+  // Well-formed ids of records that do not exist, in any data shard.
+  const unknown = fc.integer({ min: 0, max: DATA_SHARDS - 1 }).map((shard) =>
+    kind === 'webhookEndpoint' || kind === 'connectSession' ? newId(kind) : newShardedId(kind ?? 'connectRequest', shard),
+  );
   return write ? fc.oneof(lookAlikes, unknown) : fc.oneof({ weight: 3, arbitrary: lookAlikes }, { weight: 1, arbitrary: unknown }, { weight: 1, arbitrary: fc.constantFrom(...real) });
 }
 
