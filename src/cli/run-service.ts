@@ -10,6 +10,7 @@ import { ensureRedis } from './local-redis.js';
 import { devEncryptionKey } from './dev-encryption-key.js';
 import { onShutdown } from './on-shutdown.js';
 import { warnUnlessNoEviction } from './redis-policy-check.js';
+import { refuseUnsafeShardLayout } from './shard-layout-check.js';
 import { startMetricsServer, type MetricsServer } from '../observability/metrics-server.js';
 
 export interface ServiceOptions {
@@ -17,6 +18,8 @@ export interface ServiceOptions {
   workers: boolean;
   queues?: QueueName[];
   concurrency?: number;
+  /** Validate queue shards the workers serve (default all). */
+  shards?: number[];
   /** Without the API, serve GET /metrics on this port (0: any free one). Default: no metrics server. */
   metricsPort?: number;
   /** Variables that win over process.env (validated like it), e.g. the demo's own prefix and tokens. */
@@ -45,8 +48,9 @@ export async function runService(options: ServiceOptions): Promise<RunningServic
   const keys = env.LINKER_ENCRYPTION_KEYS ?? devEncryptionKey(env.LINKER_DATA_DIR, (m) => logger.warn(m));
   const runtime = createRuntime({ ...env, REDIS_URL: redis.url, LINKER_ENCRYPTION_KEYS: keys }, logger);
   await warnUnlessNoEviction(runtime.redis, logger);
+  await refuseUnsafeShardLayout(runtime, logger);
 
-  const workers = options.workers ? startWorkers(runtime, { queues: options.queues, concurrency: options.concurrency }) : undefined;
+  const workers = options.workers ? startWorkers(runtime, { queues: options.queues, concurrency: options.concurrency, shards: options.shards }) : undefined;
   let app: FastifyInstance | undefined;
   let url: string | undefined;
   if (options.api) {

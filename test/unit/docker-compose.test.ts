@@ -17,6 +17,7 @@ interface Service {
   depends_on?: Record<string, { condition: string }>;
   healthcheck?: { test: string[] };
   stop_grace_period?: string;
+  restart?: string;
 }
 const compose = parse(read('docker-compose.yml')) as { services: Record<string, Service> };
 const { redis, api, worker } = compose.services;
@@ -60,6 +61,22 @@ describe('docker-compose.yml', () => {
     expect(api!.environment!.LINKER_HOST).toBe('0.0.0.0');
   });
 
+  it('passes through what a deployment sets, and its header comment sets everything a first API call needs', () => {
+    for (const service of [api!, worker!]) {
+      for (const name of ['LINKER_PLATFORMS', 'LINKER_ADMIN_TOKEN', 'LINKER_PUBLIC_URL', 'LINKER_WEBHOOK_ALLOWED_NETS']) {
+        expect(service.environment![name], name).toMatch(new RegExp(`^\\$\\{${name}:[-?]`));
+      }
+    }
+    const header = read('docker-compose.yml').split('\n').filter((line) => line.startsWith('#')).join('\n');
+    expect(header).toMatch(/export LINKER_ENCRYPTION_KEYS=.+ LINKER_PLATFORMS=acme:/);
+    expect(header).toContain('docker compose up');
+    expect(header).toMatch(/curl -H "Authorization: Bearer \$\{LINKER_PLATFORMS#acme:\}"/);
+  });
+
+  it('restarts every service unless it was stopped', () => {
+    for (const [name, service] of Object.entries(compose.services)) expect(service.restart, name).toBe('unless-stopped');
+  });
+
   it('runs Redis with AOF and noeviction', () => {
     const args = redis!.command!.join(' ');
     expect(args).toMatch(/--appendonly yes/);
@@ -96,5 +113,48 @@ describe('Dockerfile', () => {
     expect(dockerfile).toMatch(/npm ci --omit=dev/);
     expect(dockerfile).toMatch(/^USER node$/m);
     expect(read('.dockerignore').split('\n')).toEqual(expect.arrayContaining(['node_modules', '.data', '.git']));
+  });
+});
+
+describe('docker-compose.cluster.yml', () => {
+  const cluster = parse(read('docker-compose.cluster.yml'), { merge: true }) as { services: Record<string, Service> };
+  const { api: clusterApi, worker: clusterWorker, 'redis-cluster-init': init, ...nodes } = cluster.services;
+  const masters = Object.keys(nodes).sort();
+
+  it('runs three cluster-enabled masters with AOF and noeviction, each with its own data', () => {
+    expect(masters).toEqual(['redis-1', 'redis-2', 'redis-3']);
+    for (const name of masters) {
+      const args = nodes[name]!.command!.join(' ');
+      expect(args).toMatch(/--cluster-enabled yes/);
+      expect(args).toMatch(/--appendonly yes/);
+      expect(args).toMatch(/--maxmemory-policy noeviction/);
+      expect(nodes[name]!.healthcheck?.test.length).toBeGreaterThan(1);
+    }
+    const volumes = masters.map((name) => (nodes[name] as { volumes: string[] }).volumes[0]!.split(':')[0]);
+    expect(new Set(volumes).size).toBe(3);
+  });
+
+  it('forms the cluster from exactly those masters once they are healthy', () => {
+    const script = init!.command!.join(' ');
+    expect(script).toMatch(/redis-cli --cluster create/);
+    for (const name of masters) expect(script).toContain(`getent hosts ${name} `);
+    expect(script).toMatch(/--cluster-replicas 0 --cluster-yes/);
+    expect(init!.depends_on).toEqual(Object.fromEntries(masters.map((name) => [name, { condition: 'service_healthy' }])));
+  });
+
+  it('points api and worker at the cluster with queue shards, like the single-Redis file otherwise', () => {
+    for (const [service, single] of [[clusterApi!, api!], [clusterWorker!, worker!]] as const) {
+      expect(service.command).toEqual(single.command);
+      expect(service.depends_on).toEqual({ 'redis-cluster-init': { condition: 'service_completed_successfully' } });
+      const env = { ...service.environment! };
+      expect(env.REDIS_URL).toBe(`redis+cluster://${masters.map((m) => `${m}:6379`).join(',')}`);
+      // Every variable is one the service reads, with a value its schema accepts.
+      expect(Object.keys(envSchema.shape)).toEqual(expect.arrayContaining(Object.keys(env)));
+      expect(envSchema.shape.LINKER_QUEUE_SHARDS.parse(env.LINKER_QUEUE_SHARDS)).toBeGreaterThan(1);
+      const { REDIS_URL: _url, LINKER_QUEUE_SHARDS: _shards, ...rest } = env;
+      const { REDIS_URL: _singleUrl, ...singleRest } = single.environment!;
+      expect(rest).toEqual(singleRest);
+      expect(service.restart).toBe(single.restart);
+    }
   });
 });
