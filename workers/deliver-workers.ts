@@ -6,6 +6,7 @@ import { createSafeDispatcher } from '../src/webhooks/safe-dispatcher.js';
 import { EndpointSlots } from '../src/webhooks/endpoint-slots.js';
 import { createDeliverProcessor } from './deliver-processor.js';
 import { settleAbandonedDelivery } from './settle-abandoned-delivery.js';
+import { disableGoneEndpoint } from '../src/webhooks/endpoint-gone.js';
 
 /**
  * How long an endpoint at its cap may free no slot before the deliveries waiting for it are put back
@@ -26,6 +27,7 @@ export function deliverProcessorOf(rt: Runtime, dispatcher: Dispatcher) {
     policy: { schedule: env.LINKER_WEBHOOK_RETRY_SCHEDULE, attemptTimeoutMs: env.LINKER_WEBHOOK_TIMEOUT },
     slots: new EndpointSlots(env.LINKER_WEBHOOK_ENDPOINT_CONCURRENCY, ENDPOINT_STALL_MS),
     handOff: (platformId, messageId, attempt, at) => rt.producers.enqueueDeliveryAttempt(platformId, messageId, attempt, at),
+    endpointGone: (platformId, endpointId, messageId) => disableGoneEndpoint(rt, platformId, endpointId, messageId),
   });
 }
 

@@ -3,8 +3,7 @@ import { SESSION_MESSAGES } from '../hub/hub-messages.js';
 /**
  * Every error the API answers with, in one place (RFC 9457 problem details). `detail` says what
  * went wrong and what to do about it.
- */
-/**
+ *
  * Every problem code; the `type` of a problem is `urn:account-linker:problem:<code>`. The OpenAPI
  * document lists them, so a client can switch on them.
  */
@@ -19,6 +18,8 @@ export const PROBLEM_CODES = [
   'in_flight',
   'conflict',
   'endpoint_limit',
+  'endpoint_disabled',
+  'endpoint_deleted',
   'idempotency_key_reused',
   'idempotency_in_progress',
   'payload_too_large',
@@ -83,6 +84,11 @@ export const problems = {
   inFlight: (tenantId: string, inFlightId: string) =>
     new ProblemError(409, 'in_flight', 'Request in flight', `Tenant "${tenantId}" already has connect request ${inFlightId} in flight; wait for it to finish or follow it with GET /v1/connect-requests/${inFlightId}.`, undefined, {}, { inFlightId }),
   conflict: (detail: string) => new ProblemError(409, 'conflict', 'Conflict', detail),
+  messageInProgress: (id: string) => new ProblemError(409, 'conflict', 'Conflict', `Message ${id} is still being delivered; wait for it to finish before redelivering.`),
+  endpointDisabled: (messageId: string, endpointId: string) =>
+    new ProblemError(409, 'endpoint_disabled', 'Endpoint disabled', `Message ${messageId} goes to webhook endpoint ${endpointId}, which is disabled (see its disabledReason); enable it with POST /v1/webhook-endpoints/${endpointId}/enable, then redeliver.`),
+  endpointDeleted: (messageId: string, endpointId: string) =>
+    new ProblemError(409, 'endpoint_deleted', 'Endpoint deleted', `Message ${messageId} went to webhook endpoint ${endpointId}, which was deleted; a message cannot be sent to another endpoint.`),
   endpointLimit: (max: number) =>
     new ProblemError(
       409,

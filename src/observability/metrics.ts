@@ -34,6 +34,12 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  private readonly endpointsDisabled = new Counter({
+    name: 'linker_webhook_endpoints_disabled_total',
+    help: 'Webhook endpoints disabled because their receiver answered 410 Gone',
+    registers: [this.registry],
+  });
+
   private readonly confirmationLatency = new Histogram({
     name: 'linker_confirmation_latency_seconds',
     help: 'From a connect request\'s result event being recorded to the platform acknowledging it with a 2xx',
@@ -57,7 +63,7 @@ export class Metrics {
   });
 
   /** `validationPaused`: whether the provider breaker holds validation right now (ValidationPauseStore). */
-  constructor(queueDepths?: QueueDepths, validationPaused?: () => Promise<boolean>) {
+  constructor(validationPaused?: () => Promise<boolean>) {
     collectDefaultMetrics({ register: this.registry, prefix: 'linker_' });
     // prom-client names these gauges *_total, which Prometheus reserves for counters (promtool
     // refuses them); their unsuffixed twins carry the same numbers split by type.
@@ -74,19 +80,26 @@ export class Metrics {
         },
       });
     }
-    if (queueDepths) {
-      new Gauge({
-        name: 'linker_queue_jobs',
-        help: 'Jobs in each queue, by state',
-        labelNames: ['queue', 'state'],
-        registers: [this.registry],
-        async collect() {
-          for (const [queue, counts] of Object.entries(await queueDepths())) {
-            for (const [state, value] of Object.entries(counts)) this.set({ queue, state }, value);
-          }
-        },
-      });
-    }
+  }
+
+  /**
+   * Adds `linker_queue_jobs`. Queue depths are read from Redis, the same for every process, so only
+   * the API exports them (src/api/app.ts): summed over an API and its workers they would count each
+   * job several times. Behind several API replicas, aggregate them with `max`, not `sum`.
+   */
+  exportQueueDepths(queueDepths: QueueDepths): void {
+    if (this.registry.getSingleMetric('linker_queue_jobs')) return;
+    new Gauge({
+      name: 'linker_queue_jobs',
+      help: 'Jobs in each queue, by state (read from Redis: the same on every API replica; aggregate with max)',
+      labelNames: ['queue', 'state'],
+      registers: [this.registry],
+      async collect() {
+        for (const [queue, counts] of Object.entries(await queueDepths())) {
+          for (const [state, value] of Object.entries(counts)) this.set({ queue, state }, value);
+        }
+      },
+    });
   }
 
   requestsAccepted(count: number): void {
@@ -110,6 +123,10 @@ export class Metrics {
     const labels = { route, method, status: String(status) };
     this.httpRequests.inc(labels);
     this.httpDuration.observe(labels, seconds);
+  }
+
+  endpointDisabled(): void {
+    this.endpointsDisabled.inc();
   }
 
   confirmed(latencyMs: number): void {

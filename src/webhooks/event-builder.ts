@@ -1,4 +1,4 @@
-import type { WebhookEvent } from '../domain/events.js';
+import type { AccountEvent } from '../domain/events.js';
 import type { ConnectRequest } from '../domain/schemas/connect-request.js';
 import type { Account } from '../domain/schemas/account.js';
 
@@ -7,7 +7,7 @@ import type { Account } from '../domain/schemas/account.js';
  * rebuilds it identically. A linked request always has its account and company (the final
  * transition stores them together), a failed one its error.
  */
-export function requestResultEvent(request: ConnectRequest): WebhookEvent {
+export function requestResultEvent(request: ConnectRequest): AccountEvent {
   const common = { connectRequestId: request.id, batchId: request.batchId, tenantId: request.tenantId, provider: request.provider, metadata: request.metadata };
   const timestamp = request.completedAt ?? request.updatedAt;
   if (request.status === 'linked') {
@@ -25,7 +25,7 @@ export function requestResultEvent(request: ConnectRequest): WebhookEvent {
 }
 
 /** An account lifecycle event (invalidated, unlinked), from the stored account. */
-export function accountEvent(type: 'account.invalidated' | 'account.unlinked', account: Account, at: string): WebhookEvent {
+export function accountEvent(type: 'account.invalidated' | 'account.unlinked', account: Account, at: string): AccountEvent {
   const common = { connectRequestId: null, batchId: null, accountId: account.id, tenantId: account.tenantId, provider: account.provider, company: account.company, metadata: null, operation: null };
   if (type === 'account.invalidated') return { type, timestamp: at, data: { ...common, status: 'invalid', error: account.error! } };
   return { type, timestamp: at, data: { ...common, status: 'revoked', error: account.error } };

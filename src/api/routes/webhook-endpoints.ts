@@ -39,6 +39,8 @@ export function webhookEndpointRoutes(rt: Runtime): AnyRouteSpec[] {
           events: body.events ? [...new Set(body.events)] : [...EVENT_TYPES],
           description: body.description ?? null,
           status: 'enabled',
+          disabledReason: null,
+          disabledAt: null,
           createdAt: new Date().toISOString(),
         };
         const secret = generateWebhookSecret();
@@ -83,6 +85,21 @@ export function webhookEndpointRoutes(rt: Runtime): AnyRouteSpec[] {
       handler: async ({ params, platformId }) => {
         if (!(await rt.endpoints.delete(platformId, params.id))) throw problems.notFound('webhook endpoint', params.id);
         return { status: 204 };
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/v1/webhook-endpoints/:id/enable',
+      summary: 'Send to an endpoint disabled by a 410 Gone again (messages from now on; redeliver earlier ones)',
+      tag: 'webhooks',
+      auth: 'platform',
+      params: idParams('webhookEndpoint'),
+      response: { status: 200, description: 'the endpoint, enabled', schema: webhookEndpointSchema },
+      errors: [401, 404],
+      handler: async ({ params, platformId }) => {
+        const endpoint = await rt.endpoints.enable(platformId, params.id);
+        if (!endpoint) throw problems.notFound('webhook endpoint', params.id);
+        return { body: publicView(endpoint) };
       },
     }),
     defineRoute({

@@ -62,15 +62,35 @@ export const accountUnlinkedEventSchema = eventOf('account.unlinked', 'AccountUn
   operation: z.null(),
 });
 
+export const endpointDisabledEventSchema = z
+  .object({
+    type: z.literal('endpoint.disabled'),
+    timestamp: timestampSchema.describe('when the endpoint was disabled; the same on every delivery attempt'),
+    data: z.object({
+      endpointId: z.string(),
+      url: z.string(),
+      disabledReason: z.string().describe('why it stopped receiving, e.g. the receiver answered 410 Gone'),
+      disabledAt: timestampSchema,
+    }),
+  })
+  .meta({
+    id: 'EndpointDisabledEvent',
+    description: "Sent to the platform's other enabled endpoints when one is disabled (its receiver answered 410), so the platform learns it stopped hearing there. Re-enable with POST /v1/webhook-endpoints/{id}/enable.",
+  });
+
 /** One schema per event type: the OpenAPI `webhooks` section and the typed union come from here. */
 export const EVENT_SCHEMAS = {
   'account.linked': accountLinkedEventSchema,
   'account.link_failed': accountLinkFailedEventSchema,
   'account.invalidated': accountInvalidatedEventSchema,
   'account.unlinked': accountUnlinkedEventSchema,
+  'endpoint.disabled': endpointDisabledEventSchema,
 } satisfies { [T in EventType]: z.ZodType<{ type: T }> };
 
 export const webhookEventSchema = z
-  .discriminatedUnion('type', [accountLinkedEventSchema, accountLinkFailedEventSchema, accountInvalidatedEventSchema, accountUnlinkedEventSchema])
+  .discriminatedUnion('type', [accountLinkedEventSchema, accountLinkFailedEventSchema, accountInvalidatedEventSchema, accountUnlinkedEventSchema, endpointDisabledEventSchema])
   .meta({ id: 'WebhookEvent', description: 'The body of every webhook; switch on `type`.' });
 export type WebhookEvent = z.infer<typeof webhookEventSchema>;
+export type EndpointDisabledEvent = z.infer<typeof endpointDisabledEventSchema>;
+/** The events about one tenant's account (all but `endpoint.disabled`). */
+export type AccountEvent = Exclude<WebhookEvent, EndpointDisabledEvent>;
