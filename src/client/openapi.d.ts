@@ -2838,6 +2838,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description too many calls, or too many failed sign-ins from this address; wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description seconds to wait before sending the call again */
+                    "Retry-After": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     getReadyz: {
@@ -2865,6 +2876,17 @@ export interface operations {
             /** @description invalid input; nothing was stored (`errors` lists each field) */
             400: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description too many calls, or too many failed sign-ins from this address; wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description seconds to wait before sending the call again */
+                    "Retry-After": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2905,6 +2927,17 @@ export interface operations {
             /** @description invalid input; nothing was stored (`errors` lists each field) */
             400: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description too many calls, or too many failed sign-ins from this address; wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description seconds to wait before sending the call again */
+                    "Retry-After": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3376,6 +3409,17 @@ export interface operations {
             /** @description invalid input; nothing was stored (`errors` lists each field) */
             400: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description too many calls, or too many failed sign-ins from this address; wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description seconds to wait before sending the call again */
+                    "Retry-After": string;
                     [name: string]: unknown;
                 };
                 content: {

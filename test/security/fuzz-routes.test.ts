@@ -8,6 +8,7 @@ import { DATA_SHARDS } from '../../src/domain/shards.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 import { PLATFORMS } from '../helpers/test-env.js';
 import { storedData } from '../helpers/stored-data.js';
+import { validatorFor } from '../helpers/openapi-validator.js';
 import { securityRow } from '../helpers/security-table.js';
 import { createOwnRecords, type OwnRecords } from '../helpers/own-records.js';
 import { bodyText, oddString, queryText, type JsonSchema } from '../helpers/schema-fuzz.js';
@@ -196,6 +197,9 @@ describe('schema-driven fuzzing of every route', () => {
     const statuses = new Map<number, number>();
     const serverErrors: string[] = [];
     const acceptedWrites: string[] = [];
+    // Even a hostile call must get an answer /openapi.json declares (status, headers, body).
+    const validator = await validatorFor(h.url);
+    const undocumented: string[] = [];
     let next = 0;
     // Wall time depends on the machine's load; the CPU time of this process (client and server together) much less.
     const started = performance.now();
@@ -204,10 +208,12 @@ describe('schema-driven fuzzing of every route', () => {
       while (next < inputs.length) {
         const input = inputs[next++]!;
         const res = await pool.request({ method: input.method as 'GET', path: input.path, headers: input.headers, body: input.body });
-        await res.body.text();
+        const text = await res.body.text();
         statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1);
         row.runs++;
         const summary = `${input.method} ${input.path.slice(0, 200)} ${JSON.stringify(input.headers).slice(0, 300)} ${(input.body ?? '').slice(0, 300)}`;
+        const mismatches = validator.validate(input.method, input.path, { status: res.statusCode, headers: res.headers, text });
+        if (mismatches.length > 0) undocumented.push(`${mismatches.join('; ')} ← ${summary}`);
         if (res.statusCode >= 500) serverErrors.push(`${res.statusCode} ${summary}`);
         if (input.write && res.statusCode < 400) acceptedWrites.push(`${res.statusCode} ${summary}`);
       }
@@ -224,6 +230,7 @@ describe('schema-driven fuzzing of every route', () => {
     // Joined, so a failure shows the inputs themselves; FUZZ_SEED=<seed> replays the run.
     expect(serverErrors.slice(0, 20).join('\n'), `${serverErrors.length} answers ≥ 500, seed ${SEED}`).toBe('');
     expect(acceptedWrites.slice(0, 20).join('\n'), `${acceptedWrites.length} write inputs accepted, seed ${SEED}`).toBe('');
+    expect(undocumented.slice(0, 20).join('\n'), `${undocumented.length} answers off /openapi.json, seed ${SEED}`).toBe('');
     expect(row.runs).toBeGreaterThanOrEqual(TOTAL_INPUTS);
     // The inputs reached the handlers, not only the authentication: plenty of each refusal.
     for (const status of [400, 401, 404]) expect(statuses.get(status) ?? 0, `status ${status} in ${JSON.stringify([...statuses])}`).toBeGreaterThan(100);
