@@ -104,7 +104,8 @@ class ComponentSchemas {
 function statusesOf(spec: RouteDoc): number[] {
   const implied = [
     ...(spec.body || spec.query || spec.params || spec.idempotent ? [400] : []),
-    ...(spec.body ? [413, 415] : []),
+    // Fastify reads a body sent with any method but GET, whether or not the route uses one.
+    ...(spec.body || spec.method !== 'GET' ? [413, 415] : []),
     ...(spec.auth !== 'none' ? [401] : []),
     // The sign-in throttle (sign-in-throttle.ts) answers any call that carries a credential, on any route.
     429,
