@@ -59,5 +59,5 @@ describe('npm run demo', () => {
     expect(stdout).toContain(`API docs     http://127.0.0.1:${api}/docs`);
     expect(stdout).toContain(`simulator    http://127.0.0.1:${sim}`);
     expect(stdout).toContain(`receiver     http://127.0.0.1:${receiver}/`);
-  });
+  }, 180_000); // a whole demo run, then its shutdown, on a machine shared with other suites
 });
