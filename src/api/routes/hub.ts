@@ -50,7 +50,6 @@ export function hubRoutes(rt: Runtime): AnyRouteSpec[] {
       page: true,
       query: pageQuerySchema,
       response: { status: 200, description: 'HTML; framed only by the session\'s allowedOrigins' },
-      errors: [400],
       handler: async ({ query }) => page(query),
     }),
     defineRoute({ method: 'GET', url: '/hub/hub.css', summary: 'Connect Hub style sheet', tag: 'connect hub', auth: 'none', page: true, response: { status: 200, description: 'CSS' }, handler: asset('css') }),
