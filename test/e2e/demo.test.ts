@@ -49,7 +49,7 @@ describe('npm run demo', () => {
     // Everything has stopped: no address or token that leads nowhere.
     expect(stdout).not.toMatch(/http:\/\/|Bearer|admin token/);
     expect(stdout).toContain('npm run demo -- --keep');
-  });
+  }, 180_000);
 
   it('re-runs cleanly on the data the previous run left behind, on the ports it is given', async () => {
     const [api, sim, receiver] = await Promise.all([freePort(), freePort(), freePort()]);
