@@ -58,7 +58,7 @@ export function createRuntime(env: Env, logger: Logger): Runtime {
   const queueRedis = createRedis(env.REDIS_URL ?? DEFAULT_REDIS_URL);
   const vault = new CredentialVault(parseVaultKeys(env.LINKER_ENCRYPTION_KEYS));
   const endpoints = new WebhookEndpointStore(redis, prefix, vault);
-  const messages = new WebhookMessageStore(redis, prefix, (platformId) => endpoints.forget(platformId));
+  const messages = new WebhookMessageStore(redis, prefix, (platformId) => endpoints.forget(platformId), retention);
   const producers = new Producers(queueRedis, {
     prefix,
     validationAttempts: env.LINKER_VALIDATION_ATTEMPTS,

@@ -120,6 +120,7 @@ export class ConnectRequestStore {
     const raw = await this.run.createRequests(this.base(platformId), {
       batchId: batchId ?? '',
       now: now.toISOString(),
+      expireAt: now.getTime() + this.retention.keepMs,
       items: items.map((item) => ({
         id: item.id,
         tenantId: item.tenantId,
@@ -202,6 +203,7 @@ export class ConnectRequestStore {
       to: args.to,
       from: sourcesOf(args.to),
       now: now.toISOString(),
+      expireAt: now.getTime() + this.retention.keepMs,
       historyLimit: this.retention.historyLimit,
       attempt: args.attempt,
       error: args.error,

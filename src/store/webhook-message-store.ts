@@ -5,6 +5,7 @@ import { lexPage, type Page } from './lex-page.js';
 import { readRecords } from './read-records.js';
 import type { EventType, WebhookEvent } from '../domain/events.js';
 import type { DeliveryAttempt, WebhookMessage } from '../domain/schemas/webhook.js';
+import { DEFAULT_RETENTION, messageExpiryEntry, type RetentionSettings } from './retention.js';
 
 export interface RecordEventArgs {
   /** Same key, same event: a retried job records nothing new. */
@@ -23,6 +24,8 @@ export interface RecordEventScriptArgs {
   payload: string;
   messages: { id: string; endpointId: string }[];
   rules: typeof CONFIRMATION_RULES;
+  /** When the dedupe key expires (ms); the transition that records a result sets it to the request's own expiry. */
+  expireAt?: number;
 }
 
 export function recordEventScriptArgs(args: RecordEventArgs, now: Date): RecordEventScriptArgs {
@@ -79,6 +82,7 @@ export class WebhookMessageStore {
     private readonly prefix: string,
     /** Told when a delivery disabled an endpoint (410), so this process' endpoint cache drops it at once. */
     private readonly onEndpointDisabled: (platformId: string) => void = () => {},
+    private readonly retention: RetentionSettings = DEFAULT_RETENTION,
   ) {
     this.run = scripts(redis);
   }
@@ -89,7 +93,7 @@ export class WebhookMessageStore {
 
   /** Returns the ids of the event's messages that still need delivering. */
   async recordEvent(platformId: string, args: RecordEventArgs, now = new Date()): Promise<string[]> {
-    const raw = await this.run.recordEvent(this.base(platformId), recordEventScriptArgs(args, now));
+    const raw = await this.run.recordEvent(this.base(platformId), { ...recordEventScriptArgs(args, now), expireAt: now.getTime() + this.retention.keepMs });
     const { pending } = JSON.parse(raw) as { pending: string[] | Record<string, never> };
     return luaList(pending);
   }
@@ -139,6 +143,7 @@ export class WebhookMessageStore {
       outcome: args.outcome,
       disableEndpoint: args.disableEndpoint ?? false,
       now: now.toISOString(),
+      expireAt: now.getTime() + this.retention.keepMs,
       rules: CONFIRMATION_RULES,
     });
     const { result, confirmedRequestCreatedAt } = JSON.parse(raw) as { result: string; confirmedRequestCreatedAt?: string };
@@ -148,14 +153,24 @@ export class WebhookMessageStore {
 
   /**
    * Makes a finished message deliverable again (manual redelivery) and returns the run number for
-   * its job id. A message still being delivered is left alone.
+   * its job id. A message still being delivered is left alone. The message no longer expires until
+   * this delivery finishes (record-delivery.lua retires it again).
    */
   async reopen(platformId: string, id: string): Promise<{ run: number } | 'missing' | 'in_progress'> {
-    const k = key.message(this.base(platformId), id);
-    const status = await this.redis.hget(k, 'status');
+    const base = this.base(platformId);
+    const k = key.message(base, id);
+    const [status, connectRequestId] = await this.redis.hmget(k, 'status', 'connectRequestId');
     if (!status) return 'missing';
     if (status === 'pending') return 'in_progress';
-    const [, [, run] = []] = (await this.redis.multi().hset(k, 'status', 'pending').hincrby(k, 'redeliveries', 1).exec()) ?? [];
+    const [, , , , [, run] = []] =
+      (await this.redis
+        .multi()
+        .persist(k)
+        .persist(key.messageAttempts(base, id))
+        .zrem(key.expiry(base), messageExpiryEntry(id, connectRequestId ?? ''))
+        .hset(k, 'status', 'pending')
+        .hincrby(k, 'redeliveries', 1)
+        .exec()) ?? [];
     return { run: Number(run) };
   }
 }

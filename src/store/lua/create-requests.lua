@@ -1,5 +1,6 @@
 -- Stores connect requests and claims each tenant's in-flight slot, all or nothing per item.
--- KEYS[1] platform base. ARGV[1] JSON {batchId, now, items:[{id, tenantId, provider, metadata, cred, job}]}
+-- KEYS[1] platform base. ARGV[1] JSON {batchId, now, expireAt, items:[{id, tenantId, provider, metadata, cred, job}]}
+-- (`expireAt`: when a batch that is complete at once, with nothing accepted, expires)
 -- (`job`: the validate job of its first attempt, kept for the stranded-request sweep).
 -- Returns a JSON array: "" for an accepted item, else the id of the request already in flight.
 -- An item whose id is already stored was accepted by an earlier try of the same idempotent call
@@ -40,6 +41,8 @@ if batchId ~= '' then
   if redis.call('EXISTS', b) == 1 then
     -- A retry of the same idempotent call: only items accepted for the first time are added.
     if accepted > 0 then
+      redis.call('PERSIST', b)
+      redis.call('PERSIST', base .. ':idx:cr:b:' .. batchId)
       redis.call('HINCRBY', b, 'total', accepted)
       redis.call('HINCRBY', b, 's:queued', accepted)
       redis.call('HINCRBY', b, 'c:pending', accepted)
@@ -48,7 +51,10 @@ if batchId ~= '' then
   else
     redis.call('HSET', b, 'id', batchId, 'total', accepted, 'final', 0, 's:queued', accepted,
       'c:pending', accepted, 'createdAt', now)
-    if accepted == 0 then redis.call('HSET', b, 'completedAt', now) end
+    if accepted == 0 then
+      redis.call('HSET', b, 'completedAt', now)
+      redis.call('PEXPIREAT', b, args.expireAt)
+    end
   end
 end
 

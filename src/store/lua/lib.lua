@@ -13,8 +13,9 @@ local function setConfirmation(base, requestId, to, rules, now)
   local from, batchId = cur[1], cur[2]
   if not from or not contains(rules[to], from) then return false end
   redis.call('HSET', rk, 'confirmation', to, 'confirmationAt', now)
-  if batchId and batchId ~= '' then
-    local bk = base .. ':bat:' .. batchId
+  local bk = base .. ':bat:' .. (batchId or '')
+  -- EXISTS: a batch past its retention must not come back as a hash holding only counters.
+  if batchId and batchId ~= '' and redis.call('EXISTS', bk) == 1 then
     redis.call('HINCRBY', bk, 'c:' .. from, -1)
     redis.call('HINCRBY', bk, 'c:' .. to, 1)
   end
@@ -23,7 +24,8 @@ end
 
 -- Records an event once (keyed by a dedupe key) as one webhook message per subscribed endpoint.
 -- A connect request's result with no subscriber settles its confirmation as not_required.
--- `a`: {dedupe, now, connectRequestId, eventType, payload, messages:[{id, endpointId}], rules}.
+-- `a`: {dedupe, now, connectRequestId, eventType, payload, messages:[{id, endpointId}], rules, expireAt}; the
+-- dedupe key expires at `expireAt` (ms), with the records it guards.
 -- Returns {created, pending:[message ids still pending]}.
 local function recordEvent(base, a)
   local dk = base .. ':evt:' .. a.dedupe
@@ -46,7 +48,21 @@ local function recordEvent(base, a)
     if cr ~= '' then redis.call('ZADD', base .. ':idx:msg:cr:' .. cr, 0, m.id) end
     table.insert(ids, m.id)
   end
-  redis.call('SET', dk, #ids == 0 and '[]' or cjson.encode(ids))
+  redis.call('SET', dk, #ids == 0 and '[]' or cjson.encode(ids), 'PXAT', a.expireAt)
   if cr ~= '' and #ids == 0 then setConfirmation(base, cr, 'not_required', a.rules, a.now) end
   return {created = true, pending = ids}
+end
+
+-- Retention (src/store/retention.ts): `keys` expire natively at `at` (ms), and the expiry index
+-- gets `entry` (the record's id and what its index keys are built from), so the sweep drops the
+-- id from those indexes then.
+local function retire(base, keys, at, entry)
+  for _, k in ipairs(keys) do redis.call('PEXPIREAT', k, at) end
+  redis.call('ZADD', base .. ':exp', at, entry)
+end
+
+-- A retired record in use again (a redelivery, a re-link): it stays until retired anew.
+local function revive(base, keys, entry)
+  for _, k in ipairs(keys) do redis.call('PERSIST', k) end
+  redis.call('ZREM', base .. ':exp', entry)
 end

@@ -2,7 +2,8 @@
 -- other run recorded this attempt number first (so a job that runs twice adds no phantom attempt).
 -- outcome "delivered" confirms the request; "failed" (schedule exhausted or endpoint gone) makes it
 -- unconfirmed once none of its messages can still succeed; "retry" only logs the attempt.
--- KEYS[1] platform base. ARGV[1] JSON {id, expectedCount, attempt, outcome, disableEndpoint, now, rules}.
+-- A final outcome retires the message with its attempts (lib.lua `retire`) at `expireAt` (ms).
+-- KEYS[1] platform base. ARGV[1] JSON {id, expectedCount, attempt, outcome, disableEndpoint, now, expireAt, rules}.
 -- Returns JSON {result: "applied"|"stale"|"missing", confirmedRequestCreatedAt?} (the latter when this
 -- attempt confirmed its request, for the confirmation latency metric).
 local base = KEYS[1]
@@ -25,6 +26,7 @@ if a.outcome == 'retry' then return applied end
 
 redis.call('HSET', mk, 'status', a.outcome, 'finishedAt', a.now)
 local cr = m[3]
+retire(base, {mk, mk .. ':attempts'}, a.expireAt, a.id .. '|' .. cr)
 if cr == '' then return applied end
 if a.outcome == 'delivered' then
   if setConfirmation(base, cr, 'confirmed', a.rules, a.now) then

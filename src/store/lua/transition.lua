@@ -2,7 +2,9 @@
 -- come from src/domain/connect-request-state.ts), keeping indexes and batch counters in step.
 -- Reaching a final status releases the tenant's in-flight slot; `linked` creates or updates the
 -- account and moves the credential onto it, `failed` destroys the credential.
--- KEYS[1] platform base. ARGV[1] JSON {id, to, from:[...], now, historyLimit, attempt?, error?, link?, read?}, or
+-- A final status retires the request (lib.lua `retire`): it, its attempts and its result event expire at
+-- `expireAt` (ms), and its batch too when it was the batch's last.
+-- KEYS[1] platform base. ARGV[1] JSON {id, to, from:[...], now, expireAt, historyLimit, attempt?, error?, link?, read?}, or
 -- {ids:[...], to, from, now, read?} to move several requests at once (a claim), answered with a list.
 -- Returns JSON {result: "applied"|"rejected"|"missing", from, accountId?, operation?, request?}; `request`
 -- (the stored hash) comes with every final status whose event this call did not record, so the caller
@@ -63,10 +65,17 @@ local function transition(base, a)
   redis.call('HSET', rk, 'completedAt', now)
   local inflight = base .. ':inflight:' .. provider .. ':' .. tenantId
   if redis.call('GET', inflight) == a.id then redis.call('DEL', inflight) end
+  retire(base, {rk, rk .. ':attempts'}, a.expireAt, a.id .. '|' .. to .. '|' .. tenantId .. '|' .. (batchId or ''))
   if batchId and batchId ~= '' then
     local final = redis.call('HINCRBY', bk, 'final', 1)
-    if final >= tonumber(redis.call('HGET', bk, 'total')) then redis.call('HSET', bk, 'completedAt', now) end
+    if final >= tonumber(redis.call('HGET', bk, 'total')) then
+      redis.call('HSET', bk, 'completedAt', now)
+      -- Its requests all expire by then, so its counts stay readable as long as any of them.
+      redis.call('PEXPIREAT', bk, a.expireAt)
+      redis.call('PEXPIREAT', base .. ':idx:cr:b:' .. batchId, a.expireAt)
+    end
   end
+  if a.event then a.event.expireAt = a.expireAt end
 
   local credKey = base .. ':cred:' .. a.id
   if to == 'failed' then
@@ -93,12 +102,8 @@ local function transition(base, a)
   local ak = base .. ':acc:' .. accountId
   local previous = redis.call('HGET', ak, 'status')
   if previous and previous ~= 'active' then redis.call('ZREM', base .. ':idx:acc:s:' .. previous, accountId) end
-  if previous == 'revoked' then
-    -- Linked again before its revoked record expired: it lives on (see account-status.lua).
-    redis.call('PERSIST', ak)
-    redis.call('PERSIST', ak .. ':history')
-    redis.call('ZREM', base .. ':exp', accountId .. '|' .. provider .. '|' .. tenantId)
-  end
+  -- Linked again before its revoked record expired: it lives on (see account-status.lua).
+  if previous == 'revoked' then revive(base, {ak, ak .. ':history'}, accountId .. '|' .. provider .. '|' .. tenantId) end
   redis.call('ZADD', base .. ':idx:acc:s:active', 0, accountId)
   if redis.call('EXISTS', credKey) == 1 then redis.call('RENAME', credKey, ak .. ':cred') end
   local reason = 'linked by ' .. a.id

@@ -1,0 +1,160 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { simKey } from '../../src/sim/index.js';
+import { key, platformBase } from '../../src/store/keys.js';
+import { startHarness, waitFor, type Harness } from '../helpers/harness.js';
+import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.js';
+import { linkTenant, subscribe } from '../helpers/link.js';
+
+const RETENTION = { LINKER_RETENTION: '2s', LINKER_CONNECT_SESSION_TTL: '1s', LINKER_PROVIDER_TIMEOUT: '10s' };
+
+let h: Harness;
+let receiver: WebhookReceiver;
+let base: string;
+
+beforeAll(async () => {
+  h = await startHarness('retention-mixed', { env: RETENTION });
+  base = platformBase(h.rt.env.LINKER_REDIS_PREFIX, 'acme');
+  receiver = await startWebhookReceiver();
+  // The receiver refuses the results of one tenant until told otherwise: its message fails finally.
+  let refusing = true;
+  receiver.respond((request) => (refusing && request.event?.data.tenantId === 'mix-refused' ? { status: 500 } : { status: 204 }));
+  (receiver as WebhookReceiver & { recover(): void }).recover = () => (refusing = false);
+  await subscribe(h, receiver.url);
+});
+afterAll(async () => {
+  await h?.close();
+  await receiver?.close();
+});
+
+const get = async (path: string) => {
+  const res = await h.api('GET', path);
+  expect(res.status, `${path}: ${res.text}`).toBe(200);
+  return res.body;
+};
+
+/** Every page of a list route; each listed item must also answer its own GET. */
+async function listAll(path: string, itemPath: (id: string) => string): Promise<string[]> {
+  const ids: string[] = [];
+  let cursor: string | null = null;
+  do {
+    const page: { data: { id: string }[]; nextCursor: string | null } = await get(`${path}${path.includes('?') ? '&' : '?'}limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+    ids.push(...page.data.map((item) => item.id));
+    cursor = page.nextCursor;
+  } while (cursor);
+  for (const id of ids) await get(itemPath(id));
+  return ids;
+}
+
+async function finished(id: string) {
+  return waitFor(async () => {
+    const request = await get(`/v1/connect-requests/${id}`);
+    return ['linked', 'failed'].includes(request.status) && request.confirmation !== 'pending' ? request : undefined;
+  }, { what: `request ${id} to finish and settle` });
+}
+
+/** Keys under the test's prefix that hold records (BullMQ's queue keys and the API rate-limit counters left out). */
+async function recordKeys(): Promise<string[]> {
+  return (await h.dumpRedis())
+    .split('\n')
+    .map((line) => line.split(' ')[0]!)
+    .filter((k) => k.startsWith(`${base}:`))
+    .sort();
+}
+
+describe('after a mixed run and one retention period (LINKER_RETENTION=2s)', () => {
+  const accounts = new Map<string, string>();
+
+  it('runs links, failures, a finally failed and redelivered webhook, unlinks, a Hub session and an idempotent call', async () => {
+    const items = [
+      ['mix-a', 'valid'],
+      ['mix-b', 'valid'],
+      ['mix-bad', 'invalid'],
+      ['mix-forbidden', 'forbidden'],
+      ['mix-refused', 'valid'],
+      ['mix-unlinked', 'valid'],
+    ].map(([tenantId, kind]) => ({ tenantId, provider: 'smartrecruiters', credentials: { apiKey: simKey(kind!, `mix-${tenantId}`) } }));
+    const bulk = await h.api('POST', '/v1/connect-requests/bulk', { body: { items } });
+    expect(bulk.status, bulk.text).toBe(202);
+    const requests = await Promise.all(bulk.body.accepted.map((a: { id: string }) => finished(a.id)));
+    for (const r of requests) if (r.accountId) accounts.set(r.tenantId, r.accountId);
+    expect(requests.find((r) => r.tenantId === 'mix-refused').confirmation).toBe('unconfirmed');
+
+    // Redelivered once the receiver is back: unconfirmed → confirmed.
+    (receiver as WebhookReceiver & { recover(): void }).recover();
+    const refused = requests.find((r) => r.tenantId === 'mix-refused');
+    const [message] = (await get(`/v1/webhook-messages?connectRequestId=${refused.id}`)).data;
+    expect((await h.api('POST', `/v1/webhook-messages/${message.id}/redeliver`)).status).toBe(202);
+    await waitFor(async () => (await get(`/v1/connect-requests/${refused.id}`)).confirmation === 'confirmed', { what: 'the redelivery to confirm' });
+
+    expect((await h.api('DELETE', `/v1/accounts/${accounts.get('mix-unlinked')}`)).status).toBe(200);
+    accounts.delete('mix-unlinked');
+
+    const single = await linkTenant(h, 'mix-single', simKey('valid', 'mix-single'));
+    accounts.set('mix-single', single.accountId);
+    const again = await linkTenant(h, 'mix-a', simKey('valid', 'mix-a-2'));
+    expect(again).toMatchObject({ accountId: accounts.get('mix-a'), operation: 'updated' });
+
+    const idem = await h.api('POST', '/v1/connect-requests', {
+      headers: { 'idempotency-key': 'mix-idem-1' },
+      body: { tenantId: 'mix-idem', provider: 'smartrecruiters', credentials: { apiKey: simKey('valid', 'mix-idem') } },
+    });
+    expect(idem.status).toBe(202);
+    accounts.set('mix-idem', (await finished(idem.body.id)).accountId);
+
+    const session = await h.api('POST', '/v1/connect-sessions', { body: { tenantId: 'mix-hub', provider: 'smartrecruiters' } });
+    const hub = await h.api('POST', '/hub/api/connect', { token: null, headers: { authorization: `Session ${session.body.token}` }, body: { apiKey: simKey('valid', 'mix-hub') } });
+    expect(hub.status, hub.text).toBe(202);
+    const hubRequest = (await get(`/v1/connect-requests?tenantId=mix-hub`)).data[0];
+    accounts.set('mix-hub', (await finished(hubRequest.id)).accountId);
+  });
+
+  it('a batch keeps its counts readable after a request of it expired, until the batch expires', async () => {
+    const items = [
+      { tenantId: 'mix-batch-fast', provider: 'smartrecruiters', credentials: { apiKey: simKey('valid', 'mix-batch-fast') } },
+      { tenantId: 'mix-batch-slow', provider: 'smartrecruiters', credentials: { apiKey: simKey('slow5000', 'mix-batch-slow') } },
+    ];
+    const bulk = await h.api('POST', '/v1/connect-requests/bulk', { body: { items } });
+    const [fast, slow] = bulk.body.accepted.map((a: { id: string }) => a.id);
+    const fastRequest = await finished(fast);
+    accounts.set('mix-batch-fast', fastRequest.accountId);
+    await waitFor(async () => (await h.api('GET', `/v1/connect-requests/${fast}`)).status === 404, { what: 'the fast request to expire' });
+    const batch = await get(`/v1/batches/${bulk.body.batchId}`);
+    expect(batch.total).toBe(2);
+    expect(batch.counts.linked).toBe(1);
+    expect(await listAll(`/v1/connect-requests?batchId=${bulk.body.batchId}`, (id) => `/v1/connect-requests/${id}`)).not.toContain(fast);
+    accounts.set('mix-batch-slow', (await finished(slow)).accountId);
+    await waitFor(async () => (await h.api('GET', `/v1/batches/${bulk.body.batchId}`)).status === 404, { what: 'the batch to expire' });
+  });
+
+  it('leaves exactly the live accounts, and every list route answers 200 with every listed item readable', async () => {
+    const live = [...accounts.values()];
+    const tenants = [...accounts.keys()];
+    const expected = [
+      key.accountIndex(base),
+      key.accountsByStatus(base, 'active'),
+      ...live.flatMap((id) => [key.account(base, id), key.accountCredential(base, id), key.accountHistory(base, id)]),
+      ...tenants.flatMap((t) => [key.accountsByTenant(base, t), key.accountByTenant(base, 'smartrecruiters', t)]),
+      // The platform's own configuration: its webhook endpoint.
+      key.endpointIndex(base),
+      key.endpointsVersion(base),
+      ...(await get('/v1/webhook-endpoints')).data.map((e: { id: string }) => key.endpoint(base, e.id)),
+    ].sort();
+    await waitFor(async () => JSON.stringify(await recordKeys()) === JSON.stringify(expected), { timeoutMs: 30_000, what: 'only the live accounts to be left' });
+    expect(await recordKeys()).toEqual(expected);
+
+    expect((await listAll('/v1/accounts', (id) => `/v1/accounts/${id}`)).sort()).toEqual([...live].sort());
+    for (const status of ['active', 'invalid', 'revoked']) await listAll(`/v1/accounts?status=${status}`, (id) => `/v1/accounts/${id}`);
+    for (const tenantId of [...tenants, 'mix-unlinked', 'mix-bad']) await listAll(`/v1/accounts?tenantId=${tenantId}`, (id) => `/v1/accounts/${id}`);
+    expect(await listAll('/v1/connect-requests', (id) => `/v1/connect-requests/${id}`)).toEqual([]);
+    for (const status of ['queued', 'validating', 'retrying', 'linked', 'failed']) expect(await listAll(`/v1/connect-requests?status=${status}`, (id) => `/v1/connect-requests/${id}`)).toEqual([]);
+    expect(await listAll('/v1/connect-requests?tenantId=mix-a&status=linked', (id) => `/v1/connect-requests/${id}`)).toEqual([]);
+    expect(await listAll('/v1/webhook-messages', (id) => `/v1/webhook-messages/${id}`)).toEqual([]);
+  });
+
+  it('a re-link of a tenant whose requests expired updates the same account', async () => {
+    const again = await linkTenant(h, 'mix-a', simKey('valid', 'mix-a-3'));
+    expect(again).toMatchObject({ accountId: accounts.get('mix-a'), operation: 'updated' });
+    const account = await get(`/v1/accounts/${again.accountId}`);
+    expect(account.history.at(-1)).toMatchObject({ connectRequestId: again.id, operation: 'updated' });
+  });
+});
