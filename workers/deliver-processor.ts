@@ -1,4 +1,4 @@
-import type { Job } from 'bullmq';
+import { DelayedError, type Job } from 'bullmq';
 import type { Dispatcher } from 'undici';
 import type { Logger } from 'pino';
 import type { WebhookMessageStore, DeliveryOutcome } from '../src/store/webhook-message-store.js';
@@ -6,6 +6,7 @@ import type { WebhookEndpointStore } from '../src/store/webhook-endpoint-store.j
 import { DELIVER_JOB, type DeliverJobData, type FirstAttemptsJobData } from '../src/queues/job-payloads.js';
 import type { Metrics } from '../src/observability/metrics.js';
 import { sendWebhook, type WebhookSendResult } from '../src/webhooks/send-webhook.js';
+import type { EndpointSlots } from '../src/webhooks/endpoint-slots.js';
 import { RetryLaterError } from './retry-errors.js';
 import { webhookRetryDelay } from './backoff-strategy.js';
 
@@ -20,10 +21,15 @@ export interface DeliverProcessorDeps {
   schedule: number[];
   /** Queues a message's own job for its retries, first run `delayMs` from now (Producers.enqueueDelivery). */
   followUp: (data: DeliverJobData, delayMs: number) => Promise<void>;
+  /** Deliveries in flight per endpoint in this process (LINKER_WEBHOOK_ENDPOINT_CONCURRENCY). */
+  slots: EndpointSlots;
 }
 
-/** What one attempt at one message came to; the last three mean nothing was sent or recorded by this run. */
-export type AttemptResult = DeliveryOutcome | 'stale' | 'already-settled' | 'tried-before';
+/**
+ * What one attempt at one message came to; the others mean nothing was sent or recorded by this
+ * run ('busy': its endpoint had no free slot, so it is tried again later without spending an attempt).
+ */
+export type AttemptResult = DeliveryOutcome | 'stale' | 'already-settled' | 'tried-before' | 'busy';
 
 function outcomeOf(result: WebhookSendResult, lastTry: boolean): { outcome: DeliveryOutcome; disable: boolean } {
   const status = result.httpStatus;
@@ -58,14 +64,19 @@ export function createDeliverProcessor(deps: DeliverProcessorDeps) {
     if (!endpoint || endpoint.status === 'disabled') {
       sent = { httpStatus: null, durationMs: 0, error: endpoint ? 'endpoint disabled after a 410 Gone' : 'endpoint was deleted', retryAfterMs: undefined };
     } else {
-      sent = await sendWebhook({
-        url: endpoint.url,
-        messageId,
-        body: message.body,
-        secrets: endpoint.activeSecrets,
-        timeoutMs: deps.timeoutMs,
-        dispatcher: deps.dispatcher,
-      });
+      if (!(await deps.slots.acquire(endpoint.id))) return { result: 'busy' };
+      try {
+        sent = await sendWebhook({
+          url: endpoint.url,
+          messageId,
+          body: message.body,
+          secrets: endpoint.activeSecrets,
+          timeoutMs: deps.timeoutMs,
+          dispatcher: deps.dispatcher,
+        });
+      } finally {
+        deps.slots.release(endpoint.id);
+      }
     }
     const { outcome, disable } = endpoint && endpoint.status === 'enabled' ? outcomeOf(sent, lastTry) : { outcome: 'failed' as const, disable: false };
     if (first && outcome === 'retry') {
@@ -84,18 +95,35 @@ export function createDeliverProcessor(deps: DeliverProcessorDeps) {
     return { result: outcome, retryAfterMs: sent.retryAfterMs, error: sent.error ?? undefined };
   }
 
+  /**
+   * When a message turned away by its busy endpoint is tried again: after a slot is likely free (an
+   * attempt holds one for at most the timeout), spread out so the waiting messages do not all return at once.
+   */
+  const busyDelay = () => Math.round(deps.timeoutMs * (0.5 + Math.random() / 2));
+
   /** Returns each message's AttemptResult (first-attempts jobs) or the one message's (deliver jobs). */
-  return async function deliver(job: Job<DeliverJobData | FirstAttemptsJobData>): Promise<AttemptResult | Record<string, AttemptResult>> {
+  return async function deliver(job: Job<DeliverJobData | FirstAttemptsJobData>, token?: string): Promise<AttemptResult | Record<string, AttemptResult>> {
     if (job.name === DELIVER_JOB.firstAttempts) {
       const { platformId, messageIds } = job.data as FirstAttemptsJobData;
       const lastTry = deps.schedule.length === 0;
-      const results = await Promise.all(messageIds.map((id) => attempt(platformId, id, { lastTry, first: true })));
-      return Object.fromEntries(messageIds.map((id, i) => [id, results[i]!.result]));
+      const results = await Promise.all(
+        messageIds.map(async (messageId) => {
+          const { result } = await attempt(platformId, messageId, { lastTry, first: true });
+          if (result === 'busy') await deps.followUp({ platformId, messageId }, busyDelay());
+          return [messageId, result] as const;
+        }),
+      );
+      return Object.fromEntries(results);
     }
     const { platformId, messageId } = job.data as DeliverJobData;
     const lastTry = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     const { result, retryAfterMs, error } = await attempt(platformId, messageId, { lastTry, first: false });
     if (result === 'retry') throw new RetryLaterError(error ?? 'delivery failed', retryAfterMs);
+    if (result === 'busy') {
+      // Back to the delayed set as it is: BullMQ counts no attempt for this run.
+      await job.moveToDelayed(Date.now() + busyDelay(), token);
+      throw new DelayedError();
+    }
     return result;
   };
 }

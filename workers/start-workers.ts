@@ -6,6 +6,7 @@ import { queuePrefix } from '../src/store/keys.js';
 import { createProviders } from '../src/providers/registry.js';
 import { pacedClient } from '../src/providers/paced-client.js';
 import { createSafeDispatcher } from '../src/webhooks/safe-dispatcher.js';
+import { EndpointSlots } from '../src/webhooks/endpoint-slots.js';
 import type { DeliverJobData, FirstAttemptsJobData, FirstValidationsJobData, ValidateJobData } from '../src/queues/job-payloads.js';
 import { revalidationLimiter, spacingMs } from '../src/domain/revalidation-pacing.js';
 import { sweepActiveAccounts } from '../src/queues/revalidation-sweep.js';
@@ -22,6 +23,12 @@ import { ValidateBreaker } from './validate-breaker.js';
 
 /** Only there so the breaker's queue-wide pause (queue.rateLimit) is honoured; never reached by itself. */
 const PAUSE_ONLY_LIMITER = { max: 1_000_000_000, duration: 1000 };
+
+/**
+ * How long a delivery waits in line for its endpoint's slot before it is put back for later: ample
+ * for a healthy receiver to free one, short enough that deliveries to a slow one hold few job slots.
+ */
+const ENDPOINT_SLOT_WAIT_MS = 200;
 
 /** How often workers look for stored requests that never got a job. */
 const STRANDED_SWEEP_MS = 60_000;
@@ -138,6 +145,7 @@ export function startWorkers(rt: Runtime, options: WorkerOptions = {}): RunningW
       metrics: rt.metrics,
       schedule: env.LINKER_WEBHOOK_RETRY_SCHEDULE,
       followUp: (data, delayMs) => rt.producers.enqueueDelivery(data, { delayMs }),
+      slots: new EndpointSlots(env.LINKER_WEBHOOK_ENDPOINT_CONCURRENCY, ENDPOINT_SLOT_WAIT_MS),
     });
     const worker = new Worker<DeliverJobData | FirstAttemptsJobData>(QUEUE.deliver, processor, {
       ...common,

@@ -16,6 +16,10 @@ import { hubRoutes } from './routes/hub.js';
 import { globalKey } from '../store/keys.js';
 import { registerDocs } from './docs.js';
 import { registerAdminQueues } from './admin-queues.js';
+import { AdminSessionStore } from '../store/admin-session-store.js';
+
+/** How long a browser stays signed in to the queues dashboard. */
+const ADMIN_SESSION_TTL_MS = 8 * 60 * 60 * 1000;
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -41,11 +45,12 @@ export function apiRoutes(rt: Runtime): AnyRouteSpec[] {
 export async function buildApp(rt: Runtime): Promise<FastifyInstance> {
   const app = createBaseApp(rt);
   app.decorateRequest('platformId', '');
+  const admin = { token: rt.env.LINKER_ADMIN_TOKEN, sessions: new AdminSessionStore(rt.redis, rt.env.LINKER_REDIS_PREFIX, ADMIN_SESSION_TTL_MS) };
 
   app.addHook('onRequest', async (request) => {
     const auth = request.routeOptions.config.auth;
     if (auth === 'platform') await authenticatePlatform(request, rt.platforms);
-    else if (auth === 'admin') authenticateAdmin(request, rt.env.LINKER_ADMIN_TOKEN);
+    else if (auth === 'admin') await authenticateAdmin(request, admin);
   });
 
   await app.register(rateLimit, {
@@ -62,7 +67,7 @@ export async function buildApp(rt: Runtime): Promise<FastifyInstance> {
 
   const routes = apiRoutes(rt);
   await registerDocs(app, rt, routes);
-  await registerAdminQueues(app, rt);
+  await registerAdminQueues(app, rt, admin);
   registerRoutes(app, routes);
   return app;
 }

@@ -2,6 +2,8 @@ import { timingSafeEqual, createHash } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import type { PlatformStore } from '../store/platform-store.js';
 import { problems } from './errors.js';
+import { adminSessionCookie } from './admin-cookie.js';
+import type { AdminSessionStore } from '../store/admin-session-store.js';
 
 export function bearerToken(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization;
@@ -20,19 +22,26 @@ export async function authenticatePlatform(request: FastifyRequest, platforms: P
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
-/** Admin routes compare against LINKER_ADMIN_TOKEN in constant time; with no admin token set they stay closed. */
-export function authenticateAdmin(request: FastifyRequest, adminToken: string | undefined): void {
-  if (!isAdminToken(bearerToken(request) ?? adminCookie(request), adminToken)) throw problems.adminOnly();
+export interface AdminAuth {
+  /** LINKER_ADMIN_TOKEN; without it every admin route stays closed. */
+  token: string | undefined;
+  sessions: AdminSessionStore;
+}
+
+/**
+ * Admin routes take `Authorization: Bearer <LINKER_ADMIN_TOKEN>` (compared in constant time) or,
+ * for a browser signed in at /admin/login, the session cookie. Throws 401 otherwise.
+ */
+export async function authenticateAdmin(request: FastifyRequest, admin: AdminAuth): Promise<void> {
+  if (admin.token) {
+    const bearer = bearerToken(request);
+    if (bearer !== undefined && isAdminToken(bearer, admin.token)) return;
+    const session = bearer === undefined ? adminSessionCookie(request) : undefined;
+    if (session !== undefined && (await admin.sessions.verify(session, admin.token))) return;
+  }
+  throw problems.adminOnly();
 }
 
 export function isAdminToken(token: string | undefined, adminToken: string | undefined): boolean {
   return Boolean(adminToken && token && timingSafeEqual(digest(token), digest(adminToken)));
-}
-
-/** bull-board's UI loads its assets without our header, so the admin token may also come as a cookie. */
-function adminCookie(request: FastifyRequest): string | undefined {
-  const cookie = request.headers.cookie;
-  if (typeof cookie !== 'string') return undefined;
-  const match = /(?:^|;\s*)linker_admin=([^;]+)/.exec(cookie);
-  return match?.[1] ? decodeURIComponent(match[1]) : undefined;
 }

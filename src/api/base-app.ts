@@ -1,15 +1,16 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import type { Runtime } from '../runtime/runtime.js';
 import { ProblemError, problems } from './errors.js';
+import { registerJsonBody } from './json-body.js';
 
-function toProblem(error: FastifyError): ProblemError {
+function toProblem(error: FastifyError, bodyLimit: number): ProblemError {
   if (error instanceof ProblemError) return error;
   switch (error.code) {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return problems.malformedJson(error.message);
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return problems.payloadTooLarge(Number(/(\d+)/.exec(error.message)?.[1] ?? 0));
+      return problems.payloadTooLarge(bodyLimit);
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return problems.unsupportedMediaType();
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
@@ -23,7 +24,7 @@ function toProblem(error: FastifyError): ProblemError {
 }
 
 export interface BaseAppOptions {
-  /** Log each request. Off for an app that serves requests another app has already logged. */
+  /** Log each request, one line at debug level. Default true; off for an app that serves requests another app has already logged. */
   requestLogging?: boolean;
 }
 
@@ -35,15 +36,22 @@ export interface BaseAppOptions {
 export function createBaseApp(rt: Runtime, options: BaseAppOptions = {}): FastifyInstance {
   const app = Fastify({
     loggerInstance: rt.logger as FastifyBaseLogger,
-    logController: new LogController({ disableRequestLogging: options.requestLogging === false }),
+    // Fastify's own request logging writes two info lines per request; one debug line (below) is enough.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: rt.env.LINKER_BODY_LIMIT_BYTES,
     trustProxy: false,
   });
+  if (options.requestLogging !== false) {
+    app.addHook('onResponse', async (request, reply) => {
+      request.log.debug({ req: request, res: reply, ms: Math.round(reply.elapsedTime) }, 'request');
+    });
+  }
   // The API speaks JSON only; a text body is a client mistake worth a 415, not a string to validate.
   app.removeContentTypeParser('text/plain');
+  registerJsonBody(app);
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    const problem = toProblem(error);
+    const problem = toProblem(error, rt.env.LINKER_BODY_LIMIT_BYTES);
     if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
     void reply.code(problem.status).headers(problem.headers).type('application/problem+json').send(problem.toJSON());
   });

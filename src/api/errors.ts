@@ -40,8 +40,10 @@ export const problems = {
     new ProblemError(400, 'malformed_json', 'Malformed JSON', `The request body is not valid JSON (${detail}). Send a JSON object with Content-Type: application/json.`),
   unauthorized: () =>
     new ProblemError(401, 'unauthorized', 'Unauthorized', 'Send a valid platform token as "Authorization: Bearer <token>". Tokens come from LINKER_PLATFORMS or `account-linker platforms add`.', undefined, { 'www-authenticate': 'Bearer' }),
-  adminOnly: () => new ProblemError(401, 'unauthorized', 'Unauthorized', 'This route needs "Authorization: Bearer <LINKER_ADMIN_TOKEN>".', undefined, { 'www-authenticate': 'Bearer' }),
+  adminOnly: () => new ProblemError(401, 'unauthorized', 'Unauthorized', 'This route needs "Authorization: Bearer <LINKER_ADMIN_TOKEN>" (a browser signs in at /admin/login).', undefined, { 'www-authenticate': 'Bearer' }),
   notFound: (what: string, id: string) => new ProblemError(404, 'not_found', 'Not found', `No ${what} with id "${id}" exists for this platform.`),
+  /** A path parameter that is not an id of the route's kind: it names nothing, like an unknown id. */
+  notAnId: (detail: string) => new ProblemError(404, 'not_found', 'Not found', detail),
   routeNotFound: (method: string, url: string) =>
     new ProblemError(404, 'route_not_found', 'Not found', `There is no route ${method} ${url.split('?')[0]}. See /docs for the API.`),
   methodNotAllowed: (method: string, url: string) => new ProblemError(405, 'method_not_allowed', 'Method not allowed', `${method} is not supported on ${url}.`),
@@ -63,7 +65,7 @@ export const problems = {
   idempotencyInProgress: () =>
     new ProblemError(409, 'idempotency_in_progress', 'Request in progress', 'A request with this Idempotency-Key is still being processed. Retry in a moment to get its response.', undefined, { 'retry-after': '1' }),
   payloadTooLarge: (limit: number) =>
-    new ProblemError(413, 'payload_too_large', 'Payload too large', `The request body is larger than ${limit} bytes. Split bulk submissions into batches.`),
+    new ProblemError(413, 'payload_too_large', 'Payload too large', `The request body is larger than the limit of ${limit} bytes. Send less (split bulk submissions into several calls).`),
   unsupportedMediaType: () =>
     new ProblemError(415, 'unsupported_media_type', 'Unsupported media type', 'Send the body as JSON with "Content-Type: application/json".'),
   rateLimited: (retryAfterSeconds: number) =>

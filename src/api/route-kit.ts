@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { parseOr400 } from './validation.js';
+import { problems } from './errors.js';
 
 type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
 
@@ -59,6 +60,13 @@ declare module 'fastify' {
   }
 }
 
+/** Path parameters are ids (see id-params.ts): one that does not parse names nothing, so it is a 404. */
+function parseParams<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) throw problems.notAnId(parsed.error.issues[0]?.message ?? 'No such record exists for this platform.');
+  return parsed.data;
+}
+
 /** Registers specs on Fastify. Authentication hooks are attached by the app, by `config.auth`. */
 export function registerRoutes(app: FastifyInstance, routes: AnyRouteSpec[]): void {
   for (const spec of routes) {
@@ -70,7 +78,7 @@ export function registerRoutes(app: FastifyInstance, routes: AnyRouteSpec[]): vo
         const ctx = {
           body: spec.body ? parseOr400(spec.body, request.body, 'body') : undefined,
           query: spec.query ? parseOr400(spec.query, request.query, 'query') : undefined,
-          params: spec.params ? parseOr400(spec.params, request.params, 'params') : undefined,
+          params: spec.params ? parseParams(spec.params, request.params) : undefined,
           platformId: request.platformId,
           request,
           reply,

@@ -13,8 +13,8 @@ export function devEncryptionKey(dataDir: string, warn: (message: string) => voi
     writeFileSync(file, `${generateVaultKeySpec('dev1')}\n`, { mode: 0o600 });
   }
   warn(
-    `\n  ⚠  LINKER_ENCRYPTION_KEYS is not set: using the DEVELOPMENT key in ${file}.\n` +
-      '     Anyone with that file can decrypt stored API keys. Set LINKER_ENCRYPTION_KEYS=kid:$(openssl rand -base64 32) in production.\n',
+    `LINKER_ENCRYPTION_KEYS is not set: using the DEVELOPMENT key in ${file}; anyone with that file can decrypt stored API keys. ` +
+      'Set LINKER_ENCRYPTION_KEYS=kid:$(openssl rand -base64 32) in production.',
   );
   return readFileSync(file, 'utf8').trim();
 }

@@ -48,6 +48,9 @@ export async function runService(options: ServiceOptions): Promise<RunningServic
     app = await buildApp(runtime);
     url = await app.listen({ host: env.LINKER_HOST, port: env.LINKER_PORT });
     logger.info(`account-linker API listening on ${url} (docs: ${url}/docs)`);
+    if ((await runtime.platforms.ids()).length === 0) {
+      logger.warn('no platforms configured: every /v1 call will answer 401. Set LINKER_PLATFORMS=id:token,… or run: npx account-linker platforms add ID');
+    }
   }
   let metricsServer: MetricsServer | undefined;
   if (!options.api && options.metricsPort !== undefined) {

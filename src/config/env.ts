@@ -62,7 +62,8 @@ export const envSchema = z.object({
   LINKER_ENCRYPTION_KEYS: z.string().optional(),
   /** `id:token,…` */
   LINKER_PLATFORMS: z.string().default(''),
-  LINKER_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** Guards /admin; long enough that guessing it is hopeless (sign-in attempts are throttled too). */
+  LINKER_ADMIN_TOKEN: z.string().min(32, 'must be at least 32 characters; make one with: openssl rand -hex 24').optional(),
   SMARTRECRUITERS_BASE_URL: z.string().url().default('https://api.smartrecruiters.com'),
   LINKER_WEBHOOK_ALLOWED_NETS: csv,
   LINKER_WEBHOOK_RETRY_SCHEDULE: z
@@ -76,7 +77,13 @@ export const envSchema = z.object({
       }
       return list;
     }),
+  /** One deadline per delivery attempt, over connect, headers and body together. */
   LINKER_WEBHOOK_TIMEOUT: duration('LINKER_WEBHOOK_TIMEOUT', '15s'),
+  /**
+   * Deliveries in flight to one endpoint per worker process: a slow receiver holds at most this
+   * many of the LINKER_CONCURRENCY deliver slots; more wait their turn without spending an attempt.
+   */
+  LINKER_WEBHOOK_ENDPOINT_CONCURRENCY: integer(1, 1000, 10),
   LINKER_VALIDATION_ATTEMPTS: integer(1, 50, 8),
   /** Overall budget for one validation, 429 waits included. */
   LINKER_VALIDATION_DEADLINE: duration('LINKER_VALIDATION_DEADLINE', '15m'),
@@ -85,6 +92,8 @@ export const envSchema = z.object({
   LINKER_BACKOFF_BASE: duration('LINKER_BACKOFF_BASE', '1s'),
   LINKER_BACKOFF_MAX: duration('LINKER_BACKOFF_MAX', '5m'),
   LINKER_CONCURRENCY: integer(1, 1000, 50),
+  /** BullMQ queues per kind of work (validate, deliver), each under its own cluster hash tag (src/queues/queue-shards.ts). */
+  LINKER_QUEUE_SHARDS: integer(1, 16, 1),
   /** How long a worker may be silent before its job counts as stalled and is handed to another. */
   LINKER_LOCK_DURATION: duration('LINKER_LOCK_DURATION', '30s'),
   LINKER_SHUTDOWN_TIMEOUT: duration('LINKER_SHUTDOWN_TIMEOUT', '25s'),

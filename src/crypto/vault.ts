@@ -11,6 +11,9 @@ export class VaultError extends Error {
 }
 
 const VERSION = 'v1';
+const IV_BYTES = 12;
+/** GCM accepts tags as short as 4 bytes unless told otherwise; a short tag would make forgeries cheap. */
+const TAG_BYTES = 16;
 
 /**
  * Encrypts credentials with AES-256-GCM. The first key encrypts; every key decrypts, so keys rotate
@@ -31,8 +34,8 @@ export class CredentialVault {
 
   encrypt(plaintext: string, aad: string): string {
     const { id, key } = this.keys[0]!;
-    const iv = randomBytes(12);
-    const cipher = createCipheriv('aes-256-gcm', key, iv);
+    const iv = randomBytes(IV_BYTES);
+    const cipher = createCipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
     cipher.setAAD(Buffer.from(aad));
     const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
     const tag = cipher.getAuthTag();
@@ -44,10 +47,15 @@ export class CredentialVault {
     if (version !== VERSION || !kid || !iv || !tag || body === undefined) throw new VaultError('credential blob is malformed');
     const key = this.byId.get(kid);
     if (!key) throw new VaultError(`credential was encrypted with key id "${kid}", which is not in LINKER_ENCRYPTION_KEYS`);
+    const ivBytes = Buffer.from(iv, 'base64');
+    const tagBytes = Buffer.from(tag, 'base64');
+    if (ivBytes.length !== IV_BYTES || tagBytes.length !== TAG_BYTES) {
+      throw new VaultError(`credential blob is malformed: IV of ${ivBytes.length} bytes and tag of ${tagBytes.length} bytes (expected ${IV_BYTES} and ${TAG_BYTES})`);
+    }
     try {
-      const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64'));
+      const decipher = createDecipheriv('aes-256-gcm', key, ivBytes, { authTagLength: TAG_BYTES });
       decipher.setAAD(Buffer.from(aad));
-      decipher.setAuthTag(Buffer.from(tag, 'base64'));
+      decipher.setAuthTag(tagBytes);
       return Buffer.concat([decipher.update(Buffer.from(body, 'base64')), decipher.final()]).toString('utf8');
     } catch {
       throw new VaultError('credential failed authentication: wrong key or tampered ciphertext');

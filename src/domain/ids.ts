@@ -57,7 +57,8 @@ export function seededId(kind: IdKind, seed: IdSeed, index: number): string {
   return ID_PREFIX[kind] + seededUlid(seed.time, () => bytes[next++]! / 256).toLowerCase();
 }
 
-const ID_BODY = /^[0-9a-hjkmnp-tv-z]{26}$/;
+/** A lowercase ULID; its first character is at most 7, or its time would not fit in 48 bits. */
+const ID_BODY = /^[0-7][0-9a-hjkmnp-tv-z]{25}$/;
 
 export function isId(kind: IdKind, value: string): boolean {
   const prefix = ID_PREFIX[kind];

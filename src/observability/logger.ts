@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { pino, type DestinationStream, type Logger } from 'pino';
 
 /**
@@ -38,9 +39,20 @@ const serializers = {
   err: pino.stdSerializers.err,
 };
 
-export function createLogger(level: string, destination?: DestinationStream): Logger {
+/**
+ * The process logger. Without a `destination`: human-readable lines (pino-pretty) when stdout is a
+ * terminal, one JSON object a line otherwise (files, containers, log shippers).
+ */
+export function createLogger(level: string, destination: DestinationStream | undefined = process.stdout.isTTY ? prettyStdout() : undefined): Logger {
   return pino(
     { level, serializers, redact: { paths: REDACT_PATHS, censor: '[redacted]' }, base: { service: 'account-linker' } },
     destination,
   );
+}
+
+/** pino-pretty is loaded only for a terminal, so a service logging JSON never pays for it. */
+function prettyStdout(): DestinationStream {
+  const pretty = createRequire(import.meta.url)('pino-pretty') as typeof import('pino-pretty');
+  // Synchronous like pino's own stdout destination, so the last lines before an exit are not lost.
+  return pretty({ colorize: true, sync: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service' });
 }

@@ -1,9 +1,4 @@
-/** Runs of up to `size` items, in order. */
-export function chunks<T>(items: T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
+import { chunks } from './work-job.js';
 
 /** A shared first-attempts job (validate or deliver) is named after the first record it carries. */
 export const firstAttemptsJobId = (ids: string[]): string => `f-${ids[0]}`;

@@ -15,7 +15,8 @@ import {
 } from './job-payloads.js';
 import { SWEEP_JOB_OPTIONS, deliverJobOptions, firstAttemptsJobOptions, validateJobOptions } from './job-options.js';
 import { TickBatcher } from './tick-batcher.js';
-import { chunks, firstAttemptsJobId } from './first-attempts-jobs.js';
+import { firstAttemptsJobId } from './first-attempts-jobs.js';
+import { chunks } from './work-job.js';
 
 export interface ProducerSettings {
   prefix: string;

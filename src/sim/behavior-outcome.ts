@@ -5,9 +5,11 @@ import {
   TOO_MANY_REQUESTS_BODY,
   UNAUTHORIZED_BODY,
   bodyForStatus,
+  wrongLengthBody,
 } from './error-bodies.js';
 import { companyConfiguration, companyForKey, currentUser } from './fake-identities.js';
 import type { ResolvedKeyBehavior } from './key-behaviors.js';
+import { SIM_KEY_LENGTH } from './key-convention.js';
 
 /** The SmartRecruiters routes the simulator answers. */
 export type SimRoute = 'company' | 'me';
@@ -32,7 +34,9 @@ export function outcomeFor(
   route: SimRoute,
   nextHit: () => number,
 ): Outcome {
-  if (!behavior) return UNAUTHORIZED;
+  if (!behavior) {
+    return key === '' || key.length === SIM_KEY_LENGTH ? UNAUTHORIZED : { status: 401, body: wrongLengthBody(key.length, SIM_KEY_LENGTH) };
+  }
   switch (behavior.kind) {
     case 'valid':
       return success(key, behavior, route, true);

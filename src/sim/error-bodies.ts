@@ -14,6 +14,15 @@ function srError(code: string, message: string): SrErrorBody {
 export const UNAUTHORIZED_BODY = JSON.stringify(
   srError('unauthorized', 'No valid API credential provided'),
 );
+/**
+ * The 401 for a key of another length than the convention's: the real API would not know it
+ * either, but a person trying the simulator should learn why their key was refused.
+ */
+export function wrongLengthBody(length: number, expected: number): string {
+  return JSON.stringify(
+    srError('unauthorized', `No valid API credential provided: this key has ${length} characters; SmartRecruiters API keys (and the simulator's) have ${expected}`),
+  );
+}
 export const FORBIDDEN_BODY = JSON.stringify(
   srError('forbidden', "The API credential doesn't have the access right to perform the request."),
 );

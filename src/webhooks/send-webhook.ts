@@ -2,13 +2,14 @@ import type { Dispatcher } from 'undici';
 import { parseRetryAfter } from '../domain/retry-after.js';
 import { findBlockedAddressError } from './blocked-address-error.js';
 import { signMessage } from './signer.js';
+import { AttemptDeadline } from './attempt-deadline.js';
 
 export interface WebhookSend {
   url: string;
   messageId: string;
   body: string;
   secrets: string[];
-  /** Whole-attempt budget; default 15 s (DESIGN §5). */
+  /** Whole-attempt budget over connect, headers and body (LINKER_WEBHOOK_TIMEOUT, default 15 s, DESIGN §5). */
   timeoutMs: number;
   dispatcher: Dispatcher;
 }
@@ -23,24 +24,23 @@ export interface WebhookSendResult {
 
 const EXCERPT_BYTES = 200;
 
-// The attempt's budget is undici's headers and body timeouts, set per request: no timer or
-// AbortSignal of our own per attempt (~10 µs each on the hot path).
-const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
-
-function isTimeout(err: Error & { code?: string }): boolean {
-  return TIMEOUT_CODES.has(err.code ?? '');
-}
-
-/** The log line for a non-2xx answer; a redirect names its target so the platform can fix the URL. */
-function failureText(status: number, location: string | string[] | undefined, excerpt: string): string {
+/**
+ * The log line for a non-2xx answer; a redirect names its target so the platform can fix the URL,
+ * a body the deadline cut says so (`cutAtMs`).
+ */
+function failureText(status: number, location: string | string[] | undefined, excerpt: string, cutAtMs: number | undefined): string {
   if (status >= 300 && status < 400) {
     const target = Array.isArray(location) ? location[0] : location;
     return `receiver answered ${status}; redirects are not followed${target ? ` (Location: ${target.slice(0, EXCERPT_BYTES)})` : ''}, register the final URL instead`;
   }
-  return `receiver answered ${status}${excerpt ? `: ${excerpt}` : ''}`;
+  const cut = cutAtMs === undefined ? '' : ` and its body was not finished within ${cutAtMs} ms`;
+  return `receiver answered ${status}${cut}${excerpt ? `: ${excerpt}` : ''}`;
 }
 
-/** The start of an error answer's body for the log; whatever arrived before it stalled or broke off. */
+/**
+ * The start of an error answer's body for the log; whatever arrived before it broke off or the
+ * attempt's deadline cut it.
+ */
 async function readExcerpt(body: AsyncIterable<Buffer>): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
@@ -51,16 +51,20 @@ async function readExcerpt(body: AsyncIterable<Buffer>): Promise<string> {
       if (size >= EXCERPT_BYTES) break;
     }
   } catch {
-    // A body cut off by the timeout or the receiver still leaves the status to report.
+    // A body cut off by the deadline or the receiver still leaves the status to report.
   }
   return Buffer.concat(chunks).toString('utf8').slice(0, EXCERPT_BYTES);
 }
 
-/** One signed delivery attempt (Standard Webhooks v1). Never throws; 3xx is not followed. */
+/**
+ * One signed delivery attempt (Standard Webhooks v1), ended by `timeoutMs` whatever phase it is in.
+ * Never throws; 3xx is not followed.
+ */
 export async function sendWebhook(send: WebhookSend): Promise<WebhookSendResult> {
   const timestamp = new Date();
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
+  const deadline = new AttemptDeadline(send.timeoutMs);
   try {
     // dispatcher.request with the origin, rather than undici's request(url): ~20 µs less per attempt.
     const { origin, pathname, search } = new URL(send.url);
@@ -76,26 +80,32 @@ export async function sendWebhook(send: WebhookSend): Promise<WebhookSendResult>
         'webhook-signature': signMessage(send.secrets, send.messageId, timestamp, send.body),
       },
       body: send.body,
-      headersTimeout: send.timeoutMs,
-      bodyTimeout: send.timeoutMs,
+      signal: deadline,
     });
     const ok = res.statusCode >= 200 && res.statusCode < 300;
     // The status is the verdict: a 2xx whose body is slow or endless still confirms, so the body
-    // is drained in the background (the body timeout ends a stalled one, dump's limit an endless one).
-    if (ok) res.body.dump().catch(() => undefined);
+    // is drained in the background (the deadline ends a slow one, dump's limit an endless one).
+    if (ok) {
+      res.body
+        .dump()
+        .catch(() => undefined)
+        .finally(() => deadline.clear());
+    }
     const excerpt = ok ? '' : await readExcerpt(res.body);
+    if (!ok) deadline.clear();
     return {
       httpStatus: res.statusCode,
       durationMs: elapsed(),
-      error: ok ? null : failureText(res.statusCode, res.headers.location, excerpt),
+      error: ok ? null : failureText(res.statusCode, res.headers.location, excerpt, deadline.aborted ? send.timeoutMs : undefined),
       retryAfterMs: res.statusCode === 429 || res.statusCode === 503 ? parseRetryAfter(res.headers['retry-after']) : undefined,
     };
   } catch (error) {
+    deadline.clear();
     const blocked = findBlockedAddressError(error);
     const err = error as Error & { code?: string };
     const reason = blocked
       ? blocked.message
-      : isTimeout(err)
+      : deadline.aborted
         ? `no answer within ${send.timeoutMs} ms`
         : `${err.code ?? err.name}: ${err.message}`;
     return { httpStatus: null, durationMs: elapsed(), error: reason.slice(0, 300), retryAfterMs: undefined };

@@ -6,7 +6,24 @@ import { explainBlockedAddress } from './blocked-address-error.js';
 /** Resolves a hostname to every address it has (the shape of dns.promises.lookup with all: true). */
 export type LookupAll = (hostname: string) => Promise<Array<{ address: string; family: number }>>;
 
-export type WebhookUrlCheck = { ok: true } | { ok: false; reason: string };
+export type WebhookUrlCheck =
+  | { ok: true }
+  | {
+      ok: false;
+      /** Safe to tell the platform. */
+      reason: string;
+      /** For the operator's log only: the resolved address and the LINKER_WEBHOOK_ALLOWED_NETS hint (a platform must not map the network with it). */
+      operatorDetail?: string;
+    };
+
+/** What the platform learns about a refused address: nothing about where its host resolves or what the operator may allow. */
+function refused(host: string, address: string, policy: AddressPolicy): WebhookUrlCheck {
+  return {
+    ok: false,
+    reason: `webhook URL host "${host}" resolves to a non-public address; use a URL reachable on the public internet`,
+    operatorDetail: explainBlockedAddress(host, address, policy),
+  };
+}
 
 /** The operating system's resolver (getaddrinfo, so /etc/hosts counts), every address in its order. */
 export const systemLookup: LookupAll = (hostname) => dns.lookup(hostname, { all: true, verbatim: true });
@@ -52,9 +69,7 @@ export async function checkWebhookUrl(
   }
 
   if (isIP(hostname) !== 0) {
-    return policy.isAllowed(hostname)
-      ? { ok: true }
-      : { ok: false, reason: explainBlockedAddress(hostname, hostname, policy) };
+    return policy.isAllowed(hostname) ? { ok: true } : refused(hostname, hostname, policy);
   }
 
   let addresses: Array<{ address: string; family: number }>;
@@ -71,7 +86,7 @@ export async function checkWebhookUrl(
   // Every address must pass: the connector may pick any of them (happy eyeballs, retries).
   const blocked = addresses.find(({ address }) => !policy.isAllowed(address));
   if (blocked) {
-    return { ok: false, reason: explainBlockedAddress(hostname, blocked.address, policy) };
+    return refused(hostname, blocked.address, policy);
   }
   return { ok: true };
 }

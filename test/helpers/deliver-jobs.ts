@@ -2,6 +2,7 @@ import type { Job } from 'bullmq';
 import type { Dispatcher } from 'undici';
 import type { Harness } from './harness.js';
 import { createDeliverProcessor } from '../../workers/deliver-processor.js';
+import { EndpointSlots } from '../../src/webhooks/endpoint-slots.js';
 import type { FirstAttemptsJobData } from '../../src/queues/job-payloads.js';
 
 /** The first-attempts job that carries a message (it may share the job with messages published alongside it). */
@@ -22,5 +23,6 @@ export function deliverProcessor(h: Harness, dispatcher: Dispatcher) {
     logger: h.rt.logger,
     schedule: h.rt.env.LINKER_WEBHOOK_RETRY_SCHEDULE,
     followUp: (data, delayMs) => h.rt.producers.enqueueDelivery(data, { delayMs }),
+    slots: new EndpointSlots(h.rt.env.LINKER_WEBHOOK_ENDPOINT_CONCURRENCY, 200),
   });
 }

@@ -7,6 +7,9 @@ export const PLATFORMS = {
   globex: 'globex-token-0123456789abcdef',
 } as const;
 
+/** LINKER_ADMIN_TOKEN of services under test (at least 32 characters, as the service demands). */
+export const ADMIN_TOKEN = 'admin-token-0123456789abcdef0123456789';
+
 /** A unique Redis prefix per test file (and call), so files never see each other's keys. */
 export function uniquePrefix(name: string): string {
   return `t-${name}-${randomBytes(3).toString('hex')}`;
@@ -19,7 +22,7 @@ export function testEnvVars(name: string, overrides: Record<string, string> = {}
     LINKER_REDIS_PREFIX: uniquePrefix(name),
     LINKER_ENCRYPTION_KEYS: `test1:${randomBytes(32).toString('base64')}`,
     LINKER_PLATFORMS: Object.entries(PLATFORMS).map(([id, token]) => `${id}:${token}`).join(','),
-    LINKER_ADMIN_TOKEN: 'admin-token-0123456789',
+    LINKER_ADMIN_TOKEN: ADMIN_TOKEN,
     LINKER_WEBHOOK_ALLOWED_NETS: '127.0.0.0/8,::1/128',
     LINKER_WEBHOOK_RETRY_SCHEDULE: '50ms,100ms',
     LINKER_WEBHOOK_TIMEOUT: '2s',
@@ -28,7 +31,8 @@ export function testEnvVars(name: string, overrides: Record<string, string> = {}
     LINKER_PROVIDER_TIMEOUT: '2s',
     LINKER_LOCK_DURATION: '5s',
     LINKER_SHUTDOWN_TIMEOUT: '5s',
-    LINKER_LOG_LEVEL: 'info',
+    // debug: request lines too, so every secret scan over the logs also reads what each request logged.
+    LINKER_LOG_LEVEL: 'debug',
     ...overrides,
   };
 }

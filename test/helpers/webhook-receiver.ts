@@ -5,8 +5,11 @@ import { waitFor } from './harness.js';
 
 /** What the receiver does with one request. */
 export type ReceiverAnswer =
-  /** `holdBody`: send the status and `body`, then never finish the response. */
-  | { status: number; headers?: Record<string, string>; body?: string; holdBody?: boolean }
+  /**
+   * `holdBody`: send the status and `body`, then never finish the response; with `dripMs`, keep
+   * sending one more byte every `dripMs` ms (a receiver that never lets a chunk timeout fire).
+   */
+  | { status: number; headers?: Record<string, string>; body?: string; holdBody?: boolean; dripMs?: number }
   /** Never answers; the socket stays open until the sender gives up or the receiver closes. */
   | { hang: true };
 
@@ -50,6 +53,10 @@ export interface WebhookReceiver {
   respond(responder: Responder | ReceiverAnswer): void;
   /** Replaces the secrets the receiver verifies with (e.g. after a rotation). */
   useSecrets(secrets: string[] | undefined): void;
+  /** Requests whose answer is still unfinished on an open connection (held or dripping bodies, hangs). */
+  open(): number;
+  /** The most requests that were ever open at once. */
+  maxOpen(): number;
   /** Resolves once `count` requests have arrived. */
   waitForRequests(count: number, timeoutMs?: number): Promise<ReceivedWebhook[]>;
   close(): Promise<void>;
@@ -71,8 +78,15 @@ function verifies(secrets: string[], body: string, headers: IncomingHttpHeaders)
 function send(res: ServerResponse, answer: ReceiverAnswer): void {
   if ('hang' in answer) return;
   res.writeHead(answer.status, answer.headers);
-  if (answer.holdBody) res.write(answer.body ?? ' ');
-  else res.end(answer.body);
+  if (!answer.holdBody) {
+    res.end(answer.body);
+    return;
+  }
+  res.write(answer.body ?? ' ');
+  if (answer.dripMs) {
+    const drip = setInterval(() => res.write('.'), answer.dripMs);
+    res.once('close', () => clearInterval(drip));
+  }
 }
 
 export async function startWebhookReceiver(options: WebhookReceiverOptions = {}): Promise<WebhookReceiver> {
@@ -80,8 +94,13 @@ export async function startWebhookReceiver(options: WebhookReceiverOptions = {})
   const queued: ReceiverAnswer[] = [];
   let responder: Responder = () => NO_CONTENT;
   let secrets = options.secrets;
+  let open = 0;
+  let maxOpen = 0;
 
   const server = createServer((req, res) => {
+    open += 1;
+    maxOpen = Math.max(maxOpen, open);
+    res.once('close', () => (open -= 1));
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
@@ -118,6 +137,8 @@ export async function startWebhookReceiver(options: WebhookReceiverOptions = {})
     useSecrets(next) {
       secrets = next;
     },
+    open: () => open,
+    maxOpen: () => maxOpen,
     waitForRequests: (count, timeoutMs = 20_000) =>
       waitFor(async () => (received.length >= count ? received.slice(0, count) : undefined), { timeoutMs, what: `${count} webhook request(s) on port ${port}` }),
     async close() {

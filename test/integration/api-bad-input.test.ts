@@ -75,6 +75,12 @@ describe('bad input on every route gets a clear 4xx problem and changes nothing'
     expect(res.body.errors.find((e: { path: string }) => e.path === 'body.provider').message).toMatch(/unknown provider "workday"; supported: smartrecruiters/);
   });
 
+  it('a missing provider is named as missing, not as an unknown one', async () => {
+    const res = await h.api('POST', '/v1/connect-requests', { body: { tenantId: 't-1', credentials: validBody.credentials } });
+    expect(res.status).toBe(400);
+    expect(res.body.detail).toBe('body.provider: provider is required; supported: smartrecruiters');
+  });
+
   it('nothing was queued by any of it', async () => {
     const counts = await h.rt.producers.validate.getJobCounts();
     expect(Object.values(counts).reduce((a, b) => a + b, 0)).toBe(0);

@@ -2,10 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simKey } from '../../src/sim/index.js';
 import { apiRoutes } from '../../src/api/app.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
+import { ADMIN_TOKEN } from '../helpers/test-env.js';
 
 let h: Harness;
 let closed: Harness;
-const ADMIN = 'admin-token-0123456789';
+const ADMIN = ADMIN_TOKEN;
 
 beforeAll(async () => {
   [h, closed] = await Promise.all([

@@ -45,4 +45,6 @@ it('without LINKER_ENCRYPTION_KEYS a development key is generated once, kept, an
   expect(() => new CredentialVault(parseVaultKeys(a))).not.toThrow();
   expect(warnings[0]).toMatch(/DEVELOPMENT key/);
   expect(warnings[0]).toMatch(/LINKER_ENCRYPTION_KEYS/);
+  // One line: a JSON log would show line breaks as \n escapes.
+  expect(warnings[0]).not.toContain('\n');
 });

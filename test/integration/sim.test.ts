@@ -103,9 +103,12 @@ describe('key kinds', () => {
   it('missing, unknown, wrong-length and invalid keys: 401 in SmartRecruiters shape', async () => {
     expect(await company()).toMatchObject({ status: 401, body: UNAUTHORIZED });
     expect(await company('x'.repeat(32))).toMatchObject({ status: 401, body: UNAUTHORIZED });
-    // The convention only applies to 32-character keys, like real customer keys.
-    expect(await company('valid-but-too-short')).toMatchObject({ status: 401, body: UNAUTHORIZED });
-    expect(await company(`valid${'a'.repeat(30)}`)).toMatchObject({ status: 401 });
+    // The convention only applies to 32-character keys, like real customer keys; the 401 says why.
+    const tooShort = await company('valid-but-too-short');
+    expect(tooShort.status).toBe(401);
+    expect(tooShort.body.message).toBe("No valid API credential provided: this key has 19 characters; SmartRecruiters API keys (and the simulator's) have 32");
+    expect(tooShort.body.errors).toEqual([{ code: 'unauthorized', message: tooShort.body.message }]);
+    expect((await company(`valid${'a'.repeat(30)}`)).body.message).toMatch(/this key has 35 characters/);
     expect(await company(simKey('invalid'))).toMatchObject({ status: 401, body: UNAUTHORIZED });
     expect((await call('/users/me', simKey('invalid'))).status).toBe(401);
   });

@@ -139,14 +139,14 @@ describe('retry schedule', () => {
     expect(new Set(r.received.map((m) => m.body)).size).toBe(1);
   });
 
-  it('the status decides: a 2xx whose body never ends confirms, a 500 whose body stalls is logged with its excerpt', async () => {
+  it('the status decides: a 2xx whose body never ends confirms, a 500 whose body stalls is logged with its excerpt, cut at the deadline', async () => {
     const r = await receiver();
     r.queue({ status: 500, body: 'half an error', holdBody: true }, { status: 200, body: '{"ok":', holdBody: true });
     await registerEndpoint(h, r.url);
     const id = await submitLink(h, 'tenant-endless', key('valid', 'endless'));
     await waitForConfirmation(h, id, 'confirmed');
     const [message] = await messagesOf(h, id);
-    expect(message!.attempts.map((a) => [a.httpStatus, a.error])).toEqual([[500, 'receiver answered 500: half an error'], [200, null]]);
+    expect(message!.attempts.map((a) => [a.httpStatus, a.error])).toEqual([[500, `receiver answered 500 and its body was not finished within ${TIMEOUT_MS} ms: half an error`], [200, null]]);
   });
 
   it('exhausted schedule → unconfirmed; redeliver after the receiver recovers → confirmed', async () => {

@@ -62,14 +62,24 @@ afterAll(async () => h?.close());
 
 describe('SSRF: webhook URLs into private space are refused', () => {
   it('refuses every bypass form at registration with 400 and stores nothing', async () => {
-    const row = securityRow('attack', 'SSRF bypass URLs (decimal, octal, hex, IPv6 forms, DNS names to loopback, other schemes)', '400 problem naming the reason; no endpoint stored');
+    const row = securityRow(
+      'attack',
+      'SSRF bypass URLs (decimal, octal, hex, IPv6 forms, DNS names to loopback, other schemes)',
+      '400 problem; a refused address is only "non-public" to the platform (no resolved IP, no allow-list hint), both in the operator log; no endpoint stored',
+    );
     const before = await storedData(h);
+    const logsBefore = h.logs.length;
     for (const url of SSRF_URLS) {
       const res = await h.api('POST', '/v1/webhook-endpoints', { body: { url }, token: PLATFORMS.globex });
       expect(res.status, `${url}: ${res.text}`).toBe(400);
       expect(res.headers['content-type']).toContain('application/problem+json');
+      expect(res.body.detail).not.toMatch(/LINKER_WEBHOOK_ALLOWED_NETS|loopback|link-local|private/);
       row.runs++;
     }
+    const localhost = await h.api('POST', '/v1/webhook-endpoints', { body: { url: 'http://localhost/hook' }, token: PLATFORMS.globex });
+    expect(localhost.body.detail).toBe('webhook URL host "localhost" resolves to a non-public address; use a URL reachable on the public internet');
+    const operatorLog = h.logs.slice(logsBefore).join('\n');
+    expect(operatorLog).toMatch(/"localhost\\" resolves to (127\.0\.0\.1|::1), a loopback address; allow it with LINKER_WEBHOOK_ALLOWED_NETS=/);
     expect(await storedData(h)).toEqual(before);
     expect((await h.api('GET', '/v1/webhook-endpoints', { token: PLATFORMS.globex })).body.data).toEqual([]);
   });
@@ -77,12 +87,13 @@ describe('SSRF: webhook URLs into private space are refused', () => {
 
 describe('body and bulk limits', () => {
   it('a body over the limit is 413, a bulk over the item limit is 400, and nothing is stored', async () => {
-    const row = securityRow('attack', 'oversized bodies and bulk calls', '413 / 400 problem+json; nothing stored');
+    const row = securityRow('attack', 'oversized bodies and bulk calls', '413 naming the configured limit (LINKER_BODY_LIMIT_BYTES) / 400 problem+json; nothing stored');
     const before = await storedData(h);
     const item = (i: number) => ({ tenantId: `big-${i}`, provider: 'smartrecruiters', credentials: { apiKey: simKey('valid', `big-${i}`) } });
     const huge = await h.api('POST', '/v1/connect-requests', { raw: JSON.stringify({ ...item(0), metadata: { pad: 'x'.repeat(BODY_LIMIT) } }), token: PLATFORMS.globex });
     expect(huge.status, huge.text).toBe(413);
     expect(huge.body.type).toBe('urn:account-linker:problem:payload_too_large');
+    expect(huge.body.detail).toContain(`limit of ${BODY_LIMIT} bytes`);
     const tooMany = await h.api('POST', '/v1/connect-requests/bulk', { body: { items: Array.from({ length: 51 }, (_, i) => item(i)) }, token: PLATFORMS.globex });
     expect(tooMany.status, tooMany.text).toBe(400);
     expect(tooMany.text).toMatch(/at most 50/);

@@ -136,14 +136,19 @@ describe('checkWebhookUrl', () => {
   ])('refuses IP-literal URL %s without DNS', async (url) => {
     const result = await checkWebhookUrl(url, strict, failLookup);
     expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.reason).toMatch(/allow it with LINKER_WEBHOOK_ALLOWED_NETS=/);
+    if (!result.ok) {
+      expect(result.operatorDetail).toMatch(/allow it with LINKER_WEBHOOK_ALLOWED_NETS=/);
+      expect(result.reason).toMatch(/resolves to a non-public address/);
+      expect(result.reason).not.toMatch(/LINKER_WEBHOOK_ALLOWED_NETS|loopback|link-local|private/);
+    }
   });
 
   it('explains decimal loopback with the suggested setting', async () => {
     const result = await checkWebhookUrl('http://2130706433/', strict, failLookup);
     expect(result).toEqual({
       ok: false,
-      reason:
+      reason: 'webhook URL host "127.0.0.1" resolves to a non-public address; use a URL reachable on the public internet',
+      operatorDetail:
         'webhook URL host 127.0.0.1 is a loopback address; allow it with LINKER_WEBHOOK_ALLOWED_NETS=127.0.0.0/8 if this is intended',
     });
   });
@@ -152,7 +157,7 @@ describe('checkWebhookUrl', () => {
     const result = await checkWebhookUrl('http://localhost:3000/hook', strict);
     expect(result.ok).toBe(false);
     if (!result.ok) {
-      expect(result.reason).toMatch(/^webhook URL host "localhost" resolves to (127\.0\.0\.1|::1), a loopback address; allow it with LINKER_WEBHOOK_ALLOWED_NETS=/);
+      expect(result.operatorDetail).toMatch(/^webhook URL host "localhost" resolves to (127\.0\.0\.1|::1), a loopback address; allow it with LINKER_WEBHOOK_ALLOWED_NETS=/);
     }
   });
 
@@ -160,7 +165,8 @@ describe('checkWebhookUrl', () => {
     const lookup: LookupAll = async () => [{ address: '127.0.0.1', family: 4 }];
     await expect(checkWebhookUrl('https://evil.example/hook', strict, lookup)).resolves.toEqual({
       ok: false,
-      reason:
+      reason: 'webhook URL host "evil.example" resolves to a non-public address; use a URL reachable on the public internet',
+      operatorDetail:
         'webhook URL host "evil.example" resolves to 127.0.0.1, a loopback address; allow it with LINKER_WEBHOOK_ALLOWED_NETS=127.0.0.0/8 if this is intended',
     });
   });
@@ -172,7 +178,7 @@ describe('checkWebhookUrl', () => {
     ];
     const result = await checkWebhookUrl('https://mixed.example/', strict, lookup);
     expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.reason).toMatch(/resolves to ::ffff:169\.254\.169\.254, an IPv4-mapped IPv6 address of 169\.254\.169\.254, a link-local address; allow it with LINKER_WEBHOOK_ALLOWED_NETS=169\.254\.0\.0\/16/);
+    if (!result.ok) expect(result.operatorDetail).toMatch(/resolves to ::ffff:169\.254\.169\.254, an IPv4-mapped IPv6 address of 169\.254\.169\.254, a link-local address; allow it with LINKER_WEBHOOK_ALLOWED_NETS=169\.254\.0\.0\/16/);
   });
 
   it('accepts loopback when allowed by the operator', async () => {

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createCipheriv, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { CredentialVault, parseVaultKeys, VaultError } from '../../src/crypto/vault.js';
 
@@ -22,6 +22,24 @@ describe('CredentialVault', () => {
     const parts = blob.split('.');
     parts[4] = Buffer.from('x'.repeat(secret.length)).toString('base64');
     expect(() => vault.decrypt(parts.join('.'), 'credential/acme/smartrecruiters/t1')).toThrow(/tampered/);
+  });
+
+  it('refuses a truncated authentication tag and an IV that is not 12 bytes', () => {
+    const keyBytes = randomBytes(32);
+    const vault = new CredentialVault([{ id: 'k1', key: keyBytes }]);
+    const parts = vault.encrypt(secret, 'aad').split('.');
+    // GCM checks only as many tag bytes as it is given: a 4-byte prefix of the real tag verifies
+    // unless the tag length is fixed, and 4 bytes fall to 2^32 guesses.
+    const short = [...parts];
+    short[3] = Buffer.from(parts[3]!, 'base64').subarray(0, 4).toString('base64');
+    expect(() => vault.decrypt(short.join('.'), 'aad')).toThrow(/malformed.*tag of 4 bytes/);
+
+    const iv = randomBytes(16);
+    const cipher = createCipheriv('aes-256-gcm', keyBytes, iv);
+    cipher.setAAD(Buffer.from('aad'));
+    const body = Buffer.concat([cipher.update(secret, 'utf8'), cipher.final()]);
+    const longIv = ['v1', 'k1', iv.toString('base64'), cipher.getAuthTag().toString('base64'), body.toString('base64')].join('.');
+    expect(() => vault.decrypt(longIv, 'aad')).toThrow(/malformed.*IV of 16 bytes/);
   });
 
   it('rotates: a new first key encrypts, old keys still decrypt, stale blobs are detected', () => {

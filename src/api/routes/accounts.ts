@@ -3,8 +3,8 @@ import { problems } from '../errors.js';
 import type { Runtime } from '../../runtime/runtime.js';
 import { accountListQuerySchema, accountSchema } from '../../domain/schemas/account.js';
 import { pageSchema } from '../../domain/schemas/common.js';
-import { idParams } from './connect-requests.js';
 import { publishAccountEvent } from '../../webhooks/publish-account-event.js';
+import { idParams } from '../id-params.js';
 
 const UNLINK_REASON = 'unlinked by the platform (DELETE /v1/accounts/:id)';
 
@@ -27,7 +27,7 @@ export function accountRoutes(rt: Runtime): AnyRouteSpec[] {
       summary: 'One account with its history; never the key, only its last 4 characters',
       tag: 'accounts',
       auth: 'platform',
-      params: idParams,
+      params: idParams('account'),
       response: { status: 200, description: 'the account', schema: accountSchema },
       errors: [401, 404],
       handler: async ({ params, platformId }) => {
@@ -42,7 +42,7 @@ export function accountRoutes(rt: Runtime): AnyRouteSpec[] {
       summary: 'Queue a fresh check of the stored key; a definite 401/403 makes the account invalid (event account.invalidated)',
       tag: 'accounts',
       auth: 'platform',
-      params: idParams,
+      params: idParams('account'),
       response: { status: 202, description: 'the account as it is now; the check runs on a worker', schema: accountSchema },
       errors: [401, 404, 409],
       handler: async ({ params, platformId }) => {
@@ -63,7 +63,7 @@ export function accountRoutes(rt: Runtime): AnyRouteSpec[] {
       summary: 'Unlink: destroy the stored key, mark the account revoked (event account.unlinked); its history stays readable',
       tag: 'accounts',
       auth: 'platform',
-      params: idParams,
+      params: idParams('account'),
       response: { status: 200, description: 'the revoked account; repeating the call changes nothing', schema: accountSchema },
       errors: [401, 404],
       handler: async ({ params, platformId }) => {

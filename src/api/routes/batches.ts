@@ -2,7 +2,7 @@ import { defineRoute, type AnyRouteSpec } from '../route-kit.js';
 import { problems } from '../errors.js';
 import type { Runtime } from '../../runtime/runtime.js';
 import { batchSchema } from '../../domain/schemas/batch.js';
-import { idParams } from './connect-requests.js';
+import { idParams } from '../id-params.js';
 
 export function batchRoutes(rt: Runtime): AnyRouteSpec[] {
   return [
@@ -12,7 +12,7 @@ export function batchRoutes(rt: Runtime): AnyRouteSpec[] {
       summary: 'Live counts of a bulk submission by status and confirmation',
       tag: 'batches',
       auth: 'platform',
-      params: idParams,
+      params: idParams('batch'),
       response: { status: 200, description: 'the batch', schema: batchSchema },
       errors: [401, 404],
       handler: async ({ params, platformId }) => {

@@ -15,8 +15,7 @@ import { newId, seededId } from '../../domain/ids.js';
 import { submitConnectRequests } from '../submit-connect-requests.js';
 import { parseOr400 } from '../validation.js';
 import { ProblemError } from '../errors.js';
-
-export const idParams = z.strictObject({ id: z.string().max(100) });
+import { idParams } from '../id-params.js';
 
 const bulkItemErrorSchema = z.object({
   index: z.number().int(),
@@ -116,7 +115,7 @@ export function connectRequestRoutes(rt: Runtime): AnyRouteSpec[] {
       summary: 'One connect request with its attempts',
       tag: 'connect requests',
       auth: 'platform',
-      params: idParams,
+      params: idParams('connectRequest'),
       response: { status: 200, description: 'the request', schema: connectRequestSchema },
       errors: [401, 404],
       handler: async ({ params, platformId }) => {

@@ -12,7 +12,7 @@ import {
 } from '../../domain/schemas/webhook.js';
 import { checkWebhookUrl } from '../../webhooks/url-check.js';
 import { generateWebhookSecret } from '../../webhooks/signer.js';
-import { idParams } from './connect-requests.js';
+import { idParams } from '../id-params.js';
 
 const publicView = (endpoint: WebhookEndpoint) => webhookEndpointSchema.parse(endpoint);
 
@@ -27,9 +27,12 @@ export function webhookEndpointRoutes(rt: Runtime): AnyRouteSpec[] {
       body: webhookEndpointInputSchema,
       response: { status: 201, description: 'the endpoint with its secret', schema: webhookEndpointWithSecretSchema },
       errors: [400, 401, 409],
-      handler: async ({ body, platformId }) => {
+      handler: async ({ body, platformId, request }) => {
         const check = await checkWebhookUrl(body.url, rt.addressPolicy, rt.webhookLookup);
-        if (!check.ok) throw problems.unsafeWebhookUrl(check.reason);
+        if (!check.ok) {
+          if (check.operatorDetail) request.log.warn({ platformId }, `webhook endpoint refused: ${check.operatorDetail}`);
+          throw problems.unsafeWebhookUrl(check.reason);
+        }
         const endpoint: WebhookEndpoint = {
           id: newId('webhookEndpoint'),
           url: body.url,
@@ -60,7 +63,7 @@ export function webhookEndpointRoutes(rt: Runtime): AnyRouteSpec[] {
       summary: 'One webhook endpoint (without its secret)',
       tag: 'webhooks',
       auth: 'platform',
-      params: idParams,
+      params: idParams('webhookEndpoint'),
       response: { status: 200, description: 'the endpoint', schema: webhookEndpointSchema },
       errors: [401, 404],
       handler: async ({ params, platformId }) => {
@@ -75,7 +78,7 @@ export function webhookEndpointRoutes(rt: Runtime): AnyRouteSpec[] {
       summary: 'Stop sending to an endpoint',
       tag: 'webhooks',
       auth: 'platform',
-      params: idParams,
+      params: idParams('webhookEndpoint'),
       response: { status: 204, description: 'deleted' },
       errors: [401, 404],
       handler: async ({ params, platformId }) => {
@@ -89,7 +92,7 @@ export function webhookEndpointRoutes(rt: Runtime): AnyRouteSpec[] {
       summary: 'New signing secret; the old one keeps signing for 24 h',
       tag: 'webhooks',
       auth: 'platform',
-      params: idParams,
+      params: idParams('webhookEndpoint'),
       response: { status: 200, description: 'the endpoint with its new secret', schema: webhookEndpointWithSecretSchema },
       errors: [401, 404],
       handler: async ({ params, platformId }) => {

@@ -4,7 +4,7 @@ import type { Runtime } from '../../runtime/runtime.js';
 import { webhookMessageListQuerySchema, webhookMessageSchema } from '../../domain/schemas/webhook.js';
 import { pageSchema } from '../../domain/schemas/common.js';
 import type { StoredMessage } from '../../store/webhook-message-store.js';
-import { idParams } from './connect-requests.js';
+import { idParams } from '../id-params.js';
 
 const publicView = (message: StoredMessage) => webhookMessageSchema.parse(message);
 
@@ -30,7 +30,7 @@ export function webhookMessageRoutes(rt: Runtime): AnyRouteSpec[] {
       summary: 'One message with its delivery attempts',
       tag: 'webhooks',
       auth: 'platform',
-      params: idParams,
+      params: idParams('webhookMessage'),
       response: { status: 200, description: 'the message', schema: webhookMessageSchema },
       errors: [401, 404],
       handler: async ({ params, platformId }) => {
@@ -45,7 +45,7 @@ export function webhookMessageRoutes(rt: Runtime): AnyRouteSpec[] {
       summary: 'Send a message again with a fresh retry schedule; can turn unconfirmed into confirmed',
       tag: 'webhooks',
       auth: 'platform',
-      params: idParams,
+      params: idParams('webhookMessage'),
       response: { status: 202, description: 'queued again', schema: webhookMessageSchema },
       errors: [401, 404, 409],
       handler: async ({ params, platformId }) => {

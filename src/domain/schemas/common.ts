@@ -1,8 +1,12 @@
 import { z } from 'zod';
+import { jsonDepthExceeds } from './json-shape.js';
 
 export const PROVIDERS = ['smartrecruiters'] as const;
 export const providerSchema = z.enum(PROVIDERS, {
-  error: (issue) => `unknown provider ${JSON.stringify(issue.input)}; supported: ${PROVIDERS.join(', ')}`,
+  error: (issue) =>
+    issue.input === undefined
+      ? `provider is required; supported: ${PROVIDERS.join(', ')}`
+      : `unknown provider ${JSON.stringify(issue.input)}; supported: ${PROVIDERS.join(', ')}`,
 });
 export type Provider = z.infer<typeof providerSchema>;
 
@@ -16,8 +20,12 @@ export const tenantIdSchema = z
  * again in its result webhook for the whole retention period, so it bounds what one item may cost.
  */
 export const MAX_METADATA_BYTES = 1024;
+/** `{"a":{"b":1}}` is 2 levels. */
+export const MAX_METADATA_DEPTH = 10;
+// The depth check runs first (abort), so the size check never serializes a deep value.
 export const metadataSchema = z
   .record(z.string(), z.unknown())
+  .refine((value) => !jsonDepthExceeds(value, MAX_METADATA_DEPTH), { message: `metadata may nest objects and arrays at most ${MAX_METADATA_DEPTH} levels deep`, abort: true })
   .refine(
     (value) => Buffer.byteLength(JSON.stringify(value)) <= MAX_METADATA_BYTES,
     `metadata must serialize to at most ${MAX_METADATA_BYTES} bytes of JSON (UTF-8); keep references there, not documents`,
