@@ -59,7 +59,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   const retentionMs = options.retentionMs ?? Math.max(10_000, Math.round(options.durationMs / 5));
   const rate = options.ratePerS ?? 20;
   const sampleEveryMs = options.sampleEveryMs ?? 10_000;
-  const bench = await startBenchService({ redisUrl: options.redisUrl, name: 'soak', env: { LINKER_RETENTION: `${retentionMs}ms`, LINKER_LOG_LEVEL: 'error' } });
+  const bench = await startBenchService({ redisUrl: options.redisUrl, env: { LINKER_RETENTION: `${retentionMs}ms`, LINKER_LOG_LEVEL: 'error' } });
   const started = Date.now();
   const log = (message: string) => console.log(`[soak ${Math.round((Date.now() - started) / 1000)}s] ${message}`);
   const batches: { id: string; at: number; tenants: BenchTenant[] }[] = [];

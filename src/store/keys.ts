@@ -30,7 +30,6 @@ export const key = {
   accountHistory: (base: string, id: string) => `${base}:acc:${id}:history`,
   accountIndex: (base: string) => `${base}:idx:acc`,
   accountsByStatus: (base: string, status: string) => `${base}:idx:acc:s:${status}`,
-  accountsByTenant: (base: string, tenantId: string) => `${base}:idx:acc:t:${tenantId}`,
   /** The tenant's one account per provider: a re-link finds it here. */
   accountByTenant: (base: string, provider: string, tenantId: string) => `${base}:acc-by-tenant:${provider}:${tenantId}`,
   endpoint: (base: string, id: string) => `${base}:we:${id}`,
@@ -39,7 +38,9 @@ export const key = {
   endpointsVersion: (base: string) => `${base}:we-version`,
   message: (base: string, id: string) => `${base}:msg:${id}`,
   messageAttempts: (base: string, id: string) => `${base}:msg:${id}:attempts`,
-  messagesByRequest: (base: string, requestId: string) => `${base}:idx:msg:cr:${requestId}`,
+  messageBody: (base: string, id: string) => `${base}:msg:${id}:body`,
+  /** The dedupe key of a request's result event: the ids of its messages (lua/lib.lua recordEvent). */
+  resultEvent: (base: string, requestId: string) => `${base}:evt:result:${requestId}`,
   messageIndex: (base: string) => `${base}:idx:msg`,
   idempotency: (base: string, idemKey: string) => `${base}:idem:${idemKey}`,
   session: (base: string, id: string) => `${base}:cs:${id}`,

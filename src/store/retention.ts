@@ -33,9 +33,6 @@ interface Removal {
   pointers: string[];
 }
 
-/** The expiry entry of a finished webhook message (record-delivery.lua writes the same). */
-export const messageExpiryEntry = (id: string, connectRequestId: string) => [id, connectRequestId].join(ENTRY_SEPARATOR);
-
 /** The index keys a due entry's record was listed under (see the scripts that add entries). */
 function removalOf(base: string, entry: string): Removal | undefined {
   const [id = '', ...fields] = entry.split(ENTRY_SEPARATOR);
@@ -46,17 +43,14 @@ function removalOf(base: string, entry: string): Removal | undefined {
     if (batchId) indexes.push(key.requestsByBatch(base, batchId));
     return { id, indexes, pointers: [] };
   }
-  if (id.startsWith('msg_')) {
-    // A delivered or finally failed message: id|connectRequestId (empty for account events).
-    const [connectRequestId = ''] = fields;
-    return { id, indexes: connectRequestId ? [key.messageIndex(base), key.messagesByRequest(base, connectRequestId)] : [key.messageIndex(base)], pointers: [] };
-  }
+  // A delivered or finally failed message (record-delivery.lua): its id alone.
+  if (id.startsWith('msg_')) return { id, indexes: [key.messageIndex(base)], pointers: [] };
   if (id.startsWith('acc_')) {
     // A revoked account (account-status.lua): id|provider|tenantId.
     const [provider = '', tenantId = ''] = fields;
     return {
       id,
-      indexes: [key.accountIndex(base), key.accountsByStatus(base, 'revoked'), key.accountsByTenant(base, tenantId)],
+      indexes: [key.accountIndex(base), key.accountsByStatus(base, 'revoked')],
       pointers: [key.accountByTenant(base, provider, tenantId)],
     };
   }

@@ -5,7 +5,7 @@ import { lexPage, type Page } from './lex-page.js';
 import { readRecords } from './read-records.js';
 import type { EventType, WebhookEvent } from '../domain/events.js';
 import type { DeliveryAttempt, WebhookMessage } from '../domain/schemas/webhook.js';
-import { DEFAULT_RETENTION, messageExpiryEntry, type RetentionSettings } from './retention.js';
+import { DEFAULT_RETENTION, type RetentionSettings } from './retention.js';
 
 export interface RecordEventArgs {
   /** Same key, same event: a retried job records nothing new. */
@@ -57,16 +57,16 @@ export interface StoredMessage extends WebhookMessage {
 
 export type DeliverableMessage = Pick<StoredMessage, 'id' | 'endpointId' | 'status' | 'attemptCount' | 'body'>;
 
-function toView(h: Record<string, string>, attempts: string[]): StoredMessage {
+function toView(id: string, h: Record<string, string>, attempts: string[], body: string): StoredMessage {
   return {
-    id: h.id!,
+    id,
     endpointId: h.endpointId!,
     eventType: h.eventType as EventType,
     connectRequestId: h.connectRequestId || null,
     status: h.status as WebhookMessage['status'],
     attempts: attempts.map((a) => JSON.parse(a) as DeliveryAttempt),
-    payload: JSON.parse(h.payload!) as Record<string, unknown>,
-    body: h.payload!,
+    payload: JSON.parse(body) as Record<string, unknown>,
+    body,
     attemptCount: Number(h.attemptCount ?? 0),
     createdAt: h.createdAt!,
     updatedAt: h.updatedAt!,
@@ -103,27 +103,40 @@ export class WebhookMessageStore {
     return message ?? null;
   }
 
-  /** What one delivery attempt needs, in one HGETALL: no attempt log, no parsed payload. */
+  /** What one delivery attempt needs, in one round trip: no attempt log, no parsed payload. */
   async getForDelivery(platformId: string, id: string): Promise<DeliverableMessage | null> {
-    const h = await this.redis.hgetall(key.message(this.base(platformId), id));
-    if (!h.id) return null;
-    return { id: h.id, endpointId: h.endpointId!, status: h.status as WebhookMessage['status'], attemptCount: Number(h.attemptCount ?? 0), body: h.payload! };
+    const base = this.base(platformId);
+    const [h, body] = await Promise.all([this.redis.hgetall(key.message(base, id)), this.redis.get(key.messageBody(base, id))]);
+    if (!h.status || body === null) return null;
+    return { id, endpointId: h.endpointId!, status: h.status as WebhookMessage['status'], attemptCount: Number(h.attemptCount ?? 0), body };
   }
 
   async getMany(platformId: string, ids: string[]): Promise<(StoredMessage | null)[]> {
     const base = this.base(platformId);
-    const records = await readRecords(this.redis, ids, (id) => key.message(base, id), (id) => key.messageAttempts(base, id));
-    return records.map(({ hash, list }) => (hash.id ? toView(hash, list) : null));
+    const [records, bodies] = await Promise.all([
+      readRecords(this.redis, ids, (id) => key.message(base, id), (id) => key.messageAttempts(base, id)),
+      ids.length ? this.redis.mget(ids.map((id) => key.messageBody(base, id))) : [],
+    ]);
+    return records.map(({ hash, list }, i) => (hash.status && bodies[i] ? toView(ids[i]!, hash, list, bodies[i]!) : null));
   }
 
   async list(platformId: string, query: { connectRequestId?: string; limit?: number; cursor?: string }): Promise<Page<StoredMessage>> {
     const base = this.base(platformId);
-    return lexPage(this.redis, {
-      index: query.connectRequestId ? key.messagesByRequest(base, query.connectRequestId) : key.messageIndex(base),
-      limit: query.limit ?? 50,
-      cursor: query.cursor,
-      load: (ids) => this.getMany(platformId, ids),
-    });
+    const limit = query.limit ?? 50;
+    if (query.connectRequestId) return this.listOfRequest(platformId, query.connectRequestId, limit, query.cursor);
+    return lexPage(this.redis, { index: key.messageIndex(base), limit, cursor: query.cursor, load: (ids) => this.getMany(platformId, ids) });
+  }
+
+  /** A request's messages (one per endpoint subscribed when it finished): its result event lists them. */
+  private async listOfRequest(platformId: string, requestId: string, limit: number, cursor?: string): Promise<Page<StoredMessage>> {
+    const raw = await this.redis.get(key.resultEvent(this.base(platformId), requestId));
+    const ids = luaList<string>(raw ? (JSON.parse(raw) as string[]) : [])
+      .filter((id) => !cursor || id < cursor)
+      .sort()
+      .reverse();
+    const rows = (await this.getMany(platformId, ids)).filter((m): m is StoredMessage => m !== null);
+    const data = rows.slice(0, limit);
+    return { data, nextCursor: rows.length > limit ? data.at(-1)!.id : null };
   }
 
   /**
@@ -162,15 +175,10 @@ export class WebhookMessageStore {
     const [status, connectRequestId] = await this.redis.hmget(k, 'status', 'connectRequestId');
     if (!status) return 'missing';
     if (status === 'pending') return 'in_progress';
-    const [, , , , [, run] = []] =
-      (await this.redis
-        .multi()
-        .persist(k)
-        .persist(key.messageAttempts(base, id))
-        .zrem(key.expiry(base), messageExpiryEntry(id, connectRequestId ?? ''))
-        .hset(k, 'status', 'pending')
-        .hincrby(k, 'redeliveries', 1)
-        .exec()) ?? [];
-    return { run: Number(run) };
+    const revive = this.redis.multi().persist(k).persist(key.messageAttempts(base, id)).persist(key.messageBody(base, id)).zrem(key.expiry(base), id);
+    // Its request's result event lists it: kept too, until this delivery retires the message again.
+    if (connectRequestId) revive.persist(key.resultEvent(base, connectRequestId));
+    const replies = (await revive.hset(k, 'status', 'pending').hincrby(k, 'redeliveries', 1).exec()) ?? [];
+    return { run: Number(replies.at(-1)?.[1]) };
   }
 }

@@ -23,7 +23,7 @@ for i, item in ipairs(args.items) do
     local id = item.id
     redis.call('SET', inflight, id)
     redis.call('HSET', base .. ':cr:' .. id,
-      'id', id, 'tenantId', item.tenantId, 'provider', item.provider,
+      'tenantId', item.tenantId, 'provider', item.provider,
       'status', 'queued', 'confirmation', 'pending', 'batchId', batchId,
       'metadata', item.metadata, 'job', item.job, 'createdAt', now, 'updatedAt', now)
     redis.call('SET', base .. ':cred:' .. id, item.cred)

@@ -24,17 +24,19 @@ if a.disableEndpoint and redis.call('EXISTS', ek) == 1 then
 end
 if a.outcome == 'retry' then return applied end
 
-redis.call('HSET', mk, 'status', a.outcome, 'finishedAt', a.now)
+redis.call('HSET', mk, 'status', a.outcome)
 local cr = m[3]
-retire(base, {mk, mk .. ':attempts'}, a.expireAt, a.id .. '|' .. cr)
+retire(base, {mk, mk .. ':attempts', mk .. ':body'}, a.expireAt, a.id)
 if cr == '' then return applied end
+local resultKey = base .. ':evt:result:' .. cr
+outlive(resultKey, a.expireAt)
 if a.outcome == 'delivered' then
   if setConfirmation(base, cr, 'confirmed', a.rules, a.now) then
     return cjson.encode({result = 'applied', confirmedRequestCreatedAt = redis.call('HGET', base .. ':cr:' .. cr, 'createdAt')})
   end
 else
   local open = false
-  for _, id in ipairs(redis.call('ZRANGE', base .. ':idx:msg:cr:' .. cr, 0, -1)) do
+  for _, id in ipairs(cjson.decode(redis.call('GET', resultKey) or '[]')) do
     local s = redis.call('HGET', base .. ':msg:' .. id, 'status')
     if s == 'pending' or s == 'delivered' then open = true end
   end

@@ -63,6 +63,8 @@ local function transition(base, a)
   if to ~= 'linked' and to ~= 'failed' then return withRecord(out) end
 
   redis.call('HSET', rk, 'completedAt', now)
+  -- Only the stranded-request sweep reads `job`, and only of unfinished requests.
+  redis.call('HDEL', rk, 'job')
   local inflight = base .. ':inflight:' .. provider .. ':' .. tenantId
   if redis.call('GET', inflight) == a.id then redis.call('DEL', inflight) end
   retire(base, {rk, rk .. ':attempts'}, a.expireAt, a.id .. '|' .. to .. '|' .. tenantId .. '|' .. (batchId or ''))
@@ -95,9 +97,7 @@ local function transition(base, a)
     operation = 'created'
     redis.call('SET', byTenant, accountId)
     redis.call('ZADD', base .. ':idx:acc', 0, accountId)
-    redis.call('ZADD', base .. ':idx:acc:t:' .. tenantId, 0, accountId)
-    redis.call('HSET', base .. ':acc:' .. accountId, 'id', accountId, 'tenantId', tenantId,
-      'provider', provider, 'createdAt', now)
+    redis.call('HSET', base .. ':acc:' .. accountId, 'tenantId', tenantId, 'provider', provider, 'createdAt', now)
   end
   local ak = base .. ':acc:' .. accountId
   local previous = redis.call('HGET', ak, 'status')
@@ -106,13 +106,14 @@ local function transition(base, a)
   if previous == 'revoked' then revive(base, {ak, ak .. ':history'}, accountId .. '|' .. provider .. '|' .. tenantId) end
   redis.call('ZADD', base .. ':idx:acc:s:active', 0, accountId)
   if redis.call('EXISTS', credKey) == 1 then redis.call('RENAME', credKey, ak .. ':cred') end
-  local reason = 'linked by ' .. a.id
+  -- A created account's one history entry is implied by its hash (lib.lua appendHistory).
+  if operation == 'updated' then
+    appendHistory(ak, {at = now, status = 'active', reason = 'linked by ' .. a.id, connectRequestId = a.id, operation = operation}, a.historyLimit)
+  end
+  -- A link sets linkedAt only: lastValidatedAt, updatedAt and lastReason read as the link's until they change.
   redis.call('HSET', ak, 'status', 'active', 'companyIdentifier', link.company.identifier,
-    'companyName', link.company.name, 'fingerprint', link.fingerprint, 'linkedAt', now,
-    'lastValidatedAt', now, 'updatedAt', now, 'lastReason', reason, 'connectRequestId', a.id)
-  redis.call('RPUSH', ak .. ':history', cjson.encode({at = now, status = 'active', reason = reason,
-    connectRequestId = a.id, operation = operation}))
-  redis.call('LTRIM', ak .. ':history', -a.historyLimit, -1)
+    'companyName', link.company.name, 'fingerprint', link.fingerprint, 'linkedAt', now, 'connectRequestId', a.id)
+  redis.call('HDEL', ak, 'lastValidatedAt', 'updatedAt', 'lastReason')
   redis.call('HSET', rk, 'accountId', accountId, 'operation', operation,
     'companyIdentifier', link.company.identifier, 'companyName', link.company.name)
   out.accountId = accountId
