@@ -3,7 +3,7 @@ import { key, platformBase } from './keys.js';
 import { lexPage, type Page } from './lex-page.js';
 import { readRecords } from './read-records.js';
 import { scripts, type ScriptRunner } from './scripts.js';
-import type { Account, AccountListQuery, AccountStatus, InvalidationCode } from '../domain/schemas/account.js';
+import { ACCOUNT_STATUSES, type Account, type AccountListQuery, type AccountStatus, type InvalidationCode } from '../domain/schemas/account.js';
 import { PROVIDERS, type Provider } from '../domain/schemas/common.js';
 import type { CredentialVault } from '../crypto/vault.js';
 import { openSealedCredential } from './sealed-credential.js';
@@ -68,7 +68,7 @@ export class AccountStore {
 
   async getMany(platformId: string, ids: string[]): Promise<(Account | null)[]> {
     const base = this.base(platformId);
-    const records = await readRecords(this.redis, ids, (id) => key.account(base, id), (id) => key.accountHistory(base, id));
+    const records = await readRecords(this.redis, ids, (id) => key.account(base, id), { list: (id) => key.accountHistory(base, id) });
     return records.map(({ hash, list }, i) => (hash.status ? toView(ids[i]!, hash, list) : null));
   }
 
@@ -76,7 +76,8 @@ export class AccountStore {
     const base = this.base(platformId);
     const { tenantId, status } = query;
     if (tenantId) return this.listOfTenant(platformId, tenantId, query);
-    const index = status ? key.accountsByStatus(base, status) : key.accountIndex(base);
+    // Every account is in exactly one status index: together they are the list of all.
+    const index = (status ? [status] : ACCOUNT_STATUSES).map((s) => key.accountsByStatus(base, s));
     return lexPage(this.redis, {
       index,
       limit: query.limit ?? 50,

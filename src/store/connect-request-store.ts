@@ -2,13 +2,13 @@ import type { RedisClient } from './redis-client.js';
 import { key, platformBase } from './keys.js';
 import { luaList, scripts, type ScriptRunner } from './scripts.js';
 import { lexPage, type Page } from './lex-page.js';
-import { sourcesOf, type RequestStatus } from '../domain/connect-request-state.js';
+import { REQUEST_STATUSES, sourcesOf, type RequestStatus } from '../domain/connect-request-state.js';
 import type { Attempt, ConnectRequest, ConnectRequestListQuery } from '../domain/schemas/connect-request.js';
 import type { LinkError } from '../domain/link-errors.js';
 import type { Provider } from '../domain/schemas/common.js';
 import type { CredentialVault } from '../crypto/vault.js';
 import { openSealedBlob } from './sealed-credential.js';
-import { readRecords } from './read-records.js';
+import { logEntries, readRecords } from './read-records.js';
 import type { RecordEventScriptArgs } from './webhook-message-store.js';
 import { DEFAULT_RETENTION, type RetentionSettings } from './retention.js';
 
@@ -73,7 +73,8 @@ function toView(id: string, h: Record<string, string>, attempts: Attempt[]): Sto
     attempts,
     createdAt: h.createdAt!,
     updatedAt: h.updatedAt!,
-    completedAt: nullable(h.completedAt),
+    // A final status is the last change a request's status makes: its updatedAt is its completion.
+    completedAt: h.status === 'linked' || h.status === 'failed' ? h.updatedAt! : null,
   };
 }
 
@@ -141,7 +142,7 @@ export class ConnectRequestStore {
 
   async getMany(platformId: string, ids: string[], { attempts = true } = {}): Promise<(StoredRequest | null)[]> {
     const base = this.base(platformId);
-    const records = await readRecords(this.redis, ids, (id) => key.request(base, id), attempts ? (id) => key.requestAttempts(base, id) : undefined);
+    const records = await readRecords(this.redis, ids, (id) => key.request(base, id), attempts ? { log: (id) => key.requestAttempts(base, id) } : undefined);
     return records.map(({ hash, list }, i) => viewOrNull(ids[i]!, hash, list));
   }
 
@@ -164,10 +165,10 @@ export class ConnectRequestStore {
   async claimForValidation(platformId: string, ids: string[], { firstAttempt = false, now = new Date() } = {}): Promise<Claim[]> {
     const from = sourcesOf('validating').filter((s) => !firstAttempt || s !== 'retrying');
     const raw = await this.run.transition(this.base(platformId), { ids, to: 'validating', from, now: now.toISOString(), read: true });
-    const parsed = JSON.parse(raw) as { result: Claim['result']; request?: Record<string, string>; attempts?: string[] | Record<string, never>; credential?: string; tenantAccountId?: string }[];
+    const parsed = JSON.parse(raw) as { result: Claim['result']; request?: Record<string, string>; attempts?: string; credential?: string; tenantAccountId?: string }[];
     return parsed.map((claim, i) => ({
       result: claim.result,
-      request: viewOrNull(ids[i]!, claim.request, luaList(claim.attempts)),
+      request: viewOrNull(ids[i]!, claim.request, logEntries(claim.attempts)),
       encryptedCredential: claim.credential ?? null,
       tenantAccountId: claim.tenantAccountId ?? null,
     }));
@@ -183,7 +184,8 @@ export class ConnectRequestStore {
         ? key.requestsByTenant(base, tenantId)
         : status
           ? key.requestsByStatus(base, status)
-          : key.requestIndex(base);
+          : // Every request is in exactly one status index: together they are the list of all.
+            REQUEST_STATUSES.map((s) => key.requestsByStatus(base, s));
     const needsFilter = [status, tenantId, batchId].filter(Boolean).length > 1;
     return lexPage(this.redis, {
       index,

@@ -20,7 +20,6 @@ export const key = {
   request: (base: string, id: string) => `${base}:cr:${id}`,
   requestAttempts: (base: string, id: string) => `${base}:cr:${id}:attempts`,
   pendingCredential: (base: string, id: string) => `${base}:cred:${id}`,
-  requestIndex: (base: string) => `${base}:idx:cr`,
   requestsByStatus: (base: string, status: string) => `${base}:idx:cr:s:${status}`,
   requestsByTenant: (base: string, tenantId: string) => `${base}:idx:cr:t:${tenantId}`,
   requestsByBatch: (base: string, batchId: string) => `${base}:idx:cr:b:${batchId}`,
@@ -28,7 +27,6 @@ export const key = {
   account: (base: string, id: string) => `${base}:acc:${id}`,
   accountCredential: (base: string, id: string) => `${base}:acc:${id}:cred`,
   accountHistory: (base: string, id: string) => `${base}:acc:${id}:history`,
-  accountIndex: (base: string) => `${base}:idx:acc`,
   accountsByStatus: (base: string, status: string) => `${base}:idx:acc:s:${status}`,
   /** The tenant's one account per provider: a re-link finds it here. */
   accountByTenant: (base: string, provider: string, tenantId: string) => `${base}:acc-by-tenant:${provider}:${tenantId}`,

@@ -37,11 +37,9 @@ interface Removal {
 function removalOf(base: string, entry: string): Removal | undefined {
   const [id = '', ...fields] = entry.split(ENTRY_SEPARATOR);
   if (id.startsWith('cr_')) {
-    // A finished request (transition.lua): id|status|tenantId|batchId.
-    const [status = '', tenantId = '', batchId = ''] = fields;
-    const indexes = [key.requestIndex(base), key.requestsByStatus(base, status), key.requestsByTenant(base, tenantId)];
-    if (batchId) indexes.push(key.requestsByBatch(base, batchId));
-    return { id, indexes, pointers: [] };
+    // A finished request (transition.lua): id|tenantId. Its batch's index expires with the batch.
+    const [tenantId = ''] = fields;
+    return { id, indexes: [key.requestsByStatus(base, 'linked'), key.requestsByStatus(base, 'failed'), key.requestsByTenant(base, tenantId)], pointers: [] };
   }
   // A delivered or finally failed message (record-delivery.lua): its id alone.
   if (id.startsWith('msg_')) return { id, indexes: [key.messageIndex(base)], pointers: [] };
@@ -50,7 +48,7 @@ function removalOf(base: string, entry: string): Removal | undefined {
     const [provider = '', tenantId = ''] = fields;
     return {
       id,
-      indexes: [key.accountIndex(base), key.accountsByStatus(base, 'revoked')],
+      indexes: [key.accountsByStatus(base, 'revoked')],
       pointers: [key.accountByTenant(base, provider, tenantId)],
     };
   }

@@ -114,7 +114,7 @@ export class WebhookMessageStore {
   async getMany(platformId: string, ids: string[]): Promise<(StoredMessage | null)[]> {
     const base = this.base(platformId);
     const [records, bodies] = await Promise.all([
-      readRecords(this.redis, ids, (id) => key.message(base, id), (id) => key.messageAttempts(base, id)),
+      readRecords(this.redis, ids, (id) => key.message(base, id), { log: (id) => key.messageAttempts(base, id) }),
       ids.length ? this.redis.mget(ids.map((id) => key.messageBody(base, id))) : [],
     ]);
     return records.map(({ hash, list }, i) => (hash.status && bodies[i] ? toView(ids[i]!, hash, list, bodies[i]!) : null));

@@ -27,7 +27,6 @@ for i, item in ipairs(args.items) do
       'status', 'queued', 'confirmation', 'pending', 'batchId', batchId,
       'metadata', item.metadata, 'job', item.job, 'createdAt', now, 'updatedAt', now)
     redis.call('SET', base .. ':cred:' .. id, item.cred)
-    redis.call('ZADD', base .. ':idx:cr', 0, id)
     redis.call('ZADD', base .. ':idx:cr:s:queued', 0, id)
     redis.call('ZADD', base .. ':idx:cr:t:' .. item.tenantId, 0, id)
     if batchId ~= '' then redis.call('ZADD', base .. ':idx:cr:b:' .. batchId, 0, id) end

@@ -56,6 +56,13 @@ local function recordEvent(base, a)
   return {created = true, pending = ids}
 end
 
+-- Adds one JSON line to an attempt log. A log is a string, not a list: a short list costs a quicklist
+-- node and its listpack (~300 B with the key) where a string costs the key and its text. GET+SET
+-- rather than APPEND, which would leave the string with as much spare room as it holds.
+local function logLine(k, line)
+  redis.call('SET', k, (redis.call('GET', k) or '') .. line .. '\n', 'KEEPTTL')
+end
+
 -- Appends to an account's history, keeping its last `limit` entries. Until a second entry comes, the
 -- first (the link that created the account) is implied by the account hash, so an account at rest
 -- stores no history list (src/store/account-store.ts reads it the same way).

@@ -14,7 +14,7 @@ if not m[1] then return cjson.encode({result = 'missing'}) end
 if m[1] ~= 'pending' or tonumber(m[2]) ~= a.expectedCount then return cjson.encode({result = 'stale'}) end
 local applied = cjson.encode({result = 'applied'})
 
-redis.call('RPUSH', mk .. ':attempts', cjson.encode(a.attempt))
+logLine(mk .. ':attempts', cjson.encode(a.attempt))
 redis.call('HSET', mk, 'attemptCount', a.expectedCount + 1, 'updatedAt', a.now)
 local ek = base .. ':we:' .. m[4]
 -- EXISTS: an endpoint deleted meanwhile must not come back as a hash holding only a status.

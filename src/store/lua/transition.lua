@@ -30,7 +30,7 @@ local function transition(base, a)
   local function withRecord(out)
     if a.read then
       out.request = hashOf(rk)
-      out.attempts = redis.call('LRANGE', rk .. ':attempts', 0, -1)
+      out.attempts = redis.call('GET', rk .. ':attempts') or ''
       out.credential = redis.call('GET', base .. ':cred:' .. a.id) or nil
       out.tenantAccountId = redis.call('GET', byTenant) or nil
     end
@@ -47,7 +47,7 @@ local function transition(base, a)
 
   local to, now = a.to, a.now
   redis.call('HSET', rk, 'status', to, 'updatedAt', now)
-  if a.attempt then redis.call('RPUSH', rk .. ':attempts', cjson.encode(a.attempt)) end
+  if a.attempt then logLine(rk .. ':attempts', cjson.encode(a.attempt)) end
   if status ~= to then
     redis.call('ZREM', base .. ':idx:cr:s:' .. status, a.id)
     redis.call('ZADD', base .. ':idx:cr:s:' .. to, 0, a.id)
@@ -62,12 +62,12 @@ local function transition(base, a)
   local out = {result = 'applied', from = status}
   if to ~= 'linked' and to ~= 'failed' then return withRecord(out) end
 
-  redis.call('HSET', rk, 'completedAt', now)
-  -- Only the stranded-request sweep reads `job`, and only of unfinished requests.
+  -- Only the stranded-request sweep reads `job`, and only of unfinished requests. (completedAt is the
+  -- final status' updatedAt: not stored twice.)
   redis.call('HDEL', rk, 'job')
   local inflight = base .. ':inflight:' .. provider .. ':' .. tenantId
   if redis.call('GET', inflight) == a.id then redis.call('DEL', inflight) end
-  retire(base, {rk, rk .. ':attempts'}, a.expireAt, a.id .. '|' .. to .. '|' .. tenantId .. '|' .. (batchId or ''))
+  retire(base, {rk, rk .. ':attempts'}, a.expireAt, a.id .. '|' .. tenantId)
   if batchId and batchId ~= '' then
     local final = redis.call('HINCRBY', bk, 'final', 1)
     if final >= tonumber(redis.call('HGET', bk, 'total')) then
@@ -96,7 +96,6 @@ local function transition(base, a)
     accountId = link.accountId
     operation = 'created'
     redis.call('SET', byTenant, accountId)
-    redis.call('ZADD', base .. ':idx:acc', 0, accountId)
     redis.call('HSET', base .. ':acc:' .. accountId, 'tenantId', tenantId, 'provider', provider, 'createdAt', now)
   end
   local ak = base .. ':acc:' .. accountId
