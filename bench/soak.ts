@@ -19,7 +19,9 @@ export interface SoakOptions {
 export interface SoakSample {
   atS: number;
   keys: number;
+  /** The service's records: everything but BullMQ's bookkeeping, whose completed jobs are kept by count and age (an hour). */
   bytes: number;
+  queueBytes: number;
   /** INFO used_memory of the whole Redis: other users of it show here too. */
   usedMemory: number;
 }
@@ -72,7 +74,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   const sample = async () => {
     const footprint = await redisFootprint(bench.redis, bench.prefix);
     const usedMemory = Number(/used_memory:(\d+)/.exec(await bench.redis.info('memory'))?.[1] ?? 0);
-    samples.push({ atS: Math.round((Date.now() - started) / 1000), keys: footprint.keys, bytes: footprint.bytes, usedMemory });
+    const queueBytes = footprint.groups.queues.bytes;
+    samples.push({ atS: Math.round((Date.now() - started) / 1000), keys: footprint.keys, bytes: footprint.bytes - queueBytes, queueBytes, usedMemory });
     log(`${footprint.keys} keys, ${(footprint.bytes / 1e6).toFixed(2)} MB (${Object.entries(footprint.groups).map(([g, v]) => `${g} ${(v.bytes / 1e6).toFixed(2)}`).join(', ')})`);
   };
 
