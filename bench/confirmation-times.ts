@@ -1,5 +1,6 @@
 import type { RedisClient } from '../src/store/redis-client.js';
-import { key, platformBase } from '../src/store/keys.js';
+import { key, ShardBases } from '../src/store/keys.js';
+import { BatchStore } from '../src/store/batch-store.js';
 import { BENCH_PLATFORM } from './service-process.js';
 
 export interface Confirmation {
@@ -10,20 +11,20 @@ export interface Confirmation {
 }
 
 /**
- * Waits until every batch counts all its requests as settled, reading one hash per batch every
- * 200 ms. Polling each request instead (tens of thousands of HMGETs five times a second) loaded the
+ * Waits until every batch counts all its requests as settled, reading its counters (one hash per
+ * data shard) every 200 ms. Polling each request instead (tens of thousands of HMGETs five times a second) loaded the
  * Redis under test and this process, which also hosts the simulator and the receiver, and so slowed
  * the very service being measured.
  */
-export async function waitForBatches(redis: RedisClient, prefix: string, batchIds: string[], timeoutMs: number): Promise<void> {
-  const base = platformBase(prefix, BENCH_PLATFORM.id);
+export async function waitForBatches(redis: RedisClient, prefix: string, batchIds: string[], timeoutMs: number, platformId = BENCH_PLATFORM.id): Promise<void> {
+  const batches = new BatchStore(redis, prefix);
   const deadline = Date.now() + timeoutMs;
   let pending = batchIds;
   while (pending.length > 0) {
-    const counts = await Promise.all(pending.map((id) => redis.hmget(key.batch(base, id), 'total', 'c:confirmed', 'c:unconfirmed', 'c:not_required')));
+    const read = await Promise.all(pending.map((id) => batches.get(platformId, id)));
     pending = pending.filter((_, i) => {
-      const [total, ...settled] = counts[i]!.map(Number);
-      return settled.reduce((a, b) => a + b, 0) < total!;
+      const batch = read[i];
+      return !batch || batch.confirmation.confirmed + batch.confirmation.unconfirmed + batch.confirmation.not_required < batch.total;
     });
     if (pending.length === 0) return;
     if (Date.now() > deadline) throw new Error(`${pending.length} of ${batchIds.length} batches did not settle within ${timeoutMs} ms`);
@@ -37,17 +38,16 @@ export async function waitForBatches(redis: RedisClient, prefix: string, batchId
  * and is exact to the millisecond; the records are the service's, written by its Lua scripts.
  */
 export async function confirmationTimes(redis: RedisClient, prefix: string, ids: string[], timeoutMs: number): Promise<Confirmation[]> {
-  const base = platformBase(prefix, BENCH_PLATFORM.id);
+  const bases = new ShardBases(prefix);
   const out = new Map<string, Confirmation>();
   const deadline = Date.now() + timeoutMs;
   let pending = ids;
   while (pending.length > 0) {
-    const pipeline = redis.pipeline();
-    for (const id of pending) pipeline.hmget(key.request(base, id), 'confirmation', 'createdAt', 'confirmationAt');
-    const replies = (await pipeline.exec()) ?? [];
+    // One command per request, not one pipeline: on a cluster the requests' shards sit on different nodes.
+    const replies = await Promise.all(pending.map((id) => redis.hmget(key.request(bases.ofId(BENCH_PLATFORM.id, id), id), 'confirmation', 'createdAt', 'confirmationAt')));
     const still: string[] = [];
     pending.forEach((id, i) => {
-      const [confirmation, createdAt, confirmationAt] = (replies[i]?.[1] as (string | null)[]) ?? [];
+      const [confirmation, createdAt, confirmationAt] = replies[i] ?? [];
       if (confirmation === 'confirmed') out.set(id, { acceptedAt: Date.parse(createdAt!), confirmedAt: Date.parse(confirmationAt!) });
       else if (confirmation === 'pending' || !confirmation) still.push(id);
       else throw new Error(`request ${id} ended with confirmation "${confirmation}"; the bench expects every link to be confirmed`);
@@ -58,4 +58,14 @@ export async function confirmationTimes(redis: RedisClient, prefix: string, ids:
     await new Promise((r) => setTimeout(r, 200));
   }
   return ids.map((id) => out.get(id)!);
+}
+
+/** When validation finished each request (its completedAt), ms since epoch, read once the requests are final. */
+export async function completionTimes(redis: RedisClient, prefix: string, platformId: string, ids: string[]): Promise<number[]> {
+  const bases = new ShardBases(prefix);
+  const replies = await Promise.all(ids.map((id) => redis.hget(key.request(bases.ofId(platformId, id), id), 'completedAt')));
+  return replies.map((value, i) => {
+    if (!value) throw new Error(`request ${ids[i]} has no completedAt`);
+    return Date.parse(value);
+  });
 }

@@ -1,129 +1,124 @@
 import { DelayedError, type Job } from 'bullmq';
 import type { Dispatcher } from 'undici';
 import type { Logger } from 'pino';
-import type { WebhookMessageStore, DeliveryOutcome } from '../src/store/webhook-message-store.js';
+import type { WebhookMessageStore, DeliverableMessage, DeliveryOutcome } from '../src/store/webhook-message-store.js';
 import type { WebhookEndpointStore } from '../src/store/webhook-endpoint-store.js';
-import { DELIVER_JOB, type DeliverJobData, type FirstAttemptsJobData } from '../src/queues/job-payloads.js';
 import type { Metrics } from '../src/observability/metrics.js';
+import { attemptsOf, isLive, nextAttempt, readWorkJob } from '../src/queues/work-job.js';
+import { next, scheduledRetryAt, type DeliveryOutcome as AttemptOutcome, type DeliverySettings } from '../src/domain/delivery-policy.js';
 import { sendWebhook, type WebhookSendResult } from '../src/webhooks/send-webhook.js';
 import type { EndpointSlots } from '../src/webhooks/endpoint-slots.js';
-import { RetryLaterError } from './retry-errors.js';
-import { webhookRetryDelay } from './backoff-strategy.js';
 
 export interface DeliverProcessorDeps {
   messages: WebhookMessageStore;
   endpoints: WebhookEndpointStore;
   dispatcher: Dispatcher;
-  timeoutMs: number;
   logger: Logger;
   metrics?: Metrics;
-  /** LINKER_WEBHOOK_RETRY_SCHEDULE: the waits before each retry after the first attempt. */
-  schedule: number[];
-  /** Queues a message's own job for its retries, first run `delayMs` from now (Producers.enqueueDelivery). */
-  followUp: (data: DeliverJobData, delayMs: number) => Promise<void>;
+  /** The retry schedule and the attempt deadline (LINKER_WEBHOOK_RETRY_SCHEDULE, LINKER_WEBHOOK_TIMEOUT). */
+  policy: DeliverySettings;
   /** Deliveries in flight per endpoint in this process (LINKER_WEBHOOK_ENDPOINT_CONCURRENCY). */
   slots: EndpointSlots;
+  /** Queues the `one` job for attempt `attempt` of a message, first run at `at` (Producers.enqueueDeliveryAttempt). */
+  handOff: (platformId: string, messageId: string, attempt: number, at: number) => Promise<void>;
+  /** A receiver answered 410 Gone to this message: disable its endpoint and say so (src/webhooks/endpoint-gone.ts). */
+  endpointGone: (platformId: string, endpointId: string, messageId: string) => Promise<void>;
 }
 
 /**
- * What one attempt at one message came to; the others mean nothing was sent or recorded by this
- * run ('busy': its endpoint had no free slot, so it is tried again later without spending an attempt).
+ * What a job did with one of its messages: the outcome of the attempt it recorded, or why it
+ * recorded none (`waiting`: the endpoint had no free slot, the same attempt runs later; `stale`:
+ * another job owns the message; `settled`: nothing is left to deliver).
  */
-export type AttemptResult = DeliveryOutcome | 'stale' | 'already-settled' | 'tried-before' | 'busy';
+export type MessageResult = DeliveryOutcome | 'waiting' | 'stale' | 'settled';
 
-function outcomeOf(result: WebhookSendResult, lastTry: boolean): { outcome: DeliveryOutcome; disable: boolean } {
-  const status = result.httpStatus;
-  if (status !== null && status >= 200 && status < 300) return { outcome: 'delivered', disable: false };
-  // 410 Gone: the receiver says the endpoint no longer exists; stop sending to it.
-  if (status === 410) return { outcome: 'failed', disable: true };
-  return { outcome: lastTry ? 'failed' : 'retry', disable: false };
-}
+type Step = { result: Exclude<MessageResult, 'waiting'> } | { result: 'waiting'; at: number };
+
+/** An attempt that sent nothing (the endpoint is gone), as the delivery log shows it. */
+const notSent = (error: string): WebhookSendResult => ({ httpStatus: null, durationMs: 0, error, retryAfterMs: undefined });
 
 /**
- * Delivers webhook messages. A first-attempts job tries each of its messages once, concurrently;
- * a message that needs a retry gets its own deliver job, queued before the attempt is recorded so a
- * crash in between cannot leave it pending with nothing to retry it. A deliver job takes one message
- * through the rest of the schedule with BullMQ's attempts. Every attempt is recorded with a
- * compare-and-set on the message's attempt count, so a job that runs twice logs no phantom attempt
- * and confirms once.
+ * Delivers webhook messages, one attempt per message per job run, on the work-job protocol
+ * (src/queues/work-job.ts): a batch job makes the first attempt of each of its messages, a `one`
+ * job attempt `attempt` of one message. The delivery policy decides what an answer means; the
+ * attempt is recorded with a compare-and-set on the message's attempt count, then a retry is handed
+ * to the `one` job of the next attempt. A job finding the count past its attempt is a stale
+ * duplicate: it only makes sure the message's current job exists (what a crash between recording
+ * and handing off leaves undone) and leaves the message to it.
  */
 export function createDeliverProcessor(deps: DeliverProcessorDeps) {
-  const { messages, endpoints, logger } = deps;
+  const { messages, endpoints, logger, policy } = deps;
 
-  /** `first`: the message's first attempt, skipped if anything tried it already (its own job carries on). */
-  async function attempt(platformId: string, messageId: string, { lastTry, first }: { lastTry: boolean; first: boolean }): Promise<{ result: AttemptResult; retryAfterMs?: number; error?: string }> {
-    const message = await messages.getForDelivery(platformId, messageId);
-    if (!message || message.status !== 'pending') return { result: 'already-settled' };
-    if (first && message.attemptCount > 0) return { result: 'tried-before' };
-
+  /** The receiver's answer to this attempt, or why nothing was sent. */
+  async function attempt(platformId: string, message: DeliverableMessage): Promise<{ sent: WebhookSendResult; outcome: AttemptOutcome }> {
     const endpoint = await endpoints.getForDelivery(platformId, message.endpointId);
-    const n = message.attemptCount + 1;
-    const at = new Date().toISOString();
+    if (!endpoint) return { sent: notSent('endpoint was deleted'), outcome: { kind: 'endpoint_gone' } };
+    if (endpoint.status === 'disabled') return { sent: notSent('endpoint disabled after a 410 Gone'), outcome: { kind: 'endpoint_gone' } };
+    if (!(await deps.slots.acquire(endpoint.id))) return { sent: notSent('endpoint busy'), outcome: { kind: 'endpoint_busy' } };
+    try {
+      const sent = await sendWebhook({
+        url: endpoint.url,
+        messageId: message.id,
+        body: message.body,
+        secrets: endpoint.activeSecrets,
+        timeoutMs: policy.attemptTimeoutMs,
+        dispatcher: deps.dispatcher,
+      });
+      const outcome: AttemptOutcome = sent.httpStatus === null ? { kind: 'no_answer' } : { kind: 'answered', httpStatus: sent.httpStatus, retryAfterMs: sent.retryAfterMs };
+      return { sent, outcome };
+    } finally {
+      deps.slots.release(endpoint.id);
+    }
+  }
 
-    let sent: WebhookSendResult;
-    if (!endpoint || endpoint.status === 'disabled') {
-      sent = { httpStatus: null, durationMs: 0, error: endpoint ? 'endpoint disabled after a 410 Gone' : 'endpoint was deleted', retryAfterMs: undefined };
-    } else {
-      if (!(await deps.slots.acquire(endpoint.id))) return { result: 'busy' };
-      try {
-        sent = await sendWebhook({
-          url: endpoint.url,
-          messageId,
-          body: message.body,
-          secrets: endpoint.activeSecrets,
-          timeoutMs: deps.timeoutMs,
-          dispatcher: deps.dispatcher,
-        });
-      } finally {
-        deps.slots.release(endpoint.id);
-      }
-    }
-    const { outcome, disable } = endpoint && endpoint.status === 'enabled' ? outcomeOf(sent, lastTry) : { outcome: 'failed' as const, disable: false };
-    if (first && outcome === 'retry') {
-      await deps.followUp({ platformId, messageId, attemptsBefore: 1 }, webhookRetryDelay(deps.schedule, 1, sent.retryAfterMs));
-    }
+  /** A stale job's duty: the message's current job (for the attempt after those on record) exists. */
+  async function ensureOwner(platformId: string, message: DeliverableMessage, jobAttempt: number): Promise<Step> {
+    const due = scheduledRetryAt(message.attemptCount - message.runStart, Date.now(), policy);
+    await deps.handOff(platformId, message.id, nextAttempt(jobAttempt, message.attemptCount), due);
+    return { result: 'stale' };
+  }
+
+  async function deliverMessage(platformId: string, messageId: string, jobAttempt: number): Promise<Step> {
+    const message = await messages.getForDelivery(platformId, messageId);
+    if (!message || message.status !== 'pending') return { result: 'settled' };
+    if (!isLive(jobAttempt, message.attemptCount)) return ensureOwner(platformId, message, jobAttempt);
+
+    const at = new Date().toISOString();
+    const { sent, outcome } = await attempt(platformId, message);
+    const decision = next({ attemptInRun: message.attemptCount - message.runStart + 1 }, outcome, Date.now(), policy);
+    if (decision.kind === 'wait') return { result: 'waiting', at: decision.at };
+
+    const recordedOutcome: DeliveryOutcome = decision.kind === 'retry' ? 'retry' : decision.status;
+    const n = message.attemptCount + 1;
     const recorded = await messages.recordDelivery(platformId, messageId, {
       expectedCount: message.attemptCount,
       attempt: { n, at, httpStatus: sent.httpStatus, durationMs: sent.durationMs, error: sent.error },
-      outcome,
-      disableEndpoint: disable,
+      outcome: recordedOutcome,
     });
+    // Another run recorded this attempt first; that run hands the message on.
     if (!recorded.applied) return { result: 'stale' };
-    deps.metrics?.webhookAttempt(outcome === 'retry' ? 'failed_will_retry' : outcome);
+    if (decision.kind === 'finish' && decision.disableEndpoint) await deps.endpointGone(platformId, message.endpointId, messageId);
+    deps.metrics?.webhookAttempt(recordedOutcome === 'retry' ? 'failed_will_retry' : recordedOutcome);
     if (recorded.confirmedRequestCreatedAt) deps.metrics?.confirmed(Date.now() - Date.parse(recorded.confirmedRequestCreatedAt));
-    logger.info({ platformId, messageId, attempt: n, httpStatus: sent.httpStatus, outcome }, 'webhook attempt');
-    return { result: outcome, retryAfterMs: sent.retryAfterMs, error: sent.error ?? undefined };
+    logger.info({ platformId, messageId, attempt: n, httpStatus: sent.httpStatus, outcome: recordedOutcome }, 'webhook attempt');
+    if (decision.kind === 'retry') await deps.handOff(platformId, messageId, nextAttempt(jobAttempt, n), decision.at);
+    return { result: recordedOutcome };
   }
 
-  /**
-   * When a message turned away by its busy endpoint is tried again: after a slot is likely free (an
-   * attempt holds one for at most the timeout), spread out so the waiting messages do not all return at once.
-   */
-  const busyDelay = () => Math.round(deps.timeoutMs * (0.5 + Math.random() / 2));
-
-  /** Returns each message's AttemptResult (first-attempts jobs) or the one message's (deliver jobs). */
-  return async function deliver(job: Job<DeliverJobData | FirstAttemptsJobData>, token?: string): Promise<AttemptResult | Record<string, AttemptResult>> {
-    if (job.name === DELIVER_JOB.firstAttempts) {
-      const { platformId, messageIds } = job.data as FirstAttemptsJobData;
-      const lastTry = deps.schedule.length === 0;
-      const results = await Promise.all(
-        messageIds.map(async (messageId) => {
-          const { result } = await attempt(platformId, messageId, { lastTry, first: true });
-          if (result === 'busy') await deps.followUp({ platformId, messageId }, busyDelay());
-          return [messageId, result] as const;
-        }),
-      );
-      return Object.fromEntries(results);
+  /** Returns what the job did with each of its messages. */
+  return async function deliver(job: Job, token?: string): Promise<Record<string, MessageResult>> {
+    const work = readWorkJob(job.data);
+    const steps = await Promise.all(attemptsOf(work).map(async ({ id, attempt }) => [id, attempt, await deliverMessage(work.platformId, id, attempt)] as const));
+    for (const [id, attempt, step] of steps) {
+      if (step.result !== 'waiting') continue;
+      if (work.kind === 'one') {
+        // The job itself waits, as it is: BullMQ counts no attempt for this run.
+        await job.moveToDelayed(step.at, token);
+        throw new DelayedError();
+      }
+      // A batch carries many messages: the waiting one continues in its own job, same attempt.
+      await deps.handOff(work.platformId, id, attempt, step.at);
     }
-    const { platformId, messageId } = job.data as DeliverJobData;
-    const lastTry = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-    const { result, retryAfterMs, error } = await attempt(platformId, messageId, { lastTry, first: false });
-    if (result === 'retry') throw new RetryLaterError(error ?? 'delivery failed', retryAfterMs);
-    if (result === 'busy') {
-      // Back to the delayed set as it is: BullMQ counts no attempt for this run.
-      await job.moveToDelayed(Date.now() + busyDelay(), token);
-      throw new DelayedError();
-    }
-    return result;
+    return Object.fromEntries(steps.map(([id, , step]) => [id, step.result]));
   };
 }

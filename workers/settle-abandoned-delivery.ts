@@ -1,22 +1,20 @@
 import type { Job } from 'bullmq';
 import type { WebhookMessageStore } from '../src/store/webhook-message-store.js';
-import { DELIVER_JOB, type DeliverJobData, type FirstAttemptsJobData } from '../src/queues/job-payloads.js';
+import { attemptsOf, isLive, readWorkJob } from '../src/queues/work-job.js';
 
 /**
- * The processor settles every receiver answer itself; a deliver job BullMQ gives up on crashed
- * instead, and its messages must not stay pending (their requests pending) for ever. A
- * first-attempts job only answers for the messages nothing else has tried: the others have their
- * own job.
+ * A deliver job BullMQ gave up on (it threw or stalled every run: Redis or the process failed,
+ * never a receiver answer) must not leave its messages pending, and their requests unconfirmed-to-be,
+ * for ever: each message the job still owned (fewer attempts on record than the one it was to make,
+ * see work-job.ts) fails with the reason logged. A message another job has taken further is that job's.
  */
-export async function settleAbandonedDelivery(messages: WebhookMessageStore, job: Job<DeliverJobData | FirstAttemptsJobData>, error: Error): Promise<void> {
-  const first = job.name === DELIVER_JOB.firstAttempts;
-  const { platformId } = job.data;
-  const ids = first ? (job.data as FirstAttemptsJobData).messageIds : [(job.data as DeliverJobData).messageId];
+export async function settleAbandonedDelivery(messages: WebhookMessageStore, job: Job, error: Error): Promise<void> {
+  const work = readWorkJob(job.data);
   await Promise.all(
-    ids.map(async (messageId) => {
-      const message = await messages.getForDelivery(platformId, messageId);
-      if (message?.status !== 'pending' || (first && message.attemptCount > 0)) return;
-      await messages.recordDelivery(platformId, messageId, {
+    attemptsOf(work).map(async ({ id, attempt }) => {
+      const message = await messages.getForDelivery(work.platformId, id);
+      if (message?.status !== 'pending' || !isLive(attempt, message.attemptCount)) return;
+      await messages.recordDelivery(work.platformId, id, {
         expectedCount: message.attemptCount,
         attempt: { n: message.attemptCount + 1, at: new Date().toISOString(), httpStatus: null, durationMs: 0, error: `delivery could not complete: ${error.message}`.slice(0, 300) },
         outcome: 'failed',

@@ -28,3 +28,16 @@ export function parseSessionToken(token: string): SessionTokenParts | null {
   if (!PLATFORM_ID.test(platformId) || !SECRET.test(secret)) return null;
   return { id, platformId, secret };
 }
+
+/**
+ * Which session a Hub page address names: the full token when the end user first opens it, or
+ * `cs_<ulid>.<platformId>` once the page has taken the secret out of the address bar. That part
+ * is no secret; it only lets the page's headers (who may frame it) follow the session on reload.
+ */
+export function parseSessionRef(value: string): Pick<SessionTokenParts, 'id' | 'platformId'> | null {
+  const full = parseSessionToken(value);
+  if (full) return { id: full.id, platformId: full.platformId };
+  const [id, platformId, ...rest] = value.split('.');
+  if (rest.length > 0 || !id || !platformId || !isId('connectSession', id) || !PLATFORM_ID.test(platformId)) return null;
+  return { id, platformId };
+}

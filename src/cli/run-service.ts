@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { loadEnv } from '../config/env.js';
+import { ConfigError, loadEnv } from '../config/env.js';
+import { productionProblems } from '../config/production-check.js';
 import { createLogger } from '../observability/logger.js';
 import { createRuntime, type Runtime } from '../runtime/runtime.js';
 import { buildApp } from '../api/app.js';
@@ -9,6 +10,7 @@ import { ensureRedis } from './local-redis.js';
 import { devEncryptionKey } from './dev-encryption-key.js';
 import { onShutdown } from './on-shutdown.js';
 import { warnUnlessNoEviction } from './redis-policy-check.js';
+import { refuseUnsafeShardLayout } from './shard-layout-check.js';
 import { startMetricsServer, type MetricsServer } from '../observability/metrics-server.js';
 
 export interface ServiceOptions {
@@ -16,6 +18,8 @@ export interface ServiceOptions {
   workers: boolean;
   queues?: QueueName[];
   concurrency?: number;
+  /** Validate queue shards the workers serve (default all). */
+  shards?: number[];
   /** Without the API, serve GET /metrics on this port (0: any free one). Default: no metrics server. */
   metricsPort?: number;
   /** Variables that win over process.env (validated like it), e.g. the demo's own prefix and tokens. */
@@ -35,13 +39,18 @@ export interface RunningService {
 /** `account-linker start | api | worker`: one process, the parts it was asked for, stopped gracefully on a signal. */
 export async function runService(options: ServiceOptions): Promise<RunningService> {
   const env = loadEnv({ ...process.env, ...options.env });
+  if (env.NODE_ENV === 'production') {
+    const problems = productionProblems(env, { api: options.api });
+    if (problems.length > 0) throw new ConfigError(`refusing to start with NODE_ENV=production:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+  }
   const logger = createLogger(env.LINKER_LOG_LEVEL);
   const redis = await ensureRedis(env.REDIS_URL, env.LINKER_DATA_DIR, logger);
   const keys = env.LINKER_ENCRYPTION_KEYS ?? devEncryptionKey(env.LINKER_DATA_DIR, (m) => logger.warn(m));
   const runtime = createRuntime({ ...env, REDIS_URL: redis.url, LINKER_ENCRYPTION_KEYS: keys }, logger);
   await warnUnlessNoEviction(runtime.redis, logger);
+  await refuseUnsafeShardLayout(runtime, logger);
 
-  const workers = options.workers ? startWorkers(runtime, { queues: options.queues, concurrency: options.concurrency }) : undefined;
+  const workers = options.workers ? startWorkers(runtime, { queues: options.queues, concurrency: options.concurrency, shards: options.shards }) : undefined;
   let app: FastifyInstance | undefined;
   let url: string | undefined;
   if (options.api) {

@@ -6,6 +6,8 @@ export const REQUEST_STATUSES = ['queued', 'validating', 'retrying', 'linked', '
 export type RequestStatus = (typeof REQUEST_STATUSES)[number];
 
 export const FINAL_STATUSES: readonly RequestStatus[] = ['linked', 'failed'];
+/** Statuses that still have work ahead (a validate job behind them). */
+export const UNFINISHED_STATUSES = ['queued', 'validating', 'retrying'] as const satisfies readonly RequestStatus[];
 
 export const CONFIRMATIONS = ['pending', 'confirmed', 'unconfirmed', 'not_required'] as const;
 export type Confirmation = (typeof CONFIRMATIONS)[number];

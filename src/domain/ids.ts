@@ -1,5 +1,6 @@
 import { createHash, randomBytes, randomFillSync } from 'node:crypto';
-import { monotonicFactory, ulid as seededUlid } from 'ulid';
+import { encodeTime, incrementBase32, ulid as seededUlid } from 'ulid';
+import { shardChar } from './shards.js';
 
 /**
  * ulid's default PRNG makes one crypto call per random character (16 per id, several ids per
@@ -17,7 +18,31 @@ function pooledRandom(size = 4096): () => number {
   };
 }
 
-const ulid = monotonicFactory(pooledRandom());
+const random = pooledRandom();
+const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+const RANDOM_CHARS = 15;
+
+/**
+ * Monotonic ULID bodies whose last character is free for the shard: time (10) + random (15),
+ * the random part incremented within one millisecond (as ulid's monotonicFactory does), so ids of
+ * one process are unique and keep their creation order whatever shard character follows.
+ */
+function monotonicBody(): () => string {
+  let lastTime = -1;
+  let lastRandom = '';
+  return () => {
+    const now = Date.now();
+    if (now > lastTime) {
+      lastTime = now;
+      lastRandom = Array.from({ length: RANDOM_CHARS }, () => CROCKFORD[Math.floor(random() * 32)]).join('');
+    } else {
+      lastRandom = incrementBase32(lastRandom);
+    }
+    return encodeTime(lastTime, 10) + lastRandom;
+  };
+}
+
+const nextBody = monotonicBody();
 
 /** Prefixes make an id's kind obvious in logs and support tickets. */
 export const ID_PREFIX = {
@@ -30,10 +55,18 @@ export const ID_PREFIX = {
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIX;
+/** Records that live in a data shard (domain/shards.ts): their ids name it. */
+export type ShardedIdKind = 'connectRequest' | 'batch' | 'account' | 'webhookMessage';
+export type PlatformIdKind = Exclude<IdKind, ShardedIdKind>;
 
 /** ULIDs sort by creation time, so Redis lexicographic indexes double as time order. */
-export function newId(kind: IdKind): string {
-  return ID_PREFIX[kind] + ulid().toLowerCase();
+export function newId(kind: PlatformIdKind): string {
+  return ID_PREFIX[kind] + (nextBody() + CROCKFORD[Math.floor(random() * 32)]).toLowerCase();
+}
+
+/** A new id of a record in data shard `shard`; its last character names the shard. */
+export function newShardedId(kind: ShardedIdKind, shard: number): string {
+  return ID_PREFIX[kind] + nextBody().toLowerCase() + shardChar(shard);
 }
 
 /** What a call under one Idempotency-Key derives its ids from, kept with the key. */
@@ -48,13 +81,14 @@ export function newIdSeed(now = Date.now()): IdSeed {
 }
 
 /**
- * The same seed, kind and index always give the same id: a call retried under one Idempotency-Key
- * after a crash re-creates exactly the records of the first try instead of new ones.
+ * The same seed, kind, index and shard always give the same id: a call retried under one
+ * Idempotency-Key after a crash re-creates exactly the records of the first try instead of new ones.
  */
-export function seededId(kind: IdKind, seed: IdSeed, index: number): string {
+export function seededId(kind: ShardedIdKind, seed: IdSeed, index: number, shard: number): string {
   const bytes = createHash('sha256').update(`${seed.nonce}:${kind}:${index}`).digest();
   let next = 0;
-  return ID_PREFIX[kind] + seededUlid(seed.time, () => bytes[next++]! / 256).toLowerCase();
+  const body = seededUlid(seed.time, () => bytes[next++]! / 256).toLowerCase();
+  return ID_PREFIX[kind] + body.slice(0, -1) + shardChar(shard);
 }
 
 /** A lowercase ULID; its first character is at most 7, or its time would not fit in 48 bits. */

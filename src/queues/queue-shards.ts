@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import { Queue } from 'bullmq';
+import { Queue, type Job } from 'bullmq';
 import type { RedisClient } from '../store/redis-client.js';
 import { slotSpreadTags } from '../store/slot-spread-tags.js';
 
@@ -22,13 +21,8 @@ export function queueShardOf(dataShard: number, shards: number): number {
   return dataShard % shards;
 }
 
-/** Data shards a platform's records spread over; queue shards beyond this would stay empty. */
-export const DATA_SHARDS = 16;
-
-/** The data shard of a platform's tenant: a stable hash, the same on every process and release. */
-export function dataShardOf(platformId: string, tenantId: string): number {
-  return createHash('sha1').update(`${platformId}\n${tenantId}`).digest().readUInt32BE(0) % DATA_SHARDS;
-}
+/** Data shards (src/domain/shards.ts): queue shards beyond DATA_SHARDS would stay empty. */
+export { DATA_SHARDS, shardOf as dataShardOf } from '../domain/shards.js';
 
 /** One BullMQ queue per shard, all of the same name; `of(dataShard)` is where a record's jobs go. */
 export class ShardedQueue<T> {
@@ -40,6 +34,24 @@ export class ShardedQueue<T> {
 
   of(dataShard: number): Queue<T> {
     return this.shards[queueShardOf(dataShard, this.shards.length)]!;
+  }
+
+  get name(): string {
+    return this.shards[0]!.name;
+  }
+
+  /** A job by id, from whichever shard holds it. */
+  async getJob(jobId: string): Promise<Job<T> | undefined> {
+    const found = await Promise.all(this.shards.map((q) => q.getJob(jobId)));
+    return found.find((job) => job !== undefined);
+  }
+
+  async count(): Promise<number> {
+    return (await Promise.all(this.shards.map((q) => q.count()))).reduce((a, b) => a + b, 0);
+  }
+
+  async waitUntilReady(): Promise<void> {
+    await Promise.all(this.shards.map((q) => q.waitUntilReady()));
   }
 
   /** Job counts summed over the shards. */

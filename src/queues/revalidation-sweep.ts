@@ -1,4 +1,4 @@
-import type { AccountStore } from '../store/account-store.js';
+import type { AccountStore, ActiveCursor } from '../store/account-store.js';
 import type { PlatformStore } from '../store/platform-store.js';
 import type { Producers } from './producers.js';
 
@@ -20,13 +20,13 @@ export interface SweepDeps {
  */
 export async function sweepActiveAccounts(deps: SweepDeps): Promise<number> {
   const pageSize = deps.pageSize ?? 500;
-  const cursors = new Map<string, string | undefined>((await deps.platforms.ids()).map((id) => [id, undefined]));
+  const cursors = new Map<string, ActiveCursor | undefined>((await deps.platforms.ids()).map((id) => [id, undefined]));
   let offered = 0;
   while (cursors.size > 0) {
     for (const [platformId, after] of cursors) {
-      const ids = await deps.accounts.activeIds(platformId, pageSize, after);
-      if (ids.length < pageSize) cursors.delete(platformId);
-      else cursors.set(platformId, ids.at(-1));
+      const { ids, next } = await deps.accounts.activeIds(platformId, pageSize, after);
+      if (next) cursors.set(platformId, next);
+      else cursors.delete(platformId);
       const jobs = ids.map((accountId) => ({ platformId, accountId, reason: 'scheduled' as const }));
       await deps.producers.enqueueScheduledRevalidations(jobs, offered * deps.spacingMs, deps.spacingMs);
       offered += ids.length;

@@ -1,13 +1,20 @@
 import type { RedisClient } from './redis-client.js';
-import { key, platformBase } from './keys.js';
+import { key, ShardBases } from './keys.js';
 import { lexPage, type Page } from './lex-page.js';
+import { DATA_SHARDS } from '../domain/shards.js';
 import { readRecords } from './read-records.js';
 import { scripts, type ScriptRunner } from './scripts.js';
-import { ACCOUNT_STATUSES, type Account, type AccountListQuery, type AccountStatus, type InvalidationCode } from '../domain/schemas/account.js';
-import { PROVIDERS, type Provider } from '../domain/schemas/common.js';
+import type { Account, AccountListQuery, AccountStatus, InvalidationCode } from '../domain/schemas/account.js';
+import type { Provider } from '../domain/schemas/common.js';
 import type { CredentialVault } from '../crypto/vault.js';
 import { openSealedCredential } from './sealed-credential.js';
 import { DEFAULT_RETENTION, type RetentionSettings } from './retention.js';
+
+/** Where a walk over a platform's active accounts goes on: a data shard, past an id in it. */
+export interface ActiveCursor {
+  shard: number;
+  after?: string;
+}
 
 /** What a guarded status change did (see lua/account-status.lua). */
 export type AccountChange = { result: 'applied' | 'rejected'; from: AccountStatus } | { result: 'missing' };
@@ -48,17 +55,15 @@ function toView(id: string, h: Record<string, string>, raw: string[]): Account {
  */
 export class AccountStore {
   private readonly run: ScriptRunner;
+  readonly bases: ShardBases;
 
   constructor(
     private readonly redis: RedisClient,
-    private readonly prefix: string,
+    prefix: string,
     private readonly retention: RetentionSettings = DEFAULT_RETENTION,
   ) {
     this.run = scripts(redis);
-  }
-
-  base(platformId: string): string {
-    return platformBase(this.prefix, platformId);
+    this.bases = new ShardBases(prefix);
   }
 
   async get(platformId: string, id: string): Promise<Account | null> {
@@ -67,40 +72,43 @@ export class AccountStore {
   }
 
   async getMany(platformId: string, ids: string[]): Promise<(Account | null)[]> {
-    const base = this.base(platformId);
-    const records = await readRecords(this.redis, ids, (id) => key.account(base, id), { list: (id) => key.accountHistory(base, id) });
+    const base = (id: string) => this.bases.ofId(platformId, id);
+    const records = await readRecords(this.redis, ids, (id) => key.account(base(id), id), (id) => key.accountHistory(base(id), id));
     return records.map(({ hash, list }, i) => (hash.status ? toView(ids[i]!, hash, list) : null));
   }
 
   async list(platformId: string, query: AccountListQuery): Promise<Page<Account>> {
-    const base = this.base(platformId);
     const { tenantId, status } = query;
-    if (tenantId) return this.listOfTenant(platformId, tenantId, query);
-    // Every account is in exactly one status index: together they are the list of all.
-    const index = (status ? [status] : ACCOUNT_STATUSES).map((s) => key.accountsByStatus(base, s));
+    // A tenant's accounts are all in its shard; the other indexes are merged over every shard.
+    const indexes = tenantId
+      ? [key.accountsByTenant(this.bases.ofTenant(platformId, tenantId), tenantId)]
+      : this.bases.all(platformId).map((base) => (status ? key.accountsByStatus(base, status) : key.accountIndex(base)));
     return lexPage(this.redis, {
-      index,
+      indexes,
       limit: query.limit ?? 50,
       cursor: query.cursor,
       load: (ids) => this.getMany(platformId, ids),
+      keep: tenantId && status ? (a) => a.status === status : undefined,
     });
   }
 
-  /** A tenant has one account per provider: its tenant pointers are the whole list. */
-  private async listOfTenant(platformId: string, tenantId: string, query: AccountListQuery): Promise<Page<Account>> {
-    const base = this.base(platformId);
-    const ids = (await this.redis.mget(PROVIDERS.map((provider) => key.accountByTenant(base, provider, tenantId))))
-      .filter((id): id is string => id !== null && (!query.cursor || id < query.cursor))
-      .sort()
-      .reverse();
-    const rows = (await this.getMany(platformId, ids)).filter((a): a is Account => a !== null && (!query.status || a.status === query.status));
-    const data = rows.slice(0, query.limit ?? 50);
-    return { data, nextCursor: rows.length > data.length ? data.at(-1)!.id : null };
-  }
-
-  /** Up to `count` active account ids after `after` (exclusive), oldest first: the sweep's paging. */
-  async activeIds(platformId: string, count: number, after?: string): Promise<string[]> {
-    return this.redis.zrange(key.accountsByStatus(this.base(platformId), 'active'), after ? `(${after}` : '-', '+', 'BYLEX', 'LIMIT', 0, count);
+  /**
+   * Up to `count` active account ids from `from` on, and where the next page starts (null: done):
+   * the sweep's paging. It walks the shards one after another, oldest first within each; the sweep
+   * needs every id once, not one global order, so no page reads more than `count + 1` ids.
+   */
+  async activeIds(platformId: string, count: number, from: ActiveCursor = { shard: 0 }): Promise<{ ids: string[]; next: ActiveCursor | null }> {
+    const ids: string[] = [];
+    let { shard, after } = from;
+    while (shard < DATA_SHARDS) {
+      const index = key.accountsByStatus(this.bases.ofShard(platformId, shard), 'active');
+      const page = await this.redis.zrange(index, after ? `(${after}` : '-', '+', 'BYLEX', 'LIMIT', 0, count - ids.length);
+      ids.push(...page);
+      if (ids.length === count) return { ids, next: { shard, after: ids.at(-1) } };
+      shard += 1;
+      after = undefined;
+    }
+    return { ids, next: null };
   }
 
   /** A check succeeded for the credential linked by `linkedBy`. */
@@ -118,13 +126,13 @@ export class AccountStore {
     return this.change(platformId, { id, op: 'revoke', reason, now: now.toISOString(), expireAt: now.getTime() + this.retention.keepMs });
   }
 
-  private async change(platformId: string, args: Record<string, string | number>): Promise<AccountChange> {
-    const raw = await this.run.accountStatus(this.base(platformId), { ...args, historyLimit: this.retention.historyLimit });
+  private async change(platformId: string, args: Record<string, string | number> & { id: string }): Promise<AccountChange> {
+    const raw = await this.run.accountStatus([this.bases.ofId(platformId, args.id)], { ...args, historyLimit: this.retention.historyLimit });
     return JSON.parse(raw) as AccountChange;
   }
 
   /** The account's API key in clear, re-encrypted in place if it was sealed with an older vault key; null once unlinked. */
   async credential(platformId: string, id: string, vault: CredentialVault, aad: string): Promise<string | null> {
-    return openSealedCredential(this.redis, this.run, key.accountCredential(this.base(platformId), id), vault, aad);
+    return openSealedCredential(this.redis, this.run, key.accountCredential(this.bases.ofId(platformId, id), id), vault, aad);
   }
 }

@@ -1,15 +1,16 @@
 import type { RedisClient } from './redis-client.js';
-import { key, platformBase } from './keys.js';
+import { key, ShardBases } from './keys.js';
 import { luaList, scripts, type ScriptRunner } from './scripts.js';
 import { lexPage, type Page } from './lex-page.js';
-import { REQUEST_STATUSES, sourcesOf, type RequestStatus } from '../domain/connect-request-state.js';
+import { sourcesOf, UNFINISHED_STATUSES, type RequestStatus } from '../domain/connect-request-state.js';
 import type { Attempt, ConnectRequest, ConnectRequestListQuery } from '../domain/schemas/connect-request.js';
 import type { LinkError } from '../domain/link-errors.js';
 import type { Provider } from '../domain/schemas/common.js';
 import type { CredentialVault } from '../crypto/vault.js';
 import { openSealedBlob } from './sealed-credential.js';
-import { logEntries, readRecords } from './read-records.js';
+import { readRecords } from './read-records.js';
 import type { RecordEventScriptArgs } from './webhook-message-store.js';
+import { ALL_SHARDS, positionsByShard, shardOfId } from '../domain/shards.js';
 import { DEFAULT_RETENTION, type RetentionSettings } from './retention.js';
 
 export interface NewRequest {
@@ -19,8 +20,6 @@ export interface NewRequest {
   metadata?: Record<string, unknown>;
   /** Vault ciphertext of the API key. */
   encryptedCredential: string;
-  /** Id of the validate job that makes its first attempt (first-attempts-jobs.ts); the stranded-request sweep looks for it. */
-  validateJob: string;
 }
 
 /** Per item: accepted, or rejected because another request for the tenant is in flight. */
@@ -31,6 +30,12 @@ export interface TransitionArgs {
   attempt?: Attempt;
   error?: LinkError;
   link?: { accountId: string; company: { identifier: string; name: string }; fingerprint: string };
+  /** Compare-and-set (src/queues/work-job.ts): applies only while the request holds exactly this many attempts. */
+  recorded?: number;
+  /** Applies only while the request holds fewer attempts than this (the job's own attempt number). */
+  below?: number;
+  /** Validation budget spent once this step is counted (src/domain/validation-policy.ts). */
+  spentMs?: number;
   /**
    * With a final status: the result event, built from the request as the transition is expected to
    * leave it (its account id and operation). Recorded in the same step when that came true.
@@ -41,12 +46,21 @@ export interface TransitionArgs {
 export type TransitionResult =
   | { result: 'applied'; from: RequestStatus; accountId?: string; operation?: 'created' | 'updated'; request?: StoredRequest; published?: string[] }
   | { result: 'rejected'; from: RequestStatus; request?: StoredRequest }
+  /** `recorded` or `below` did not hold: another run recorded an attempt first. */
+  | { result: 'conflict'; from: RequestStatus }
   | { result: 'missing' };
 
-/** A request claimed for validation (`applied`), or why not; `request` is null only when it is `missing`. */
+type ScriptTransitionResult = TransitionResult | { result: 'stale'; from: RequestStatus };
+
+/**
+ * A request claimed for validation (`applied`), or why not: `stale` when it already holds the attempt
+ * the claiming job was to make; `request` is null only when it is `missing`.
+ */
 export interface Claim {
-  result: 'applied' | 'rejected' | 'missing';
+  result: 'applied' | 'rejected' | 'stale' | 'missing';
   request: StoredRequest | null;
+  /** Validation budget spent so far. */
+  spentMs: number;
   encryptedCredential: string | null;
   /** The tenant's account, if it was linked before. */
   tenantAccountId: string | null;
@@ -100,39 +114,50 @@ function viewOrNull(id: string, hash: Record<string, string> | undefined, attemp
   return toView(id, hash, (attempts ?? []).map((a) => JSON.parse(a) as Attempt));
 }
 
-/** Connect requests of every platform: creation, state transitions, reads and lists. */
+/**
+ * Connect requests of every platform: creation, state transitions, reads and lists. A request
+ * lives in its tenant's data shard (its id names it); a batch keeps counters in every shard it has
+ * requests in, plus its home shard (named by the batch id) so that it exists with no request.
+ */
 export class ConnectRequestStore {
   private readonly run: ScriptRunner;
+  readonly bases: ShardBases;
 
   constructor(
     private readonly redis: RedisClient,
-    private readonly prefix: string,
+    prefix: string,
     private readonly retention: RetentionSettings = DEFAULT_RETENTION,
   ) {
     this.run = scripts(redis);
+    this.bases = new ShardBases(prefix);
   }
 
-  base(platformId: string): string {
-    return platformBase(this.prefix, platformId);
-  }
-
-  /** Stores requests in one round trip; one tenant already in flight never sinks the others. */
+  /**
+   * Stores requests, one script call per data shard, all sent at once; one tenant already in
+   * flight never sinks the others. Ids must name their tenant's shard (newShardedId / seededId with
+   * shardOf), which is what keeps a tenant's requests, in-flight slot and account together.
+   */
   async create(platformId: string, items: NewRequest[], batchId?: string, now = new Date()): Promise<CreateResult[]> {
-    const raw = await this.run.createRequests(this.base(platformId), {
-      batchId: batchId ?? '',
-      now: now.toISOString(),
-      expireAt: now.getTime() + this.retention.keepMs,
-      items: items.map((item) => ({
-        id: item.id,
-        tenantId: item.tenantId,
-        provider: item.provider,
-        metadata: item.metadata ? JSON.stringify(item.metadata) : '',
-        cred: item.encryptedCredential,
-        job: item.validateJob,
-      })),
-    });
-    const results = JSON.parse(raw) as string[] | Record<string, never>;
-    return luaList(results).map((r) => (r === '' ? { accepted: true } : { accepted: false, inFlightId: r }));
+    const results: CreateResult[] = new Array(items.length);
+    const groups = positionsByShard(items.map((item) => item.id));
+    if (batchId !== undefined && !groups.has(shardOfId(batchId))) groups.set(shardOfId(batchId), []);
+    await Promise.all(
+      [...groups].map(async ([shard, positions]) => {
+        const raw = await this.run.createRequests([this.bases.ofShard(platformId, shard)], {
+          batchId: batchId ?? '',
+          now: now.toISOString(),
+          expireAt: now.getTime() + this.retention.keepMs,
+          items: positions.map((i) => {
+            const item = items[i]!;
+            return { id: item.id, tenantId: item.tenantId, provider: item.provider, metadata: item.metadata ? JSON.stringify(item.metadata) : '', cred: item.encryptedCredential };
+          }),
+        });
+        luaList(JSON.parse(raw) as string[] | Record<string, never>).forEach((r, n) => {
+          results[positions[n]!] = r === '' ? { accepted: true } : { accepted: false, inFlightId: r };
+        });
+      }),
+    );
+    return results;
   }
 
   async get(platformId: string, id: string, options: { attempts?: boolean } = {}): Promise<StoredRequest | null> {
@@ -141,54 +166,57 @@ export class ConnectRequestStore {
   }
 
   async getMany(platformId: string, ids: string[], { attempts = true } = {}): Promise<(StoredRequest | null)[]> {
-    const base = this.base(platformId);
-    const records = await readRecords(this.redis, ids, (id) => key.request(base, id), attempts ? { log: (id) => key.requestAttempts(base, id) } : undefined);
+    const base = (id: string) => this.bases.ofId(platformId, id);
+    const records = await readRecords(this.redis, ids, (id) => key.request(base(id), id), attempts ? (id) => key.requestAttempts(base(id), id) : undefined);
     return records.map(({ hash, list }, i) => viewOrNull(ids[i]!, hash, list));
-  }
-
-  /** The validate job each request was first queued in (null for a request that is gone). */
-  async validateJobsOf(platformId: string, ids: string[]): Promise<(string | null)[]> {
-    const base = this.base(platformId);
-    return Promise.all(ids.map((id) => this.redis.hget(key.request(base, id), 'job')));
   }
 
   /** Decrypts a pending credential read by getWithCredential, re-encrypting it in place if it was sealed with an older vault key. */
   openCredential(platformId: string, id: string, blob: string, vault: CredentialVault, aad: string): Promise<string> {
-    return openSealedBlob(this.run, key.pendingCredential(this.base(platformId), id), blob, vault, aad);
+    return openSealedBlob(this.run, key.pendingCredential(this.bases.ofId(platformId, id), id), blob, vault, aad);
   }
 
   /**
    * The validate worker's first step: moves each request to `validating` when its state allows and
-   * returns it with its attempts and its pending credential either way, all in one round trip.
-   * `firstAttempt` leaves a `retrying` request as it is: its own job is waiting to run it.
+   * holds fewer than `below` attempts (the claiming job's attempt number), and returns it with its
+   * attempts and its pending credential either way, one script call per shard.
    */
-  async claimForValidation(platformId: string, ids: string[], { firstAttempt = false, now = new Date() } = {}): Promise<Claim[]> {
-    const from = sourcesOf('validating').filter((s) => !firstAttempt || s !== 'retrying');
-    const raw = await this.run.transition(this.base(platformId), { ids, to: 'validating', from, now: now.toISOString(), read: true });
-    const parsed = JSON.parse(raw) as { result: Claim['result']; request?: Record<string, string>; attempts?: string; credential?: string; tenantAccountId?: string }[];
-    return parsed.map((claim, i) => ({
-      result: claim.result,
-      request: viewOrNull(ids[i]!, claim.request, logEntries(claim.attempts)),
-      encryptedCredential: claim.credential ?? null,
-      tenantAccountId: claim.tenantAccountId ?? null,
-    }));
+  async claimForValidation(platformId: string, ids: string[], below: number, now = new Date()): Promise<Claim[]> {
+    const from = sourcesOf('validating');
+    const claims: Claim[] = new Array(ids.length);
+    await Promise.all(
+      [...positionsByShard(ids)].map(async ([shard, positions]) => {
+        const shardIds = positions.map((i) => ids[i]!);
+        const raw = await this.run.transition([this.bases.ofShard(platformId, shard)], { ids: shardIds, to: 'validating', from, now: now.toISOString(), read: true, below });
+        const parsed = JSON.parse(raw) as { result: Claim['result']; request?: Record<string, string>; attempts?: string[] | Record<string, never>; credential?: string; tenantAccountId?: string }[];
+        parsed.forEach((claim, n) => {
+          claims[positions[n]!] = {
+            result: claim.result,
+            request: viewOrNull(shardIds[n]!, claim.request, luaList(claim.attempts)),
+            spentMs: Number(claim.request?.spentMs ?? 0),
+            encryptedCredential: claim.credential ?? null,
+            tenantAccountId: claim.tenantAccountId ?? null,
+          };
+        });
+      }),
+    );
+    return claims;
   }
 
   async list(platformId: string, query: ConnectRequestListQuery): Promise<Page<StoredRequest>> {
-    const base = this.base(platformId);
     const { status, tenantId, batchId } = query;
-    // Use the most selective index; the other filters are checked row by row.
-    const index = batchId
-      ? key.requestsByBatch(base, batchId)
+    // Use the most selective index; the other filters are checked row by row. A tenant's requests
+    // are all in its shard; the other indexes are merged over every shard.
+    const indexes = batchId
+      ? this.bases.all(platformId).map((base) => key.requestsByBatch(base, batchId))
       : tenantId
-        ? key.requestsByTenant(base, tenantId)
+        ? [key.requestsByTenant(this.bases.ofTenant(platformId, tenantId), tenantId)]
         : status
-          ? key.requestsByStatus(base, status)
-          : // Every request is in exactly one status index: together they are the list of all.
-            REQUEST_STATUSES.map((s) => key.requestsByStatus(base, s));
+          ? this.bases.all(platformId).map((base) => key.requestsByStatus(base, status))
+          : this.bases.all(platformId).map((base) => key.requestIndex(base));
     const needsFilter = [status, tenantId, batchId].filter(Boolean).length > 1;
     return lexPage(this.redis, {
-      index,
+      indexes,
       limit: query.limit ?? 50,
       cursor: query.cursor,
       load: (ids) => this.getMany(platformId, ids, { attempts: true }),
@@ -198,9 +226,17 @@ export class ConnectRequestStore {
     });
   }
 
+  /** Requests of the platform not yet final (queued, validating, retrying), summed over the shards. */
+  async pendingCount(platformId: string): Promise<number> {
+    const counts = await Promise.all(
+      ALL_SHARDS.flatMap((shard) => UNFINISHED_STATUSES.map((status) => this.redis.zcard(key.requestsByStatus(this.bases.ofShard(platformId, shard), status)))),
+    );
+    return counts.reduce((sum, n) => sum + n, 0);
+  }
+
   /** Applies a state transition when the current state allows it; a repeat is a harmless no-op. */
   async transition(platformId: string, id: string, args: TransitionArgs, now = new Date()): Promise<TransitionResult> {
-    const raw = await this.run.transition(this.base(platformId), {
+    const raw = await this.run.transition([this.bases.ofId(platformId, id)], {
       id,
       to: args.to,
       from: sourcesOf(args.to),
@@ -211,9 +247,13 @@ export class ConnectRequestStore {
       error: args.error,
       link: args.link,
       event: args.event,
+      recorded: args.recorded,
+      below: args.below,
+      spentMs: args.spentMs,
     });
-    const parsed = JSON.parse(raw) as TransitionResult & { request?: Record<string, string>; published?: string[] | Record<string, never> };
-    if (parsed.result === 'missing') return parsed;
+    const parsed = JSON.parse(raw) as ScriptTransitionResult & { request?: Record<string, string>; published?: string[] | Record<string, never> };
+    if (parsed.result === 'missing' || parsed.result === 'conflict') return parsed;
+    if (parsed.result === 'stale') return { result: 'conflict', from: parsed.from };
     const published = parsed.published === undefined ? {} : { published: luaList(parsed.published) };
     if (!parsed.request) return { ...parsed, ...published } as TransitionResult;
     return { ...parsed, ...published, request: toView(id, parsed.request, []) };

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { RedisClient } from './redis-client.js';
-import { key, platformBase } from './keys.js';
+import { key, platformBase, ShardBases } from './keys.js';
 import { scripts, type ScriptRunner } from './scripts.js';
 import { newId } from '../domain/ids.js';
 import type { ConnectSessionInput } from '../domain/schemas/connect-session.js';
@@ -15,6 +15,10 @@ export interface StoredSession {
   tenantId: string;
   provider: Provider;
   metadata?: Record<string, unknown>;
+  /** Origins that may frame the Hub and receive its messages (empty: none). */
+  allowedOrigins: string[];
+  /** Where the Hub sends the end user after success or cancel. */
+  returnUrl: string | null;
   /** Hex SHA-256 of the token's secret. */
   secretDigest: string;
   status: SessionStatus;
@@ -41,6 +45,7 @@ export class ConnectSessionStore {
   private readonly retentionMs: number;
   private readonly maxSubmissions: number;
   private readonly staleClaimMs: number;
+  private readonly bases: ShardBases;
 
   constructor(
     private readonly redis: RedisClient,
@@ -48,6 +53,7 @@ export class ConnectSessionStore {
     options: ConnectSessionStoreOptions = {},
   ) {
     this.run = scripts(redis);
+    this.bases = new ShardBases(prefix);
     this.retentionMs = options.retentionMs ?? 24 * 3600_000;
     this.maxSubmissions = options.maxSubmissions ?? 5;
     this.staleClaimMs = options.staleClaimMs ?? 60_000;
@@ -69,6 +75,8 @@ export class ConnectSessionStore {
         tenantId: input.tenantId,
         provider: input.provider,
         metadata: input.metadata ? JSON.stringify(input.metadata) : '',
+        allowedOrigins: JSON.stringify(input.allowedOrigins ?? []),
+        returnUrl: input.returnUrl ?? '',
         secretDigest: digestSecret(secret),
         status: 'open',
         requestId: '',
@@ -90,6 +98,9 @@ export class ConnectSessionStore {
       tenantId: h.tenantId!,
       provider: h.provider as Provider,
       metadata: h.metadata ? (JSON.parse(h.metadata) as Record<string, unknown>) : undefined,
+      // Sessions created before embedding existed have neither field.
+      allowedOrigins: h.allowedOrigins ? (JSON.parse(h.allowedOrigins) as string[]) : [],
+      returnUrl: h.returnUrl || null,
       secretDigest: h.secretDigest!,
       status: h.status as SessionStatus,
       requestId: h.requestId || null,
@@ -100,8 +111,11 @@ export class ConnectSessionStore {
 
   /** Atomically reserves the session for one submission; "used" when it already sent a key that did not fail. */
   async claim(platformId: string, id: string, now = Date.now()): Promise<'claimed' | 'used' | 'missing'> {
-    const result = await this.run.claimSession(platformBase(this.prefix, platformId), {
-      id,
+    // A session whose request failed is free again; failed is final, so reading it first is safe.
+    const requestId = await this.redis.hget(this.k(platformId, id), 'requestId');
+    const failed = requestId ? (await this.redis.hget(key.request(this.bases.ofId(platformId, requestId), requestId), 'status')) === 'failed' : false;
+    const result = await this.run.claimSession([this.k(platformId, id)], {
+      failedRequestId: failed ? requestId : '',
       now,
       maxSubmissions: this.maxSubmissions,
       staleMs: this.staleClaimMs,

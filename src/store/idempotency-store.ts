@@ -70,7 +70,7 @@ export class IdempotencyStore {
     const fresh: Entry = { fingerprint, seed: newIdSeed() };
     const deadline = Date.now() + this.waitMs;
     for (let delay = 25; ; delay = Math.min(delay * 2, 500)) {
-      const raw = await this.run.claimIdempotency(this.base(platformId), {
+      const raw = await this.run.claimIdempotency([this.base(platformId)], {
         key: `${scope}:${idemKey}`,
         entry: JSON.stringify(fresh),
         leaseMs: this.lease * 1000,

@@ -2,16 +2,20 @@ import type { RedisClient } from './redis-client.js';
 
 export interface LexPageOptions<T> {
   /**
-   * The sorted set(s) (all scores 0) whose members are time-ordered ids. Several are read as their
-   * union, in one MULTI so a record moving from one to another (a status change) is seen once.
+   * The sorted sets (all scores 0) whose members are time-ordered ids: one, or one per data shard,
+   * merged into one newest-first sequence.
    */
-  index: string | string[];
+  indexes: string[];
   limit: number;
   /** Last id of the previous page. */
   cursor?: string;
   load: (ids: string[]) => Promise<(T | null)[]>;
   /** Extra filters the index cannot answer; rows that fail are skipped. */
   keep?: (row: T) => boolean;
+  /** Only ids at or above this one (a time window's start, for ULID ids). */
+  oldest?: string;
+  /** Only ids below this one (a time window's end). */
+  below?: string;
 }
 
 export interface Page<T> {
@@ -24,50 +28,49 @@ const SCAN_CHUNK = 200;
 const MAX_SCANNED = 20_000;
 
 /**
- * Up to `count` ids below `from` (a ZRANGE BYLEX bound), newest first, across `indexes`. Taking
- * the top `count` of each index and then of their union is exact: no id of the union's top can be
- * missing from its own index's top.
+ * The first `count` ids of the union of `indexes` strictly past `after` (exclusive; none: from the
+ * start), newest first with `rev`, else oldest first. Each index gives its own first `count`, so the
+ * first `count` of the merge are exact. `more` says whether any index holds ids past the last one.
+ * `bound` is where the walk ends (inclusive) instead of the index's end.
  */
-async function topIds(redis: RedisClient, indexes: string[], from: string, count: number): Promise<string[]> {
-  if (indexes.length === 1) return redis.zrange(indexes[0]!, from, '-', 'BYLEX', 'REV', 'LIMIT', 0, count);
-  const multi = redis.multi();
-  for (const index of indexes) multi.zrange(index, from, '-', 'BYLEX', 'REV', 'LIMIT', 0, count);
-  const replies = (await multi.exec()) ?? [];
-  const ids = new Set(replies.flatMap(([, ids]) => ids as string[]));
-  return [...ids].sort().reverse().slice(0, count);
+async function mergedIds(redis: RedisClient, indexes: string[], options: { after?: string; count: number; rev: boolean; bound?: string }): Promise<{ ids: string[]; more: boolean }> {
+  const { after, count, rev, bound } = options;
+  const start = after ? `(${after}` : rev ? '+' : '-';
+  const end = bound ? `[${bound}` : rev ? '-' : '+';
+  const lists = await Promise.all(
+    indexes.map((index) => (rev ? redis.zrange(index, start, end, 'BYLEX', 'REV', 'LIMIT', 0, count + 1) : redis.zrange(index, start, end, 'BYLEX', 'LIMIT', 0, count + 1))),
+  );
+  const all = lists.flat().sort();
+  if (rev) all.reverse();
+  return { ids: all.slice(0, count), more: all.length > count };
 }
 
 /**
  * Newest-first page over lexicographic indexes of ULID ids. The cursor is the last id served, so
- * pages stay stable while new ids are added in front. Ids whose record is gone (expired, not yet
- * swept from the index) are skipped, never served.
+ * pages stay stable while new ids are added in front.
  */
 export async function lexPage<T>(redis: RedisClient, options: LexPageOptions<T>): Promise<Page<T>> {
-  const { limit, load } = options;
-  const indexes = typeof options.index === 'string' ? [options.index] : options.index;
+  const { indexes, limit, load } = options;
   const keep = options.keep ?? (() => true);
   const data: T[] = [];
-  let from = options.cursor ? `(${options.cursor}` : '+';
+  // A time window's end is where a first page starts: `below` itself is past every id it admits.
+  let after = options.cursor ?? options.below;
   let scanned = 0;
-  let lastScanned: string | undefined;
   while (data.length < limit && scanned < MAX_SCANNED) {
-    const chunk = options.keep ? Math.max(SCAN_CHUNK, limit) : limit - data.length;
-    const ids = await topIds(redis, indexes, from, chunk);
+    const count = options.keep ? Math.max(SCAN_CHUNK, limit) : limit - data.length;
+    const { ids, more } = await mergedIds(redis, indexes, { after, count, rev: true, bound: options.oldest });
     if (ids.length === 0) return { data, nextCursor: null };
     const rows = await load(ids);
     for (let i = 0; i < ids.length; i++) {
       const row = rows[i];
-      lastScanned = ids[i];
+      after = ids[i];
       if (row && keep(row)) {
         data.push(row);
-        if (data.length === limit) {
-          const more = i < ids.length - 1 || (await topIds(redis, indexes, `(${lastScanned}`, 1)).length > 0;
-          return { data, nextCursor: more ? lastScanned! : null };
-        }
+        if (data.length === limit) return { data, nextCursor: i < ids.length - 1 || more ? after! : null };
       }
     }
+    if (!more) return { data, nextCursor: null };
     scanned += ids.length;
-    from = `(${lastScanned}`;
   }
-  return { data, nextCursor: lastScanned ?? null };
+  return { data, nextCursor: after ?? null };
 }

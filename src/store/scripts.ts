@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { RedisClient } from './redis-client.js';
 import { CONFIRMATIONS, confirmationSourcesOf } from '../domain/connect-request-state.js';
 
-const SCRIPT_NAMES = ['createRequests', 'transition', 'recordEvent', 'recordDelivery', 'claimSession', 'accountStatus', 'replaceCredential', 'claimIdempotency', 'createEndpoint'] as const;
+const SCRIPT_NAMES = ['createRequests', 'transition', 'recordEvent', 'recordDelivery', 'claimSession', 'accountStatus', 'replaceCredential', 'claimIdempotency', 'createEndpoint', 'disableEndpoint'] as const;
 type ScriptName = (typeof SCRIPT_NAMES)[number];
 
 const fileOf: Record<ScriptName, string> = {
@@ -15,6 +15,7 @@ const fileOf: Record<ScriptName, string> = {
   replaceCredential: 'replace-credential.lua',
   claimIdempotency: 'claim-idempotency.lua',
   createEndpoint: 'create-endpoint.lua',
+  disableEndpoint: 'disable-endpoint.lua',
 };
 
 const lib = readFileSync(new URL('./lua/lib.lua', import.meta.url), 'utf8');
@@ -27,25 +28,26 @@ export function luaList<T = string>(value: T[] | Record<string, never> | undefin
   return Array.isArray(value) ? value : [];
 }
 
-type ScriptCommand = (base: string, argsJson: string) => Promise<string>;
-export type ScriptRunner = Record<ScriptName, (base: string, args: unknown) => Promise<string>>;
+type ScriptCommand = (numberOfKeys: number, ...keysAndArgs: string[]) => Promise<string>;
+/** A script call: the keys it touches (all in one slot) and its one JSON argument. */
+export type ScriptRunner = Record<ScriptName, (keys: string[], args: unknown) => Promise<string>>;
 
 const defined = new WeakSet<object>();
 
 /**
  * Registers the Lua scripts on a client (EVALSHA with automatic EVAL fallback) and returns typed
- * callers. Every script takes the platform base key and one JSON argument.
+ * callers. Every script takes its keys (the first may be a base its other keys start with) and one JSON argument.
  */
 export function scripts(redis: RedisClient): ScriptRunner {
   if (!defined.has(redis)) {
     for (const name of SCRIPT_NAMES) {
       const body = readFileSync(new URL(`./lua/${fileOf[name]}`, import.meta.url), 'utf8');
-      redis.defineCommand(`al_${name}`, { numberOfKeys: 1, lua: `${lib}\n${body}` });
+      redis.defineCommand(`al_${name}`, { lua: `${lib}\n${body}` });
     }
     defined.add(redis);
   }
   const commands = redis as unknown as Record<string, ScriptCommand>;
   return Object.fromEntries(
-    SCRIPT_NAMES.map((name) => [name, (base: string, args: unknown) => commands[`al_${name}`]!.call(redis, base, JSON.stringify(args))]),
+    SCRIPT_NAMES.map((name) => [name, (keys: string[], args: unknown) => commands[`al_${name}`]!.call(redis, keys.length, ...keys, JSON.stringify(args))]),
   ) as ScriptRunner;
 }

@@ -1,11 +1,13 @@
 import type { RedisClient } from './redis-client.js';
-import { key, platformBase } from './keys.js';
+import { key, ShardBases } from './keys.js';
 import { luaList, scripts, CONFIRMATION_RULES, type ScriptRunner } from './scripts.js';
 import { lexPage, type Page } from './lex-page.js';
+import { shardOf } from '../domain/shards.js';
 import { readRecords } from './read-records.js';
-import type { EventType, WebhookEvent } from '../domain/events.js';
+import { DEFAULT_RETENTION, messageExpiryEntry, type RetentionSettings } from './retention.js';
+import { eventShardKey, type EventType, type WebhookEvent } from '../domain/events.js';
 import type { DeliveryAttempt, WebhookMessage } from '../domain/schemas/webhook.js';
-import { DEFAULT_RETENTION, type RetentionSettings } from './retention.js';
+import { messageIdRange, messagePredicate, type MessageFilter } from '../domain/message-filter.js';
 
 export interface RecordEventArgs {
   /** Same key, same event: a retried job records nothing new. */
@@ -24,8 +26,6 @@ export interface RecordEventScriptArgs {
   payload: string;
   messages: { id: string; endpointId: string }[];
   rules: typeof CONFIRMATION_RULES;
-  /** When the dedupe key expires (ms); the transition that records a result sets it to the request's own expiry. */
-  expireAt?: number;
 }
 
 export function recordEventScriptArgs(args: RecordEventArgs, now: Date): RecordEventScriptArgs {
@@ -55,7 +55,10 @@ export interface StoredMessage extends WebhookMessage {
   body: string;
 }
 
-export type DeliverableMessage = Pick<StoredMessage, 'id' | 'endpointId' | 'status' | 'attemptCount' | 'body'>;
+export type DeliverableMessage = Pick<StoredMessage, 'id' | 'endpointId' | 'status' | 'attemptCount' | 'body'> & {
+  /** Attempts made before the current delivery run (a manual redelivery starts a new run with a fresh schedule). */
+  runStart: number;
+};
 
 function toView(id: string, h: Record<string, string>, attempts: string[], body: string): StoredMessage {
   return {
@@ -65,7 +68,7 @@ function toView(id: string, h: Record<string, string>, attempts: string[], body:
     connectRequestId: h.connectRequestId || null,
     status: h.status as WebhookMessage['status'],
     attempts: attempts.map((a) => JSON.parse(a) as DeliveryAttempt),
-    payload: JSON.parse(body) as Record<string, unknown>,
+    payload: JSON.parse(body) as WebhookEvent,
     body,
     attemptCount: Number(h.attemptCount ?? 0),
     createdAt: h.createdAt!,
@@ -73,27 +76,31 @@ function toView(id: string, h: Record<string, string>, attempts: string[], body:
   };
 }
 
-/** Webhook messages and their delivery log. */
+/**
+ * Webhook messages and their delivery log. An event's messages live in the data shard of the
+ * tenant it is about (their ids name it), beside the request they confirm.
+ */
 export class WebhookMessageStore {
   private readonly run: ScriptRunner;
+  private readonly bases: ShardBases;
 
   constructor(
     private readonly redis: RedisClient,
-    private readonly prefix: string,
-    /** Told when a delivery disabled an endpoint (410), so this process' endpoint cache drops it at once. */
-    private readonly onEndpointDisabled: (platformId: string) => void = () => {},
+    prefix: string,
     private readonly retention: RetentionSettings = DEFAULT_RETENTION,
   ) {
     this.run = scripts(redis);
+    this.bases = new ShardBases(prefix);
   }
 
-  private base(platformId: string) {
-    return platformBase(this.prefix, platformId);
+  private base(platformId: string, id: string) {
+    return this.bases.ofId(platformId, id);
   }
 
   /** Returns the ids of the event's messages that still need delivering. */
   async recordEvent(platformId: string, args: RecordEventArgs, now = new Date()): Promise<string[]> {
-    const raw = await this.run.recordEvent(this.base(platformId), { ...recordEventScriptArgs(args, now), expireAt: now.getTime() + this.retention.keepMs });
+    const base = this.bases.ofShard(platformId, shardOf(platformId, eventShardKey(args.event)));
+    const raw = await this.run.recordEvent([base], { ...recordEventScriptArgs(args, now), expireAt: now.getTime() + this.retention.keepMs });
     const { pending } = JSON.parse(raw) as { pending: string[] | Record<string, never> };
     return luaList(pending);
   }
@@ -105,38 +112,41 @@ export class WebhookMessageStore {
 
   /** What one delivery attempt needs, in one round trip: no attempt log, no parsed payload. */
   async getForDelivery(platformId: string, id: string): Promise<DeliverableMessage | null> {
-    const base = this.base(platformId);
+    const base = this.base(platformId, id);
     const [h, body] = await Promise.all([this.redis.hgetall(key.message(base, id)), this.redis.get(key.messageBody(base, id))]);
     if (!h.status || body === null) return null;
-    return { id, endpointId: h.endpointId!, status: h.status as WebhookMessage['status'], attemptCount: Number(h.attemptCount ?? 0), body };
+    return {
+      id,
+      endpointId: h.endpointId!,
+      status: h.status as WebhookMessage['status'],
+      attemptCount: Number(h.attemptCount ?? 0),
+      runStart: Number(h.runStart ?? 0),
+      body,
+    };
   }
 
   async getMany(platformId: string, ids: string[]): Promise<(StoredMessage | null)[]> {
-    const base = this.base(platformId);
+    const base = (id: string) => this.base(platformId, id);
     const [records, bodies] = await Promise.all([
-      readRecords(this.redis, ids, (id) => key.message(base, id), { log: (id) => key.messageAttempts(base, id) }),
-      ids.length ? this.redis.mget(ids.map((id) => key.messageBody(base, id))) : [],
+      readRecords(this.redis, ids, (id) => key.message(base(id), id), (id) => key.messageAttempts(base(id), id)),
+      Promise.all(ids.map((id) => this.redis.get(key.messageBody(base(id), id)))),
     ]);
     return records.map(({ hash, list }, i) => (hash.status && bodies[i] ? toView(ids[i]!, hash, list, bodies[i]!) : null));
   }
 
-  async list(platformId: string, query: { connectRequestId?: string; limit?: number; cursor?: string }): Promise<Page<StoredMessage>> {
-    const base = this.base(platformId);
-    const limit = query.limit ?? 50;
-    if (query.connectRequestId) return this.listOfRequest(platformId, query.connectRequestId, limit, query.cursor);
-    return lexPage(this.redis, { index: key.messageIndex(base), limit, cursor: query.cursor, load: (ids) => this.getMany(platformId, ids) });
-  }
-
-  /** A request's messages (one per endpoint subscribed when it finished): its result event lists them. */
-  private async listOfRequest(platformId: string, requestId: string, limit: number, cursor?: string): Promise<Page<StoredMessage>> {
-    const raw = await this.redis.get(key.resultEvent(this.base(platformId), requestId));
-    const ids = luaList<string>(raw ? (JSON.parse(raw) as string[]) : [])
-      .filter((id) => !cursor || id < cursor)
-      .sort()
-      .reverse();
-    const rows = (await this.getMany(platformId, ids)).filter((m): m is StoredMessage => m !== null);
-    const data = rows.slice(0, limit);
-    return { data, nextCursor: rows.length > limit ? data.at(-1)!.id : null };
+  /** Newest first. A filtered page may hold fewer than `limit` messages while `nextCursor` says there is more to look through. */
+  async list(platformId: string, query: MessageFilter & { limit?: number; cursor?: string }): Promise<Page<StoredMessage>> {
+    const { connectRequestId } = query;
+    return lexPage(this.redis, {
+      indexes: connectRequestId
+        ? [key.messagesByRequest(this.base(platformId, connectRequestId), connectRequestId)]
+        : this.bases.all(platformId).map((base) => key.messageIndex(base)),
+      limit: query.limit ?? 50,
+      cursor: query.cursor,
+      ...messageIdRange(query),
+      keep: messagePredicate(query),
+      load: (ids) => this.getMany(platformId, ids),
+    });
   }
 
   /**
@@ -146,39 +156,39 @@ export class WebhookMessageStore {
   async recordDelivery(
     platformId: string,
     id: string,
-    args: { expectedCount: number; attempt: DeliveryAttempt; outcome: DeliveryOutcome; disableEndpoint?: boolean },
+    args: { expectedCount: number; attempt: DeliveryAttempt; outcome: DeliveryOutcome },
     now = new Date(),
   ): Promise<RecordDeliveryResult> {
-    const raw = await this.run.recordDelivery(this.base(platformId), {
+    const raw = await this.run.recordDelivery([this.base(platformId, id)], {
       id,
       expectedCount: args.expectedCount,
       attempt: args.attempt,
       outcome: args.outcome,
-      disableEndpoint: args.disableEndpoint ?? false,
       now: now.toISOString(),
       expireAt: now.getTime() + this.retention.keepMs,
       rules: CONFIRMATION_RULES,
     });
     const { result, confirmedRequestCreatedAt } = JSON.parse(raw) as { result: string; confirmedRequestCreatedAt?: string };
-    if (result === 'applied' && args.disableEndpoint) this.onEndpointDisabled(platformId);
     return { applied: result === 'applied', ...(confirmedRequestCreatedAt ? { confirmedRequestCreatedAt } : {}) };
   }
 
   /**
-   * Makes a finished message deliverable again (manual redelivery) and returns the run number for
-   * its job id. A message still being delivered is left alone. The message no longer expires until
-   * this delivery finishes (record-delivery.lua retires it again).
+   * Makes a finished message deliverable again (manual redelivery): a new run with a fresh schedule,
+   * starting after the attempts on record. Returns the attempt the run's first job makes. A message
+   * still being delivered is left alone. It no longer expires until this run finishes
+   * (record-delivery.lua retires it again), nor does its request's result event, which lists it.
    */
-  async reopen(platformId: string, id: string): Promise<{ run: number } | 'missing' | 'in_progress'> {
-    const base = this.base(platformId);
+  async reopen(platformId: string, id: string): Promise<{ attempt: number } | 'missing' | 'in_progress'> {
+    const base = this.base(platformId, id);
     const k = key.message(base, id);
-    const [status, connectRequestId] = await this.redis.hmget(k, 'status', 'connectRequestId');
+    const [status, attemptCount, connectRequestId] = await this.redis.hmget(k, 'status', 'attemptCount', 'connectRequestId');
     if (!status) return 'missing';
     if (status === 'pending') return 'in_progress';
-    const revive = this.redis.multi().persist(k).persist(key.messageAttempts(base, id)).persist(key.messageBody(base, id)).zrem(key.expiry(base), id);
-    // Its request's result event lists it: kept too, until this delivery retires the message again.
+    const recorded = Number(attemptCount ?? 0);
+    const revive = this.redis.multi().persist(k).persist(key.messageAttempts(base, id)).persist(key.messageBody(base, id));
+    revive.zrem(key.expiry(base), messageExpiryEntry(id, connectRequestId ?? ''));
     if (connectRequestId) revive.persist(key.resultEvent(base, connectRequestId));
-    const replies = (await revive.hset(k, 'status', 'pending').hincrby(k, 'redeliveries', 1).exec()) ?? [];
-    return { run: Number(replies.at(-1)?.[1]) };
+    await revive.hset(k, 'status', 'pending', 'runStart', recorded).exec();
+    return { attempt: recorded + 1 };
   }
 }

@@ -1,9 +1,10 @@
 import type { WebhookEndpointStore } from '../store/webhook-endpoint-store.js';
 import type { RecordEventArgs, WebhookMessageStore } from '../store/webhook-message-store.js';
 import type { Producers } from '../queues/producers.js';
-import type { WebhookEvent } from '../domain/events.js';
+import { eventShardKey, type WebhookEvent } from '../domain/events.js';
 import type { ConnectRequest } from '../domain/schemas/connect-request.js';
-import { newId } from '../domain/ids.js';
+import { newShardedId } from '../domain/ids.js';
+import { shardOf } from '../domain/shards.js';
 import { requestResultEvent } from './event-builder.js';
 
 /** One result event per request, however often it is published. */
@@ -28,12 +29,13 @@ export class EventPublisher {
   /** The event as one new message per subscribed endpoint, ready to record. */
   async prepare(platformId: string, event: WebhookEvent, dedupe: string, connectRequestId: string | null): Promise<RecordEventArgs> {
     const subscribers = await this.endpoints.subscribers(platformId, event.type);
-    return { dedupe, event, connectRequestId, messages: subscribers.map((endpoint) => ({ id: newId('webhookMessage'), endpointId: endpoint.id })) };
+    const shard = shardOf(platformId, eventShardKey(event));
+    return { dedupe, event, connectRequestId, messages: subscribers.map((endpoint) => ({ id: newShardedId('webhookMessage', shard), endpointId: endpoint.id })) };
   }
 
   /** Queues the first attempt of recorded messages. */
   deliver(platformId: string, messageIds: string[]): Promise<void> {
-    return this.producers.enqueueFirstAttempts(platformId, messageIds);
+    return this.producers.enqueueFirstDeliveries(platformId, messageIds);
   }
 
   /** The result event of a request that is (or is about to be) finished, ready to record. */

@@ -1,7 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { simKey } from '../../src/sim/index.js';
+import { launchChromium } from '../helpers/chromium.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 
 /**
@@ -68,10 +69,7 @@ beforeAll(async () => {
   // Slow retries so the page has time to show "retrying" between attempts.
   h = await startHarness('hub-browser', { env: { LINKER_BACKOFF_BASE: '1s', LINKER_BACKOFF_MAX: '2s', LINKER_VALIDATION_ATTEMPTS: '30' } });
   shortLived = await startHarness('hub-browser-ttl', { workers: false, env: { LINKER_CONNECT_SESSION_TTL: '1s' } });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();
@@ -85,7 +83,8 @@ describe('Connect Hub in Chromium', () => {
   it('explains where the key comes from, with a labelled, masked field, and strips the token from the address bar', async () => {
     const page = await open(await session(h, 'tenant-form'));
     await page.getByRole('button', { name: 'Connect' }).waitFor();
-    expect(page.url()).toBe(`${h.url}/hub`);
+    // The secret leaves the address bar; the session's id stays so a reload keeps its framing rules.
+    expect(page.url()).toMatch(new RegExp(`^${h.url}/hub\\?session=cs_[0-9a-z]{26}\\.acme$`));
     const tree = await page.locator('main').ariaSnapshot();
     expect(tree).toContain('heading "Connect SmartRecruiters"');
     expect(tree).toContain('Settings');
@@ -133,6 +132,46 @@ describe('Connect Hub in Chromium', () => {
     expect(stored).not.toContain(apiKey);
     expect(await page.locator('#api-key').inputValue()).toBe('');
     await shoot(page, '3-connected');
+  });
+
+  it('checks the key\'s length and characters before sending it, and carries its favicon inline', async () => {
+    const page = await open(await session(h, 'tenant-shape'));
+    const sent: string[] = [];
+    page.on('request', (request) => {
+      if (request.url().endsWith('/hub/api/connect')) sent.push(request.url());
+    });
+    await page.getByRole('button', { name: 'Connect' }).waitFor();
+    const cases: [string, RegExp][] = [
+      [simKey('valid', 'hub-shape').slice(0, 31), /^This key is 31 characters long, but SmartRecruiters keys have 32\./],
+      [`pp-${'a'.repeat(60)}`, /^This key is 63 characters long, but SmartRecruiters partner keys \(starting with pp-\) have 64\./],
+      ['é'.repeat(32), /characters SmartRecruiters keys never have/],
+      ['valid-0123456789abcdef 012345678', /spaces or line breaks inside it/],
+    ];
+    for (const [bad, message] of cases) {
+      await keyField(page).fill(bad);
+      await page.getByRole('button', { name: 'Connect' }).click();
+      expect(await page.getByRole('alert').textContent()).toMatch(message);
+      expect(await keyField(page).getAttribute('aria-invalid')).toBe('true');
+    }
+    await shoot(page, '2b-short-key');
+    expect(sent).toEqual([]);
+
+    // A partner key of the right shape passes the page's check and goes to the server (the simulator does not know it).
+    await keyField(page).fill(`pp-${'a'.repeat(61)}`);
+    await page.getByRole('button', { name: 'Connect' }).click();
+    await heading(page, 'SmartRecruiters did not accept this API key');
+    expect(sent).toHaveLength(1);
+
+    // The icon is a data URL the browser can decode, so it never asks the server for /favicon.ico.
+    const icon = await page.evaluate(async () => {
+      const href = document.querySelector<HTMLLinkElement>('link[rel="icon"]')?.href ?? '';
+      const img = new Image();
+      img.src = href;
+      await img.decode();
+      return { scheme: href.split(':')[0], width: img.naturalWidth };
+    });
+    expect(icon.scheme).toBe('data');
+    expect(icon.width).toBeGreaterThan(0);
   });
 
   it('a wrong key shows what went wrong and what to do, and offers another try', async () => {

@@ -3,14 +3,15 @@ import { Redis } from 'ioredis';
 import { inject } from 'vitest';
 import { startSimulator, type Simulator } from '../../src/sim/index.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../../src/cli/demo/webhook-receiver.js';
-import { PlatformClient } from '../../src/cli/demo/platform-client.js';
-import { bulkLink, listAll, listBatchRequests, waitForBatches } from '../../src/cli/demo/bulk-link.js';
+import { testClient } from '../helpers/linker-client.js';
+import { unwrap } from '../../src/client/index.js';
+import { bulkLink, listBatchRequests, waitForBatches } from '../../src/cli/demo/bulk-link.js';
 import { expectedOutcomes, tenantMix } from '../../src/cli/demo/tenant-mix.js';
 import type { ConnectRequest } from '../../src/domain/schemas/connect-request.js';
 import type { Account } from '../../src/domain/schemas/account.js';
 import { waitFor } from '../helpers/harness.js';
 import { deleteByPrefix } from '../../src/store/delete-prefix.js';
-import { PLATFORMS, testEnvVars } from '../helpers/test-env.js';
+import { testEnvVars } from '../helpers/test-env.js';
 import { startService, type ServiceProcess } from '../helpers/service-process.js';
 
 /**
@@ -51,8 +52,8 @@ afterAll(async () => {
 
 describe('scale-out: 2 API processes, 3 worker processes, one killed mid-run', () => {
   it('links 5,000 tenants with nothing lost and nothing recorded twice', async () => {
-    const clients = apis.map((api) => new PlatformClient(api.url!, PLATFORMS.acme));
-    const endpoint = await clients[1]!.post<{ secret: string }>('/v1/webhook-endpoints', { url: receiver.url });
+    const clients = apis.map((api) => testClient(api.url!));
+    const endpoint = unwrap(await clients[1]!.api.POST('/v1/webhook-endpoints', { body: { url: receiver.url } }));
     receiver.setSecret(endpoint.secret);
 
     const tenants = tenantMix(TENANTS, 'scale');
@@ -113,7 +114,8 @@ describe('scale-out: 2 API processes, 3 worker processes, one killed mid-run', (
     expect(recalled).toBeLessThanOrEqual(CONCURRENCY);
 
     // One account per linked tenant.
-    const accounts = await listAll<Account>(clients[0]!, '/v1/accounts?status=active');
+    const accounts: Account[] = [];
+    for await (const account of clients[0]!.paginate('/v1/accounts', { status: 'active' })) accounts.push(account);
     expect(accounts).toHaveLength(expected.linked!);
     expect(new Set(accounts.map((a) => a.tenantId)).size).toBe(expected.linked);
 

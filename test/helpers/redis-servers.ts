@@ -103,8 +103,8 @@ export async function startRestartableRedis(): Promise<RestartableRedis> {
 }
 
 /**
- * A throw-away Redis Cluster of `masters` nodes on loopback (no replicas), started with
- * `redis-server --cluster-enabled yes` in a temp dir and joined with `redis-cli --cluster create`.
+ * A throw-away Redis Cluster of `masters` nodes (1, or 3 and more) on loopback (no replicas),
+ * started with `redis-server --cluster-enabled yes` in a temp dir and joined with `redis-cli --cluster create`.
  */
 export async function startRedisCluster(masters = 3): Promise<RedisCluster> {
   requireRedisTools();
@@ -117,7 +117,11 @@ export async function startRedisCluster(masters = 3): Promise<RedisCluster> {
   }
   const { remove } = await startServers(ports, (port) => ['--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${port}.conf`, '--maxmemory-policy', 'noeviction']);
   try {
-    const create = spawnSync('redis-cli', ['--cluster', 'create', ...ports.map((p) => `127.0.0.1:${p}`), '--cluster-replicas', '0', '--cluster-yes'], { encoding: 'utf8', timeout: 30_000 });
+    // redis-cli --cluster create wants 3 masters at least; one master simply takes every slot.
+    const create =
+      masters === 1
+        ? spawnSync('redis-cli', ['-p', String(ports[0]), 'cluster', 'addslotsrange', '0', '16383'], { encoding: 'utf8', timeout: 30_000 })
+        : spawnSync('redis-cli', ['--cluster', 'create', ...ports.map((p) => `127.0.0.1:${p}`), '--cluster-replicas', '0', '--cluster-yes'], { encoding: 'utf8', timeout: 30_000 });
     if (create.status !== 0) throw new Error(`redis-cli --cluster create failed:\n${create.stdout}\n${create.stderr}`);
     for (const port of ports) await waitForClusterOk(port);
   } catch (error) {

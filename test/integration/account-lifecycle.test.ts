@@ -184,7 +184,7 @@ describe('revalidate and unlink routes (no sweep during the tests)', () => {
   it('DELETE removes every trace of the credential, keeps the history, emits a signed account.unlinked once', async () => {
     const k = apiKey('valid', 'api-unlink');
     const { id: requestId, accountId } = await linkTenant(h, 'tenant-unlink', k);
-    const base = h.rt.accounts.base('acme');
+    const base = h.rt.accounts.bases.ofId('acme', accountId);
     const blob = await h.rt.redis.get(redisKey.accountCredential(base, accountId));
     expect(blob).toBeTruthy();
     expect(await h.dumpRedis()).toContain(blob!);
@@ -246,7 +246,7 @@ describe('revalidate and unlink routes (no sweep during the tests)', () => {
     const k = apiKey('valid', 'api-undecryptable');
     const { accountId } = await linkTenant(h, 'tenant-undecryptable', k);
     const before = await getAccount(h, accountId);
-    await h.rt.redis.set(redisKey.accountCredential(h.rt.accounts.base('acme'), accountId), 'v1.retired.AAAAAAAAAAAAAAAA.AAAAAAAAAAAAAAAAAAAAAA==.AAAA');
+    await h.rt.redis.set(redisKey.accountCredential(h.rt.accounts.bases.ofId('acme', accountId), accountId), 'v1.retired.AAAAAAAAAAAAAAAA.AAAAAAAAAAAAAAAAAAAAAA==.AAAA');
 
     expect((await h.api('POST', `/v1/accounts/${accountId}/revalidate`)).status).toBe(202);
     const line = await waitFor(async () => h.logs.find((l) => l.includes(accountId) && l.includes('does not decrypt')), { what: 'the log line' });

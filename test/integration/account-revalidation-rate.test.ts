@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { simKey } from '../../src/sim/index.js';
-import { newId } from '../../src/domain/ids.js';
+import { newShardedId } from '../../src/domain/ids.js';
+import { shardOf, shardOfId } from '../../src/domain/shards.js';
 import { credentialAad } from '../../src/crypto/credential-aad.js';
 import { key as redisKey } from '../../src/store/keys.js';
 import { startWorkers, type RunningWorkers } from '../../workers/start-workers.js';
@@ -20,7 +21,7 @@ async function seedActiveAccounts(count: number): Promise<string[]> {
     const items = Array.from({ length: Math.min(CHUNK, count - start) }, (_, i) => {
       const tenantId = `rate-${start + i}`;
       const apiKey = simKey('valid', tenantId);
-      const id = newId('connectRequest');
+      const id = newShardedId('connectRequest', shardOf('acme', tenantId));
       return { id, tenantId, provider: 'smartrecruiters' as const, apiKey, encryptedCredential: h.rt.vault.encrypt(apiKey, credentialAad('acme', 'smartrecruiters', tenantId)), validateJob: id };
     });
     await h.rt.requests.create('acme', items);
@@ -29,7 +30,7 @@ async function seedActiveAccounts(count: number): Promise<string[]> {
       items.map((item) =>
         h.rt.requests.transition('acme', item.id, {
           to: 'linked',
-          link: { accountId: newId('account'), company: { identifier: item.tenantId, name: item.tenantId }, fingerprint: item.apiKey.slice(-4) },
+          link: { accountId: newShardedId('account', shardOfId(item.id)), company: { identifier: item.tenantId, name: item.tenantId }, fingerprint: item.apiKey.slice(-4) },
         }),
       ),
     );
@@ -66,12 +67,9 @@ it(`re-validates ${ACCOUNTS} active accounts on schedule without the provider ev
   expect(stats.maxConcurrent).toBe(1);
 
   // The simulator counts a 200 when it answers; the worker records the check a moment later.
-  const base = h.rt.accounts.base('acme');
   const revalidated = async () => {
-    const pipeline = h.rt.redis.pipeline();
-    for (const id of accountIds) pipeline.hmget(redisKey.account(base, id), 'status', 'lastValidatedAt');
-    const rows = ((await pipeline.exec()) ?? []).map(([, row]) => row as [string, string]);
-    return rows.filter(([status, at]) => status === 'active' && at > seededAt).length;
+    const rows = await Promise.all(accountIds.map((id) => h.rt.redis.hmget(redisKey.account(h.rt.accounts.bases.ofId('acme', id), id), 'status', 'lastValidatedAt')));
+    return rows.filter(([status, at]) => status === 'active' && at! > seededAt).length;
   };
   await waitFor(async () => ((await revalidated()) === ACCOUNTS ? true : undefined), { timeoutMs: 10_000, what: `all ${ACCOUNTS} accounts recorded as re-validated` });
 });

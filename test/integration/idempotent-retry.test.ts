@@ -1,8 +1,9 @@
-import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { simKey } from '../../src/sim/index.js';
 import { seededId } from '../../src/domain/ids.js';
+import { DATA_SHARDS, shardOf } from '../../src/domain/shards.js';
 import { submitConnectRequests } from '../../src/api/submit-connect-requests.js';
+import { IDEMPOTENCY_KEY_SPACE, requestFingerprint } from '../../src/api/idempotency.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 
 let h: Harness;
@@ -15,13 +16,11 @@ afterAll(async () => h?.close());
 it('a retry after a call died midway finishes the same batch instead of creating a second one', async () => {
   const items = Array.from({ length: 4 }, (_, i) => ({ tenantId: `retry-${i}`, provider: 'smartrecruiters' as const, credentials: { apiKey: simKey('valid', `retry-${i}`) } }));
   const body = { items };
-  const fingerprint = createHash('sha256').update(JSON.stringify(body)).digest('hex');
-
   // The first call claims the key, stores its requests and dies before answering.
-  const claim = await h.rt.idempotency.begin('acme', 'bulk', 'key-1', fingerprint);
+  const claim = await h.rt.idempotency.begin('acme', IDEMPOTENCY_KEY_SPACE, 'key-1', requestFingerprint('bulk', body));
   expect(claim.state).toBe('new');
   if (claim.state !== 'new') return;
-  const batchId = seededId('batch', claim.seed, 0);
+  const batchId = seededId('batch', claim.seed, 0, claim.seed.time % DATA_SHARDS);
   await submitConnectRequests(h.rt, 'acme', items, { batchId, seed: claim.seed });
 
   // A retry waits while the dead call's lease holds, then takes the key over with the same seed.
@@ -29,7 +28,7 @@ it('a retry after a call died midway finishes the same batch instead of creating
   expect(retry.status).toBe(202);
 
   expect(retry.body.batchId).toBe(batchId);
-  expect(retry.body.accepted.map((a: { id: string }) => a.id)).toEqual(items.map((_, i) => seededId('connectRequest', claim.seed, i)));
+  expect(retry.body.accepted.map((a: { id: string }) => a.id)).toEqual(items.map((item, i) => seededId('connectRequest', claim.seed, i, shardOf('acme', item.tenantId))));
   expect(retry.body.rejected).toEqual([]);
   const listed = (await h.api('GET', '/v1/connect-requests?limit=100')).body.data;
   expect(listed).toHaveLength(4);

@@ -16,10 +16,11 @@ afterAll(async () => h?.close());
 /** Whether any account key or index still names `accountId`. */
 async function accountTraces(accountId: string, tenantId: string): Promise<string[]> {
   const r = h.rt.redis;
+  const base = h.rt.accounts.bases.ofTenant('acme', tenantId);
   const traces: string[] = [];
   for (const k of [key.account(base, accountId), key.accountHistory(base, accountId), key.accountCredential(base, accountId)]) if (await r.exists(k)) traces.push(k);
   if ((await r.get(key.accountByTenant(base, 'smartrecruiters', tenantId))) === accountId) traces.push('acc-by-tenant');
-  for (const index of ['active', 'invalid', 'revoked'].map((s) => key.accountsByStatus(base, s))) {
+  for (const index of [key.accountIndex(base), key.accountsByTenant(base, tenantId), ...['active', 'invalid', 'revoked'].map((s) => key.accountsByStatus(base, s))]) {
     if ((await r.zscore(index, accountId)) !== null) traces.push(index);
   }
   return traces;
@@ -61,7 +62,7 @@ describe('accounts (LINKER_RETENTION=2s, LINKER_ACCOUNT_HISTORY=3)', () => {
     await waitFor(async () => (await accountTraces(other, 't-back-probe')).length === 0, { what: 'the probe account to expire' });
     const account = await h.api('GET', `/v1/accounts/${accountId}`);
     expect(account.body).toMatchObject({ status: 'active', connectRequestId: again.id });
-    expect(await h.rt.redis.pttl(key.account(base, accountId))).toBe(-1);
+    expect(await h.rt.redis.pttl(key.account(h.rt.accounts.bases.ofId('acme', accountId), accountId))).toBe(-1);
     expect((await h.api('GET', '/v1/accounts?tenantId=t-back')).body.data.map((a: { id: string }) => a.id)).toEqual([accountId]);
   });
 });

@@ -3,9 +3,10 @@ import { Webhook } from 'standardwebhooks';
 import { simKey } from '../../src/sim/index.js';
 import { generateWebhookSecret } from '../../src/webhooks/signer.js';
 import type { Job } from 'bullmq';
-import { deliverProcessor, firstAttemptsJobOf } from '../helpers/deliver-jobs.js';
+import { batchJobOf } from '../helpers/deliver-jobs.js';
 import { settleAbandonedDelivery } from '../../workers/settle-abandoned-delivery.js';
-import { DELIVER_JOB, type FirstAttemptsJobData } from '../../src/queues/job-payloads.js';
+import { deliverProcessorOf } from '../../workers/deliver-workers.js';
+import type { WorkJob } from '../../src/queues/work-job.js';
 import { createSafeDispatcher } from '../../src/webhooks/safe-dispatcher.js';
 import { startHarness, waitFor, type Harness } from '../helpers/harness.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.js';
@@ -246,15 +247,15 @@ describe('idempotent delivery', () => {
         return list.length ? list : undefined;
       }, { what: 'the message to be recorded' });
       messageId = message!.id;
-      const job = (await firstAttemptsJobOf(h, messageId))!;
-      expect(job.data).toEqual({ platformId: 'acme', messageIds: [messageId] });
+      const job = (await batchJobOf(h, messageId))!;
+      expect(job.data).toEqual({ kind: 'batch', platformId: 'acme', ids: [messageId] });
 
       const dispatcher = createSafeDispatcher(h.rt.addressPolicy);
-      const deliver = deliverProcessor(h, dispatcher);
+      const deliver = deliverProcessorOf(h.rt, dispatcher);
       try {
         const outcomes = await Promise.all([deliver(job), deliver(job)]);
-        expect(outcomes.map((o) => (o as Record<string, string>)[messageId]).sort()).toEqual(['delivered', 'stale']);
-        expect(await deliver(job)).toEqual({ [messageId]: 'already-settled' });
+        expect(outcomes.map((o) => o[messageId]).sort()).toEqual(['delivered', 'stale']);
+        expect(await deliver(job)).toEqual({ [messageId]: 'settled' });
       } finally {
         await dispatcher.close();
       }
@@ -270,28 +271,28 @@ describe('idempotent delivery', () => {
     // The queued job itself, run by the real worker now, changes nothing either.
     // Read the job again once it completed: a copy read while it ran has no return value.
     const job = await waitFor(async () => {
-      const queued = await firstAttemptsJobOf(h, messageId);
-      return queued && (await queued.isCompleted()) ? firstAttemptsJobOf(h, messageId) : undefined;
+      const queued = await batchJobOf(h, messageId);
+      return queued && (await queued.isCompleted()) ? batchJobOf(h, messageId) : undefined;
     }, { what: 'the queued deliver job to complete' });
-    expect(job.returnvalue).toEqual({ [messageId]: 'already-settled' });
+    expect(job.returnvalue).toEqual({ [messageId]: 'settled' });
     expect((await h.api('GET', `/v1/webhook-messages/${messageId}`)).body.attempts).toHaveLength(1);
   });
 });
 
-describe('shared first attempts', () => {
-  it('first attempts queued in the same turn share jobs of at most 50 messages per platform', async () => {
+describe('batch jobs and the hand-off', () => {
+  it('first attempts queued in the same turn share batch jobs of at most 50 messages per platform', async () => {
     const stamp = Date.now().toString(36);
     const acme = Array.from({ length: 120 }, (_, i) => `msg_shared${stamp}${String(i).padStart(3, '0')}`);
     const other = [`msg_shared${stamp}other`];
-    await Promise.all([h.rt.producers.enqueueFirstAttempts('acme', acme), h.rt.producers.enqueueFirstAttempts('globex', other)]);
-    const dataOf = async (id: string) => (await h.rt.producers.deliver.getJob(`f-${id}`))?.data;
-    expect(await dataOf(acme[0]!)).toEqual({ platformId: 'acme', messageIds: acme.slice(0, 50) });
-    expect(await dataOf(acme[50]!)).toEqual({ platformId: 'acme', messageIds: acme.slice(50, 100) });
-    expect(await dataOf(acme[100]!)).toEqual({ platformId: 'acme', messageIds: acme.slice(100) });
-    expect(await dataOf(other[0]!)).toEqual({ platformId: 'globex', messageIds: other });
+    await Promise.all([h.rt.producers.enqueueFirstDeliveries('acme', acme), h.rt.producers.enqueueFirstDeliveries('globex', other)]);
+    const dataOf = async (id: string) => (await h.rt.producers.deliver.getJob(`b-${id}`))?.data;
+    expect(await dataOf(acme[0]!)).toEqual({ kind: 'batch', platformId: 'acme', ids: acme.slice(0, 50) });
+    expect(await dataOf(acme[50]!)).toEqual({ kind: 'batch', platformId: 'acme', ids: acme.slice(50, 100) });
+    expect(await dataOf(acme[100]!)).toEqual({ kind: 'batch', platformId: 'acme', ids: acme.slice(100) });
+    expect(await dataOf(other[0]!)).toEqual({ kind: 'batch', platformId: 'globex', ids: other });
   });
 
-  it('a first-attempts job BullMQ gives up on fails the messages it never tried and leaves those with their own job alone', async () => {
+  it('a batch job BullMQ gives up on fails the messages it still owned; one run again after a lost hand-off queues the next attempt', async () => {
     const r = await receiver();
     await registerEndpoint(h, r.url);
     await h.rt.producers.deliver.pause();
@@ -299,9 +300,10 @@ describe('shared first attempts', () => {
     try {
       ids = [await submitLink(h, 'tenant-abandoned-1', key('valid', 'abandoned-1')), await submitLink(h, 'tenant-abandoned-2', key('valid', 'abandoned-2'))];
       const [untried, tried] = await Promise.all(ids.map(async (id) => (await waitFor(async () => (await messagesOf(h, id))[0], { what: 'the message to be recorded' })).id as string));
-      // The second message's first attempt already failed and handed it to its own job.
+      // The second message's first attempt already failed and was recorded, but the process died
+      // before it queued the job for attempt 2.
       await h.rt.messages.recordDelivery('acme', tried!, { expectedCount: 0, attempt: { n: 1, at: new Date().toISOString(), httpStatus: 500, durationMs: 3, error: 'receiver answered 500' }, outcome: 'retry' });
-      const job = { name: DELIVER_JOB.firstAttempts, data: { platformId: 'acme', messageIds: [untried!, tried!] } } as Job<FirstAttemptsJobData>;
+      const job = { data: { kind: 'batch', platformId: 'acme', ids: [untried!, tried!] } } as Job<WorkJob>;
 
       await settleAbandonedDelivery(h.rt.messages, job, new Error('job stalled more than allowable limit'));
 
@@ -310,13 +312,16 @@ describe('shared first attempts', () => {
       await waitForConfirmation(h, ids[0]!, 'unconfirmed');
       const [carriedOn] = await messagesOf(h, ids[1]!);
       expect(carriedOn).toMatchObject({ status: 'pending', attempts: [{ n: 1, httpStatus: 500 }] });
-      await h.rt.producers.enqueueDelivery({ platformId: 'acme', messageId: tried!, attemptsBefore: 1 });
+      expect(await h.rt.producers.deliver.getJob(`${tried}-2`)).toBeUndefined();
     } finally {
       await h.rt.producers.deliver.resume();
     }
-    // Its own job, run by the real worker, finishes it; the shared job still queued skips both.
+    // The batch job still queued, run by the real worker, finds both messages past its attempt: it
+    // sends nothing, and queues the job for the second message's attempt 2, which confirms it.
     await waitForConfirmation(h, ids[1]!, 'confirmed');
     expect(r.received).toHaveLength(1);
+    const [confirmed] = await messagesOf(h, ids[1]!);
+    expect(confirmed!.attempts.map((a) => [a.n, a.httpStatus])).toEqual([[1, 500], [2, 204]]);
   });
 });
 

@@ -54,7 +54,8 @@ let targets: Targets;
 const apiKey = simKey('valid', 'cross-platform');
 
 beforeAll(async () => {
-  h = await startHarness('xplat');
+  // The 401 case tries 80 bad tokens from one address, past the sign-in throttle's default.
+  h = await startHarness('xplat', { env: { LINKER_SIGN_IN_FAILURES: '1000' } });
   receiver = await startWebhookReceiver();
   const endpoint = await h.api('POST', '/v1/webhook-endpoints', { body: { url: receiver.url } });
   expect(endpoint.status, endpoint.text).toBe(201);

@@ -5,6 +5,7 @@ import { apiRoutes } from '../../src/api/app.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 import { PLATFORMS } from '../helpers/test-env.js';
 import { storedData } from '../helpers/stored-data.js';
+import { assertDocumented } from '../helpers/openapi-validator.js';
 import { securityRow } from '../helpers/security-table.js';
 
 /** Inputs per route; with ~14 routes this is several thousand requests. */
@@ -92,7 +93,8 @@ describe('every route under thousands of malformed inputs', () => {
             if (value && !/[\u0000\r\n]/.test(value) && /^[\t\x20-\x7e\x80-\xff]*$/.test(value)) headers[name] = value;
           }
           const res = await request(`${h.url}${path}`, { method: route.method, headers, body: route.method === 'GET' ? undefined : (body ?? undefined) });
-          await res.body.text();
+          // Even a hostile call gets an answer /openapi.json declares (status, headers, body).
+          await assertDocumented(h.url, route.method, path, { status: res.statusCode, headers: res.headers, text: await res.body.text() });
           statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1);
           row.runs++;
           if (res.statusCode >= 500) throw new Error(`${route.method} ${path} answered ${res.statusCode}`);

@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { simKey } from '../../src/sim/index.js';
 import { CredentialVault, parseVaultKeys } from '../../src/crypto/vault.js';
 import { credentialAad } from '../../src/crypto/credential-aad.js';
-import { key, platformBase } from '../../src/store/keys.js';
+import { key, platformBase, ShardBases } from '../../src/store/keys.js';
 import { startHarness, waitFor, type Harness } from '../helpers/harness.js';
 import { securityRow } from '../helpers/security-table.js';
 
@@ -31,8 +31,8 @@ describe('encryption key rotation', () => {
       expect(res.status, res.text).toBe(202);
       ids.push(res.body.id);
     }
-    const base = platformBase(prefix, 'acme');
-    for (const id of ids) expect(kidOf(await before.rt.redis.get(key.pendingCredential(base, id)))).toBe('old');
+    const bases = new ShardBases(prefix);
+    for (const id of ids) expect(kidOf(await before.rt.redis.get(key.pendingCredential(bases.ofId('acme', id), id)))).toBe('old');
 
     // After the rotation: LINKER_ENCRYPTION_KEYS=new,old on the same data, workers running.
     const after = await startHarness('rotation', { env: { LINKER_REDIS_PREFIX: prefix, LINKER_ENCRYPTION_KEYS: `${NEW},${OLD}` } });
@@ -43,7 +43,7 @@ describe('encryption key rotation', () => {
         return r.status === 'linked' || r.status === 'failed' ? r : undefined;
       }, { what: `request ${id} to finish` });
       expect(request.status).toBe('linked');
-      const blob = await after.rt.redis.get(key.accountCredential(base, request.accountId));
+      const blob = await after.rt.redis.get(key.accountCredential(bases.ofId('acme', request.accountId), request.accountId));
       expect(kidOf(blob)).toBe('new');
       const aad = credentialAad('acme', 'smartrecruiters', request.tenantId);
       expect(only(NEW).decrypt(blob!, aad)).toBe(apiKeys[ids.indexOf(id)]);
@@ -54,7 +54,7 @@ describe('encryption key rotation', () => {
     // An account credential still sealed with the old key (linked before the rotation) moves too.
     const account = (await after.api('GET', '/v1/accounts?tenantId=rot-0')).body.data[0];
     const aad = credentialAad('acme', 'smartrecruiters', 'rot-0');
-    const accountKey = key.accountCredential(base, account.id);
+    const accountKey = key.accountCredential(bases.ofId('acme', account.id), account.id);
     await after.rt.redis.set(accountKey, only(OLD).encrypt(apiKeys[0]!, aad));
     expect(await after.rt.accounts.credential('acme', account.id, after.rt.vault, aad)).toBe(apiKeys[0]);
     expect(kidOf(await after.rt.redis.get(accountKey))).toBe('new');
@@ -77,10 +77,10 @@ describe('encryption key rotation', () => {
     // A compare-and-set against a different current value is refused.
     await h.rt.redis.set(credKey, 'v1.new.other');
     const run = (await import('../../src/store/scripts.js')).scripts(h.rt.redis);
-    expect(await run.replaceCredential(credKey, { old: stale, fresh: 'x' })).toBe(0);
+    expect(await run.replaceCredential([credKey], { old: stale, fresh: 'x' })).toBe(0);
     expect(await h.rt.redis.get(credKey)).toBe('v1.new.other');
     await h.rt.redis.del(credKey);
-    expect(await run.replaceCredential(credKey, { old: stale, fresh: 'x' })).toBe(0);
+    expect(await run.replaceCredential([credKey], { old: stale, fresh: 'x' })).toBe(0);
     expect(await h.rt.redis.exists(credKey)).toBe(0);
   });
 });

@@ -98,3 +98,45 @@ describe('Dockerfile', () => {
     expect(read('.dockerignore').split('\n')).toEqual(expect.arrayContaining(['node_modules', '.data', '.git']));
   });
 });
+
+describe('docker-compose.cluster.yml', () => {
+  const cluster = parse(read('docker-compose.cluster.yml'), { merge: true }) as { services: Record<string, Service> };
+  const { api: clusterApi, worker: clusterWorker, 'redis-cluster-init': init, ...nodes } = cluster.services;
+  const masters = Object.keys(nodes).sort();
+
+  it('runs three cluster-enabled masters with AOF and noeviction, each with its own data', () => {
+    expect(masters).toEqual(['redis-1', 'redis-2', 'redis-3']);
+    for (const name of masters) {
+      const args = nodes[name]!.command!.join(' ');
+      expect(args).toMatch(/--cluster-enabled yes/);
+      expect(args).toMatch(/--appendonly yes/);
+      expect(args).toMatch(/--maxmemory-policy noeviction/);
+      expect(nodes[name]!.healthcheck?.test.length).toBeGreaterThan(1);
+    }
+    const volumes = masters.map((name) => (nodes[name] as { volumes: string[] }).volumes[0]!.split(':')[0]);
+    expect(new Set(volumes).size).toBe(3);
+  });
+
+  it('forms the cluster from exactly those masters once they are healthy', () => {
+    const script = init!.command!.join(' ');
+    expect(script).toMatch(/redis-cli --cluster create/);
+    for (const name of masters) expect(script).toContain(`getent hosts ${name} `);
+    expect(script).toMatch(/--cluster-replicas 0 --cluster-yes/);
+    expect(init!.depends_on).toEqual(Object.fromEntries(masters.map((name) => [name, { condition: 'service_healthy' }])));
+  });
+
+  it('points api and worker at the cluster with queue shards, like the single-Redis file otherwise', () => {
+    for (const [service, single] of [[clusterApi!, api!], [clusterWorker!, worker!]] as const) {
+      expect(service.command).toEqual(single.command);
+      expect(service.depends_on).toEqual({ 'redis-cluster-init': { condition: 'service_completed_successfully' } });
+      const env = { ...service.environment! };
+      expect(env.REDIS_URL).toBe(`redis+cluster://${masters.map((m) => `${m}:6379`).join(',')}`);
+      // Every variable is one the service reads, with a value its schema accepts.
+      expect(Object.keys(envSchema.shape)).toEqual(expect.arrayContaining(Object.keys(env)));
+      expect(envSchema.shape.LINKER_QUEUE_SHARDS.parse(env.LINKER_QUEUE_SHARDS)).toBeGreaterThan(1);
+      const { REDIS_URL: _url, LINKER_QUEUE_SHARDS: _shards, ...rest } = env;
+      const { REDIS_URL: _singleUrl, ...singleRest } = single.environment!;
+      expect(rest).toEqual(singleRest);
+    }
+  });
+});

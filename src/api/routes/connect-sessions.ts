@@ -15,6 +15,7 @@ function hubUrl(publicUrl: string | undefined, request: FastifyRequest, token: s
 
 export function connectSessionRoutes(rt: Runtime): AnyRouteSpec[] {
   const sessions = new ConnectSessionStore(rt.redis, rt.env.LINKER_REDIS_PREFIX, { retentionMs: rt.env.LINKER_RETENTION });
+  const body = connectSessionInputSchema({ loopbackHttp: rt.env.NODE_ENV !== 'production' });
   return [
     defineRoute({
       method: 'POST',
@@ -22,13 +23,17 @@ export function connectSessionRoutes(rt: Runtime): AnyRouteSpec[] {
       summary: 'A single-use Connect Hub link for one tenant: the end user pastes the key there',
       tag: 'connect sessions',
       auth: 'platform',
-      body: connectSessionInputSchema,
-      response: { status: 201, description: 'the session; send the end user to `url`', schema: connectSessionSchema },
-      errors: [400, 401, 413, 415, 429],
+      body,
+      response: { status: 201, description: 'the session; send the end user to `url`', schema: connectSessionSchema, headers: ['Cache-Control'] },
       handler: async ({ body, platformId, request }) => {
-        const { id, secret, expiresAt } = await sessions.create(platformId, body, rt.env.LINKER_CONNECT_SESSION_TTL);
+        const ttlMs = body.expiresIn === undefined ? rt.env.LINKER_CONNECT_SESSION_TTL : body.expiresIn * 1000;
+        const { id, secret, expiresAt } = await sessions.create(platformId, body, ttlMs);
         const token = formatSessionToken({ id, platformId, secret });
-        return { status: 201, body: { token, url: hubUrl(rt.env.LINKER_PUBLIC_URL, request, token), expiresAt }, headers: { 'cache-control': 'no-store' } };
+        return {
+          status: 201,
+          body: { token, url: hubUrl(rt.env.LINKER_PUBLIC_URL, request, token), expiresAt, allowedOrigins: body.allowedOrigins ?? [], returnUrl: body.returnUrl ?? null },
+          headers: { 'cache-control': 'no-store' },
+        };
       },
     }),
   ];

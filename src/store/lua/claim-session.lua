@@ -1,18 +1,19 @@
 -- Claims a connect session for one key submission, so two Connect clicks (or two tabs) with one
 -- token can never both submit. A session is free when it never submitted, when its last request
 -- failed (the end user may try another key), or when a claimer died before binding its request.
--- KEYS[1] platform base. ARGV[1] JSON {id, now (ms), maxSubmissions, staleMs}.
+-- KEYS[1] the session. ARGV[1] JSON {now (ms), maxSubmissions, staleMs, failedRequestId}: the
+-- caller read the session's request as failed (a final status, so still true now); the request lives
+-- in its tenant's data shard, another slot.
 -- Returns "claimed", "used" or "missing".
-local base = KEYS[1]
+local sk = KEYS[1]
 local args = cjson.decode(ARGV[1])
-local sk = base .. ':cs:' .. args.id
 local s = redis.call('HMGET', sk, 'status', 'requestId', 'submissions', 'claimedAt')
 local status, requestId = s[1], s[2] or ''
 if not status then return 'missing' end
 
 local free = status == 'open'
 if status == 'used' and requestId ~= '' then
-  free = redis.call('HGET', base .. ':cr:' .. requestId, 'status') == 'failed'
+  free = requestId == args.failedRequestId
 elseif status == 'submitting' then
   free = args.now - tonumber(s[4] or '0') > args.staleMs
 end

@@ -1,7 +1,6 @@
 -- Stores connect requests and claims each tenant's in-flight slot, all or nothing per item.
--- KEYS[1] platform base. ARGV[1] JSON {batchId, now, expireAt, items:[{id, tenantId, provider, metadata, cred, job}]}
+-- KEYS[1] platform base. ARGV[1] JSON {batchId, now, expireAt, items:[{id, tenantId, provider, metadata, cred}]}
 -- (`expireAt`: when a batch that is complete at once, with nothing accepted, expires)
--- (`job`: the validate job of its first attempt, kept for the stranded-request sweep).
 -- Returns a JSON array: "" for an accepted item, else the id of the request already in flight.
 -- An item whose id is already stored was accepted by an earlier try of the same idempotent call
 -- (ids derive from the Idempotency-Key): it is accepted again and nothing is written twice.
@@ -25,8 +24,9 @@ for i, item in ipairs(args.items) do
     redis.call('HSET', base .. ':cr:' .. id,
       'tenantId', item.tenantId, 'provider', item.provider,
       'status', 'queued', 'confirmation', 'pending', 'batchId', batchId,
-      'metadata', item.metadata, 'job', item.job, 'createdAt', now, 'updatedAt', now)
+      'metadata', item.metadata, 'createdAt', now, 'updatedAt', now)
     redis.call('SET', base .. ':cred:' .. id, item.cred)
+    redis.call('ZADD', base .. ':idx:cr', 0, id)
     redis.call('ZADD', base .. ':idx:cr:s:queued', 0, id)
     redis.call('ZADD', base .. ':idx:cr:t:' .. item.tenantId, 0, id)
     if batchId ~= '' then redis.call('ZADD', base .. ':idx:cr:b:' .. batchId, 0, id) end
@@ -40,8 +40,6 @@ if batchId ~= '' then
   if redis.call('EXISTS', b) == 1 then
     -- A retry of the same idempotent call: only items accepted for the first time are added.
     if accepted > 0 then
-      redis.call('PERSIST', b)
-      redis.call('PERSIST', base .. ':idx:cr:b:' .. batchId)
       redis.call('HINCRBY', b, 'total', accepted)
       redis.call('HINCRBY', b, 's:queued', accepted)
       redis.call('HINCRBY', b, 'c:pending', accepted)
@@ -52,7 +50,8 @@ if batchId ~= '' then
       'c:pending', accepted, 'createdAt', now)
     if accepted == 0 then
       redis.call('HSET', b, 'completedAt', now)
-      redis.call('PEXPIREAT', b, args.expireAt)
+      -- The batch goes with all its parts, once all are finished (src/store/retention.ts).
+      redis.call('ZADD', base .. ':exp', args.expireAt, batchId)
     end
   end
 end

@@ -49,18 +49,12 @@ local function recordEvent(base, a)
       'status', 'pending', 'attemptCount', 0, 'connectRequestId', cr, 'createdAt', a.now, 'updatedAt', a.now)
     redis.call('SET', base .. ':msg:' .. m.id .. ':body', a.payload)
     redis.call('ZADD', base .. ':idx:msg', 0, m.id)
+    if cr ~= '' then redis.call('ZADD', base .. ':idx:msg:cr:' .. cr, 0, m.id) end
     table.insert(ids, m.id)
   end
   redis.call('SET', dk, #ids == 0 and '[]' or cjson.encode(ids), 'PXAT', a.expireAt)
   if cr ~= '' and #ids == 0 then setConfirmation(base, cr, 'not_required', a.rules, a.now) end
   return {created = true, pending = ids}
-end
-
--- Adds one JSON line to an attempt log. A log is a string, not a list: a short list costs a quicklist
--- node and its listpack (~300 B with the key) where a string costs the key and its text. GET+SET
--- rather than APPEND, which would leave the string with as much spare room as it holds.
-local function logLine(k, line)
-  redis.call('SET', k, (redis.call('GET', k) or '') .. line .. '\n', 'KEEPTTL')
 end
 
 -- Appends to an account's history, keeping its last `limit` entries. Until a second entry comes, the

@@ -2,31 +2,25 @@
 -- other run recorded this attempt number first (so a job that runs twice adds no phantom attempt).
 -- outcome "delivered" confirms the request; "failed" (schedule exhausted or endpoint gone) makes it
 -- unconfirmed once none of its messages can still succeed; "retry" only logs the attempt.
--- A final outcome retires the message with its attempts (lib.lua `retire`) at `expireAt` (ms).
--- KEYS[1] platform base. ARGV[1] JSON {id, expectedCount, attempt, outcome, disableEndpoint, now, expireAt, rules}.
+-- A final outcome retires the message with its attempts and body (lib.lua `retire`) at `expireAt` (ms).
+-- KEYS[1] the message's data shard base. ARGV[1] JSON {id, expectedCount, attempt, outcome, now, expireAt, rules}.
 -- Returns JSON {result: "applied"|"stale"|"missing", confirmedRequestCreatedAt?} (the latter when this
 -- attempt confirmed its request, for the confirmation latency metric).
 local base = KEYS[1]
 local a = cjson.decode(ARGV[1])
 local mk = base .. ':msg:' .. a.id
-local m = redis.call('HMGET', mk, 'status', 'attemptCount', 'connectRequestId', 'endpointId')
+local m = redis.call('HMGET', mk, 'status', 'attemptCount', 'connectRequestId')
 if not m[1] then return cjson.encode({result = 'missing'}) end
 if m[1] ~= 'pending' or tonumber(m[2]) ~= a.expectedCount then return cjson.encode({result = 'stale'}) end
 local applied = cjson.encode({result = 'applied'})
 
-logLine(mk .. ':attempts', cjson.encode(a.attempt))
+redis.call('RPUSH', mk .. ':attempts', cjson.encode(a.attempt))
 redis.call('HSET', mk, 'attemptCount', a.expectedCount + 1, 'updatedAt', a.now)
-local ek = base .. ':we:' .. m[4]
--- EXISTS: an endpoint deleted meanwhile must not come back as a hash holding only a status.
-if a.disableEndpoint and redis.call('EXISTS', ek) == 1 then
-  redis.call('HSET', ek, 'status', 'disabled', 'disabledAt', a.now)
-  redis.call('INCR', base .. ':we-version')
-end
 if a.outcome == 'retry' then return applied end
 
 redis.call('HSET', mk, 'status', a.outcome)
 local cr = m[3]
-retire(base, {mk, mk .. ':attempts', mk .. ':body'}, a.expireAt, a.id)
+retire(base, {mk, mk .. ':attempts', mk .. ':body'}, a.expireAt, a.id .. '|' .. cr)
 if cr == '' then return applied end
 local resultKey = base .. ':evt:result:' .. cr
 outlive(resultKey, a.expireAt)

@@ -4,13 +4,17 @@
 -- account and moves the credential onto it, `failed` destroys the credential.
 -- A final status retires the request (lib.lua `retire`): it, its attempts and its result event expire at
 -- `expireAt` (ms), and its batch too when it was the batch's last.
--- KEYS[1] platform base. ARGV[1] JSON {id, to, from:[...], now, expireAt, historyLimit, attempt?, error?, link?, read?}, or
--- {ids:[...], to, from, now, read?} to move several requests at once (a claim), answered with a list.
--- Returns JSON {result: "applied"|"rejected"|"missing", from, accountId?, operation?, request?}; `request`
+-- KEYS[1] platform base. ARGV[1] JSON {id, to, from:[...], now, expireAt, historyLimit, attempt?, error?, link?, read?,
+-- recorded?, below?, spentMs?}, or {ids:[...], to, from, now, read?, below?} to move several requests at once
+-- (a claim), answered with a list.
+-- Returns JSON {result: "applied"|"rejected"|"stale"|"conflict"|"missing", from, accountId?, operation?, request?}; `request`
 -- (the stored hash) comes with every final status whose event this call did not record, so the caller
 -- can publish the result without reading it back.
 -- `read` (the validate worker's first step) adds the request, its attempts, its pending credential and
 -- the tenant's account id to any existing request's answer: one round trip claims and loads it.
+-- The job protocol's compare-and-set (src/queues/work-job.ts): `below` (a claim) applies only while the
+-- request holds fewer attempts than that, else answers `stale`; `recorded` applies only while it holds
+-- exactly that many, else answers `conflict`. `spentMs` stores the validation budget spent so far.
 -- `event` (a final status) is the result event built by the caller from the state it expects
 -- ({recordEvent args, accountId, operation}); it is recorded in the same step when that state came
 -- true (for `linked`: the same account and operation), and `published` lists its pending messages.
@@ -30,7 +34,7 @@ local function transition(base, a)
   local function withRecord(out)
     if a.read then
       out.request = hashOf(rk)
-      out.attempts = redis.call('GET', rk .. ':attempts') or ''
+      out.attempts = redis.call('LRANGE', rk .. ':attempts', 0, -1)
       out.credential = redis.call('GET', base .. ':cred:' .. a.id) or nil
       out.tenantAccountId = redis.call('GET', byTenant) or nil
     end
@@ -45,9 +49,16 @@ local function transition(base, a)
     return withRecord(out)
   end
 
+  if a.below or a.recorded then
+    local recorded = redis.call('LLEN', rk .. ':attempts')
+    if a.below and recorded >= a.below then return withRecord({result = 'stale', from = status}) end
+    if a.recorded and recorded ~= a.recorded then return {result = 'conflict', from = status} end
+  end
+
   local to, now = a.to, a.now
   redis.call('HSET', rk, 'status', to, 'updatedAt', now)
-  if a.attempt then logLine(rk .. ':attempts', cjson.encode(a.attempt)) end
+  if a.spentMs then redis.call('HSET', rk, 'spentMs', a.spentMs) end
+  if a.attempt then redis.call('RPUSH', rk .. ':attempts', cjson.encode(a.attempt)) end
   if status ~= to then
     redis.call('ZREM', base .. ':idx:cr:s:' .. status, a.id)
     redis.call('ZADD', base .. ':idx:cr:s:' .. to, 0, a.id)
@@ -62,9 +73,7 @@ local function transition(base, a)
   local out = {result = 'applied', from = status}
   if to ~= 'linked' and to ~= 'failed' then return withRecord(out) end
 
-  -- Only the stranded-request sweep reads `job`, and only of unfinished requests. (completedAt is the
-  -- final status' updatedAt: not stored twice.)
-  redis.call('HDEL', rk, 'job')
+  -- (completedAt is the final status' updatedAt: not stored twice.)
   local inflight = base .. ':inflight:' .. provider .. ':' .. tenantId
   if redis.call('GET', inflight) == a.id then redis.call('DEL', inflight) end
   retire(base, {rk, rk .. ':attempts'}, a.expireAt, a.id .. '|' .. tenantId)
@@ -72,9 +81,8 @@ local function transition(base, a)
     local final = redis.call('HINCRBY', bk, 'final', 1)
     if final >= tonumber(redis.call('HGET', bk, 'total')) then
       redis.call('HSET', bk, 'completedAt', now)
-      -- Its requests all expire by then, so its counts stay readable as long as any of them.
-      redis.call('PEXPIREAT', bk, a.expireAt)
-      redis.call('PEXPIREAT', base .. ':idx:cr:b:' .. batchId, a.expireAt)
+      -- The batch goes with all its parts, once all are finished (src/store/retention.ts).
+      redis.call('ZADD', base .. ':exp', a.expireAt, batchId)
     end
   end
   if a.event then a.event.expireAt = a.expireAt end
@@ -96,6 +104,8 @@ local function transition(base, a)
     accountId = link.accountId
     operation = 'created'
     redis.call('SET', byTenant, accountId)
+    redis.call('ZADD', base .. ':idx:acc', 0, accountId)
+    redis.call('ZADD', base .. ':idx:acc:t:' .. tenantId, 0, accountId)
     redis.call('HSET', base .. ':acc:' .. accountId, 'tenantId', tenantId, 'provider', provider, 'createdAt', now)
   end
   local ak = base .. ':acc:' .. accountId
