@@ -1,5 +1,5 @@
 import { parseDuration } from '../src/config/duration.js';
-import type { ConnectRequest } from '../src/domain/schemas/connect-request.js';
+import type { Account } from '../src/domain/schemas/account.js';
 import { redisFootprint } from './redis-footprint.js';
 import { submitTenants, type BenchTenant } from './bulk-links.js';
 import { startBenchService } from './bench-service.js';
@@ -79,13 +79,15 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     log(`${footprint.keys} keys, ${(footprint.bytes / 1e6).toFixed(2)} MB (${Object.entries(footprint.groups).map(([g, v]) => `${g} ${(v.bytes / 1e6).toFixed(2)}`).join(', ')})`);
   };
 
-  /** Unlinks the accounts of batches older than the retention period. */
+  /** Unlinks the accounts of tenants linked longer ago than the retention period (found by tenant: their requests may be gone). */
   const unlinkOld = async () => {
     while (batches.length > 0 && batches[0]!.at < Date.now() - retentionMs) {
       const batch = batches.shift()!;
-      const page = await bench.client.call<{ data: ConnectRequest[] }>('GET', `/v1/connect-requests?batchId=${batch.id}&status=linked&limit=500`);
-      for (const request of page.body.data) {
-        await bench.client.call('DELETE', `/v1/accounts/${request.accountId}`);
+      const accounts = await Promise.all(
+        batch.tenants.map(async ({ tenantId }) => (await bench.client.call<{ data: Account[] }>('GET', `/v1/accounts?tenantId=${tenantId}&status=active`)).body.data),
+      );
+      for (const account of accounts.flat()) {
+        await bench.client.call('DELETE', `/v1/accounts/${account.id}`);
         unlinks++;
       }
     }

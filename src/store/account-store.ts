@@ -5,7 +5,7 @@ import { DATA_SHARDS } from '../domain/shards.js';
 import { readRecords } from './read-records.js';
 import { scripts, type ScriptRunner } from './scripts.js';
 import type { Account, AccountListQuery, AccountStatus, InvalidationCode } from '../domain/schemas/account.js';
-import type { Provider } from '../domain/schemas/common.js';
+import { PROVIDERS, type Provider } from '../domain/schemas/common.js';
 import type { CredentialVault } from '../crypto/vault.js';
 import { openSealedCredential } from './sealed-credential.js';
 import { DEFAULT_RETENTION, type RetentionSettings } from './retention.js';
@@ -79,17 +79,22 @@ export class AccountStore {
 
   async list(platformId: string, query: AccountListQuery): Promise<Page<Account>> {
     const { tenantId, status } = query;
-    // A tenant's accounts are all in its shard; the other indexes are merged over every shard.
-    const indexes = tenantId
-      ? [key.accountsByTenant(this.bases.ofTenant(platformId, tenantId), tenantId)]
-      : this.bases.all(platformId).map((base) => (status ? key.accountsByStatus(base, status) : key.accountIndex(base)));
-    return lexPage(this.redis, {
-      indexes,
-      limit: query.limit ?? 50,
-      cursor: query.cursor,
-      load: (ids) => this.getMany(platformId, ids),
-      keep: tenantId && status ? (a) => a.status === status : undefined,
-    });
+    if (tenantId) return this.listOfTenant(platformId, tenantId, query);
+    // The indexes are merged over every shard.
+    const indexes = this.bases.all(platformId).map((base) => (status ? key.accountsByStatus(base, status) : key.accountIndex(base)));
+    return lexPage(this.redis, { indexes, limit: query.limit ?? 50, cursor: query.cursor, load: (ids) => this.getMany(platformId, ids) });
+  }
+
+  /** A tenant has one account per provider, in its shard: its account pointers are the whole list. */
+  private async listOfTenant(platformId: string, tenantId: string, query: AccountListQuery): Promise<Page<Account>> {
+    const base = this.bases.ofTenant(platformId, tenantId);
+    const ids = (await this.redis.mget(PROVIDERS.map((provider) => key.accountByTenant(base, provider, tenantId))))
+      .filter((id): id is string => id !== null && (!query.cursor || id < query.cursor))
+      .sort()
+      .reverse();
+    const rows = (await this.getMany(platformId, ids)).filter((a): a is Account => a !== null && (!query.status || a.status === query.status));
+    const data = rows.slice(0, query.limit ?? 50);
+    return { data, nextCursor: rows.length > data.length ? data.at(-1)!.id : null };
   }
 
   /**

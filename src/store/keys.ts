@@ -73,7 +73,6 @@ export const key = {
   accountByTenant: (base: string, provider: string, tenantId: string) => `${base}:acc-by-tenant:${provider}:${tenantId}`,
   accountIndex: (base: string) => `${base}:idx:acc`,
   accountsByStatus: (base: string, status: string) => `${base}:idx:acc:s:${status}`,
-  accountsByTenant: (base: string, tenantId: string) => `${base}:idx:acc:t:${tenantId}`,
   endpoint: (base: string, id: string) => `${base}:we:${id}`,
   endpointIndex: (base: string) => `${base}:idx:we`,
   /** Bumped on every endpoint change, so per-process endpoint caches know when to reload. */

@@ -54,7 +54,7 @@ function removalOf(base: string, entry: string): Removal | undefined {
     const [provider = '', tenantId = ''] = fields;
     return {
       id,
-      indexes: [key.accountIndex(base), key.accountsByStatus(base, 'revoked'), key.accountsByTenant(base, tenantId)],
+      indexes: [key.accountIndex(base), key.accountsByStatus(base, 'revoked')],
       pointers: [key.accountByTenant(base, provider, tenantId)],
     };
   }

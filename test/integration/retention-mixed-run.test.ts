@@ -155,7 +155,7 @@ describe('after a mixed run and one retention period (LINKER_RETENTION=2s)', () 
       ...shards.flatMap((b) => [key.accountIndex(b), key.accountsByStatus(b, 'active')]),
       ...live.flatMap((id) => [key.account(shardOf(id), id), key.accountCredential(shardOf(id), id)]),
       ...withHistory.map((id) => key.accountHistory(shardOf(id), id)),
-      ...tenants.flatMap((t) => [key.accountsByTenant(shardOf(accounts.get(t)!), t), key.accountByTenant(shardOf(accounts.get(t)!), 'smartrecruiters', t)]),
+      ...tenants.map((t) => key.accountByTenant(shardOf(accounts.get(t)!), 'smartrecruiters', t)),
       // The platform's own configuration: its webhook endpoint.
       key.endpointIndex(base),
       key.endpointsVersion(base),

@@ -105,7 +105,6 @@ local function transition(base, a)
     operation = 'created'
     redis.call('SET', byTenant, accountId)
     redis.call('ZADD', base .. ':idx:acc', 0, accountId)
-    redis.call('ZADD', base .. ':idx:acc:t:' .. tenantId, 0, accountId)
     redis.call('HSET', base .. ':acc:' .. accountId, 'tenantId', tenantId, 'provider', provider, 'createdAt', now)
   end
   local ak = base .. ':acc:' .. accountId
