@@ -17,6 +17,7 @@ import { registerDocs } from './docs.js';
 import { registerAdminQueues } from './admin-queues.js';
 import { AdminSessionStore } from '../store/admin-session-store.js';
 import { registerSignInThrottle, SignInThrottle } from './sign-in-throttle.js';
+import { queueDepths } from '../observability/queue-depths.js';
 
 /** How long a browser stays signed in to the queues dashboard. */
 const ADMIN_SESSION_TTL_MS = 8 * 60 * 60 * 1000;
@@ -45,6 +46,7 @@ export function apiRoutes(rt: Runtime): AnyRouteSpec[] {
 /** Builds the Fastify app; the caller listens. */
 export async function buildApp(rt: Runtime): Promise<FastifyInstance> {
   const app = createBaseApp(rt);
+  rt.metrics.exportQueueDepths(() => queueDepths(rt.producers));
   app.decorateRequest('platformId', '');
   const admin = { token: rt.env.LINKER_ADMIN_TOKEN, sessions: new AdminSessionStore(rt.redis, rt.env.LINKER_REDIS_PREFIX, ADMIN_SESSION_TTL_MS) };
 

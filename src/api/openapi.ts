@@ -105,7 +105,9 @@ function statusesOf(spec: RouteDoc): number[] {
   const implied = [
     ...(spec.body || spec.query || spec.params || spec.idempotent ? [400] : []),
     ...(spec.body ? [413, 415] : []),
-    ...(spec.auth !== 'none' ? [401, 429] : []),
+    ...(spec.auth !== 'none' ? [401] : []),
+    // The sign-in throttle (sign-in-throttle.ts) answers any call that carries a credential, on any route.
+    429,
     ...(spec.idempotent ? [409, 422] : []),
   ];
   return [...new Set([...implied, ...(spec.errors ?? [])])].sort((a, b) => a - b);

@@ -157,6 +157,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/webhook-endpoints/{id}/enable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send to an endpoint disabled by a 410 Gone again (messages from now on; redeliver earlier ones) */
+        post: operations["postV1WebhookEndpointsIdEnable"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/webhook-endpoints/{id}/rotate-secret": {
         parameters: {
             query?: never;
@@ -181,7 +198,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Delivery log: every message with each attempt */
+        /** Delivery log: every message with each attempt, newest first; filters narrow it (a filtered page may be short while nextCursor is set) */
         get: operations["getV1WebhookMessages"];
         put?: never;
         post?: never;
@@ -219,6 +236,23 @@ export interface paths {
         put?: never;
         /** Send a message again with a fresh retry schedule; can turn unconfirmed into confirmed */
         post: operations["postV1WebhookMessagesIdRedeliver"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhook-messages/redeliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Redeliver the finished messages a filter selects (at most `limit` per call, newest first) */
+        post: operations["postV1WebhookMessagesRedeliver"];
         delete?: never;
         options?: never;
         head?: never;
@@ -426,6 +460,23 @@ export interface webhooks {
         put?: never;
         /** account.unlinked: The platform unlinked the account (DELETE /v1/accounts/:id); its key is destroyed. */
         post: operations["webhookAccountUnlinked"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "endpoint.disabled": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** endpoint.disabled: Sent to the platform's other enabled endpoints when one is disabled (its receiver answered 410), so the platform learns it stopped hearing there. Re-enable with POST /v1/webhook-endpoints/{id}/enable. */
+        post: operations["webhookEndpointDisabled"];
         delete?: never;
         options?: never;
         head?: never;
@@ -750,6 +801,27 @@ export interface components {
             durationMs: number;
             error: string | null;
         };
+        /** @description Sent to the platform's other enabled endpoints when one is disabled (its receiver answered 410), so the platform learns it stopped hearing there. Re-enable with POST /v1/webhook-endpoints/{id}/enable. */
+        EndpointDisabledEvent: {
+            /** @constant */
+            type: "endpoint.disabled";
+            /**
+             * Format: date-time
+             * @description when the endpoint was disabled; the same on every delivery attempt
+             */
+            timestamp: string;
+            data: {
+                endpointId: string;
+                url: string;
+                /** @description why it stopped receiving, e.g. the receiver answered 410 Gone */
+                disabledReason: string;
+                /**
+                 * Format: date-time
+                 * @description RFC 3339 timestamp (UTC)
+                 */
+                disabledAt: string;
+            };
+        };
         HubView: {
             /**
              * @description open: a key may be sent now; used: this session already sent its key
@@ -816,7 +888,7 @@ export interface components {
              * @description urn:account-linker:problem:<code>; switch on this
              * @enum {string}
              */
-            type: "urn:account-linker:problem:invalid_input" | "urn:account-linker:problem:malformed_json" | "urn:account-linker:problem:bad_request" | "urn:account-linker:problem:unauthorized" | "urn:account-linker:problem:not_found" | "urn:account-linker:problem:route_not_found" | "urn:account-linker:problem:method_not_allowed" | "urn:account-linker:problem:in_flight" | "urn:account-linker:problem:conflict" | "urn:account-linker:problem:endpoint_limit" | "urn:account-linker:problem:idempotency_key_reused" | "urn:account-linker:problem:idempotency_in_progress" | "urn:account-linker:problem:payload_too_large" | "urn:account-linker:problem:unsupported_media_type" | "urn:account-linker:problem:rate_limited" | "urn:account-linker:problem:too_many_pending" | "urn:account-linker:problem:sign_in_throttled" | "urn:account-linker:problem:unsafe_webhook_url" | "urn:account-linker:problem:session_invalid" | "urn:account-linker:problem:session_expired" | "urn:account-linker:problem:session_used" | "urn:account-linker:problem:internal" | "urn:account-linker:problem:unavailable";
+            type: "urn:account-linker:problem:invalid_input" | "urn:account-linker:problem:malformed_json" | "urn:account-linker:problem:bad_request" | "urn:account-linker:problem:unauthorized" | "urn:account-linker:problem:not_found" | "urn:account-linker:problem:route_not_found" | "urn:account-linker:problem:method_not_allowed" | "urn:account-linker:problem:in_flight" | "urn:account-linker:problem:conflict" | "urn:account-linker:problem:endpoint_limit" | "urn:account-linker:problem:endpoint_disabled" | "urn:account-linker:problem:endpoint_deleted" | "urn:account-linker:problem:idempotency_key_reused" | "urn:account-linker:problem:idempotency_in_progress" | "urn:account-linker:problem:payload_too_large" | "urn:account-linker:problem:unsupported_media_type" | "urn:account-linker:problem:rate_limited" | "urn:account-linker:problem:too_many_pending" | "urn:account-linker:problem:sign_in_throttled" | "urn:account-linker:problem:unsafe_webhook_url" | "urn:account-linker:problem:session_invalid" | "urn:account-linker:problem:session_expired" | "urn:account-linker:problem:session_used" | "urn:account-linker:problem:internal" | "urn:account-linker:problem:unavailable";
             title: string;
             status: number;
             /** @description what went wrong and what to do about it */
@@ -837,13 +909,17 @@ export interface components {
         WebhookEndpoint: {
             id: string;
             url: string;
-            events: ("account.linked" | "account.link_failed" | "account.invalidated" | "account.unlinked")[];
+            events: ("account.linked" | "account.link_failed" | "account.invalidated" | "account.unlinked" | "endpoint.disabled")[];
             description: string | null;
             /**
-             * @description disabled after the receiver answered 410 Gone
+             * @description disabled after the receiver answered 410 Gone; POST /v1/webhook-endpoints/:id/enable sends to it again
              * @enum {string}
              */
             status: "enabled" | "disabled";
+            /** @description why it was disabled; null while enabled */
+            disabledReason: string | null;
+            /** @description when it was disabled; null while enabled */
+            disabledAt: string | null;
             /**
              * Format: date-time
              * @description RFC 3339 timestamp (UTC)
@@ -853,19 +929,23 @@ export interface components {
         WebhookEndpointInput: {
             /** Format: uri */
             url: string;
-            events?: ("account.linked" | "account.link_failed" | "account.invalidated" | "account.unlinked")[];
+            events?: ("account.linked" | "account.link_failed" | "account.invalidated" | "account.unlinked" | "endpoint.disabled")[];
             description?: string;
         };
         WebhookEndpointWithSecret: {
             id: string;
             url: string;
-            events: ("account.linked" | "account.link_failed" | "account.invalidated" | "account.unlinked")[];
+            events: ("account.linked" | "account.link_failed" | "account.invalidated" | "account.unlinked" | "endpoint.disabled")[];
             description: string | null;
             /**
-             * @description disabled after the receiver answered 410 Gone
+             * @description disabled after the receiver answered 410 Gone; POST /v1/webhook-endpoints/:id/enable sends to it again
              * @enum {string}
              */
             status: "enabled" | "disabled";
+            /** @description why it was disabled; null while enabled */
+            disabledReason: string | null;
+            /** @description when it was disabled; null while enabled */
+            disabledAt: string | null;
             /**
              * Format: date-time
              * @description RFC 3339 timestamp (UTC)
@@ -875,13 +955,13 @@ export interface components {
             secret: string;
         };
         /** @description The body of every webhook; switch on `type`. */
-        WebhookEvent: components["schemas"]["AccountLinkedEvent"] | components["schemas"]["AccountLinkFailedEvent"] | components["schemas"]["AccountInvalidatedEvent"] | components["schemas"]["AccountUnlinkedEvent"];
+        WebhookEvent: components["schemas"]["AccountLinkedEvent"] | components["schemas"]["AccountLinkFailedEvent"] | components["schemas"]["AccountInvalidatedEvent"] | components["schemas"]["AccountUnlinkedEvent"] | components["schemas"]["EndpointDisabledEvent"];
         WebhookMessage: {
             /** @description also the webhook-id header: stable across retries */
             id: string;
             endpointId: string;
             /** @enum {string} */
-            eventType: "account.linked" | "account.link_failed" | "account.invalidated" | "account.unlinked";
+            eventType: "account.linked" | "account.link_failed" | "account.invalidated" | "account.unlinked" | "endpoint.disabled";
             connectRequestId: string | null;
             /** @enum {string} */
             status: "pending" | "delivered" | "failed";
@@ -2147,6 +2227,92 @@ export interface operations {
             };
         };
     };
+    postV1WebhookEndpointsIdEnable: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the endpoint, enabled */
+            200: {
+                headers: {
+                    /** @description calls this platform may make per minute */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description calls left in the current minute */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description seconds until the current minute ends */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpoint"];
+                };
+            };
+            /** @description invalid input; nothing was stored (`errors` lists each field) */
+            400: {
+                headers: {
+                    /** @description calls this platform may make per minute */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description calls left in the current minute */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description seconds until the current minute ends */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description missing or wrong credentials */
+            401: {
+                headers: {
+                    /** @description the authentication scheme to use */
+                    "WWW-Authenticate": "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description not found for this platform */
+            404: {
+                headers: {
+                    /** @description calls this platform may make per minute */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description calls left in the current minute */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description seconds until the current minute ends */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description too many calls, or too many failed sign-ins from this address; wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description seconds to wait before sending the call again */
+                    "Retry-After": string;
+                    /** @description calls this platform may make per minute */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description calls left in the current minute */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description seconds until the current minute ends */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     postV1WebhookEndpointsIdRotateSecret: {
         parameters: {
             query?: never;
@@ -2237,6 +2403,13 @@ export interface operations {
         parameters: {
             query?: {
                 connectRequestId?: string;
+                accountId?: string;
+                type?: "account.linked" | "account.link_failed" | "account.invalidated" | "account.unlinked" | "endpoint.disabled";
+                status?: "pending" | "delivered" | "failed";
+                /** @description created at or after */
+                since?: unknown;
+                /** @description created at or before */
+                until?: unknown;
                 /** @description page size, 1 to 500; default 50 */
                 limit?: number;
                 /** @description nextCursor of the previous page */
@@ -2498,6 +2671,143 @@ export interface operations {
             };
         };
     };
+    postV1WebhookMessagesRedeliver: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    connectRequestId?: string;
+                    accountId?: string;
+                    /** @enum {string} */
+                    type?: "account.linked" | "account.link_failed" | "account.invalidated" | "account.unlinked" | "endpoint.disabled";
+                    /** @enum {string} */
+                    status?: "pending" | "delivered" | "failed";
+                    /**
+                     * Format: date-time
+                     * @description created at or after
+                     */
+                    since?: string;
+                    /**
+                     * Format: date-time
+                     * @description created at or before
+                     */
+                    until?: string;
+                    /**
+                     * @description most matching messages to look at in this call
+                     * @default 100
+                     */
+                    limit?: number;
+                    cursor?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description what was queued again and what was left alone */
+            202: {
+                headers: {
+                    /** @description calls this platform may make per minute */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description calls left in the current minute */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description seconds until the current minute ends */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description ids of the messages queued again, each with a fresh retry schedule */
+                        redelivered: string[];
+                        /** @description matching messages left as they were */
+                        skipped: {
+                            id: string;
+                            /** @enum {string} */
+                            reason: "in_progress" | "endpoint_disabled" | "endpoint_deleted";
+                        }[];
+                        /** @description more messages may match: send the same filter with this cursor */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description invalid input; nothing was stored (`errors` lists each field) */
+            400: {
+                headers: {
+                    /** @description calls this platform may make per minute */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description calls left in the current minute */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description seconds until the current minute ends */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description missing or wrong credentials */
+            401: {
+                headers: {
+                    /** @description the authentication scheme to use */
+                    "WWW-Authenticate": "Bearer";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description body larger than the limit */
+            413: {
+                headers: {
+                    /** @description calls this platform may make per minute */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description calls left in the current minute */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description seconds until the current minute ends */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description body is not application/json */
+            415: {
+                headers: {
+                    /** @description calls this platform may make per minute */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description calls left in the current minute */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description seconds until the current minute ends */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description too many calls, or too many failed sign-ins from this address; wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description seconds to wait before sending the call again */
+                    "Retry-After": string;
+                    /** @description calls this platform may make per minute */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description calls left in the current minute */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description seconds until the current minute ends */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getHealthz: {
         parameters: {
             query?: never;
@@ -2522,6 +2832,17 @@ export interface operations {
             /** @description invalid input; nothing was stored (`errors` lists each field) */
             400: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description too many calls, or too many failed sign-ins from this address; wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description seconds to wait before sending the call again */
+                    "Retry-After": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2555,6 +2876,17 @@ export interface operations {
             /** @description invalid input; nothing was stored (`errors` lists each field) */
             400: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description too many calls, or too many failed sign-ins from this address; wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description seconds to wait before sending the call again */
+                    "Retry-After": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2595,6 +2927,17 @@ export interface operations {
             /** @description invalid input; nothing was stored (`errors` lists each field) */
             400: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description too many calls, or too many failed sign-ins from this address; wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description seconds to wait before sending the call again */
+                    "Retry-After": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3072,6 +3415,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description too many calls, or too many failed sign-ins from this address; wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description seconds to wait before sending the call again */
+                    "Retry-After": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     webhookAccountLinked: {
@@ -3223,6 +3577,50 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["AccountUnlinkedEvent"];
+            };
+        };
+        responses: {
+            /** @description Gone: the endpoint is disabled and gets nothing more */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the message is sent again after Retry-After (seconds or an HTTP date) */
+            429: {
+                headers: {
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description received: the message is delivered and confirms its connect request */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhookEndpointDisabled: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description the message id, the same on every attempt: the receiver's idempotency key */
+                "webhook-id": string;
+                /** @description unix seconds of this attempt */
+                "webhook-timestamp": string;
+                /** @description space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per secret while a secret rotates (Standard Webhooks) */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EndpointDisabledEvent"];
             };
         };
         responses: {

@@ -63,7 +63,7 @@ export class Metrics {
   });
 
   /** `validationPaused`: whether the provider breaker holds validation right now (ValidationPauseStore). */
-  constructor(queueDepths?: QueueDepths, validationPaused?: () => Promise<boolean>) {
+  constructor(validationPaused?: () => Promise<boolean>) {
     collectDefaultMetrics({ register: this.registry, prefix: 'linker_' });
     // prom-client names these gauges *_total, which Prometheus reserves for counters (promtool
     // refuses them); their unsuffixed twins carry the same numbers split by type.
@@ -80,19 +80,26 @@ export class Metrics {
         },
       });
     }
-    if (queueDepths) {
-      new Gauge({
-        name: 'linker_queue_jobs',
-        help: 'Jobs in each queue, by state',
-        labelNames: ['queue', 'state'],
-        registers: [this.registry],
-        async collect() {
-          for (const [queue, counts] of Object.entries(await queueDepths())) {
-            for (const [state, value] of Object.entries(counts)) this.set({ queue, state }, value);
-          }
-        },
-      });
-    }
+  }
+
+  /**
+   * Adds `linker_queue_jobs`. Queue depths are read from Redis, the same for every process, so only
+   * the API exports them (src/api/app.ts): summed over an API and its workers they would count each
+   * job several times. Behind several API replicas, aggregate them with `max`, not `sum`.
+   */
+  exportQueueDepths(queueDepths: QueueDepths): void {
+    if (this.registry.getSingleMetric('linker_queue_jobs')) return;
+    new Gauge({
+      name: 'linker_queue_jobs',
+      help: 'Jobs in each queue, by state (read from Redis: the same on every API replica; aggregate with max)',
+      labelNames: ['queue', 'state'],
+      registers: [this.registry],
+      async collect() {
+        for (const [queue, counts] of Object.entries(await queueDepths())) {
+          for (const [state, value] of Object.entries(counts)) this.set({ queue, state }, value);
+        }
+      },
+    });
   }
 
   requestsAccepted(count: number): void {

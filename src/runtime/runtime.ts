@@ -29,7 +29,7 @@ export interface Runtime {
   /**
    * BullMQ's own connection (queues and workers). Kept apart from `redis` because BullMQ defines
    * ~40 Lua commands on its client and ioredis copies every defined command into each pipeline it
-   * builds, which made each store pipeline several times dearer (see README, Performance).
+   * builds, which made each store pipeline several times dearer (see docs/performance.md).
    */
   queueRedis: RedisClient;
   vault: CredentialVault;
@@ -72,14 +72,7 @@ export function createRuntime(env: Env, logger: Logger): Runtime {
     validationAttempts: env.LINKER_VALIDATION_ATTEMPTS,
   });
   const validationPause = new ValidationPauseStore(redis, prefix);
-  const metrics = new Metrics(
-    async () => {
-      const states = ['waiting', 'active', 'delayed', 'failed', 'completed', 'prioritized'] as const;
-      const [validate, deliver, revalidate] = await Promise.all([producers.validate, producers.deliver, producers.revalidate].map((q) => q.getJobCounts(...states)));
-      return { validate: validate!, deliver: deliver!, revalidate: revalidate! };
-    },
-    async () => (await validationPause.get()) !== null,
-  );
+  const metrics = new Metrics(async () => (await validationPause.get()) !== null);
   return {
     env,
     logger,

@@ -35,7 +35,7 @@ export class OpenApiValidator {
     this.ajv.addSchema({ $id: DOC_ID, components: doc.components }, DOC_ID);
     this.templates = Object.keys(doc.paths).map((template) => ({
       template,
-      pattern: new RegExp(`^${template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]+')}$`),
+      pattern: new RegExp(`^${template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]*')}$`), // the router lets a parameter be empty
       literal: template.split('/').filter((s) => s && !s.startsWith('{')).length,
     }));
     this.pages = doc['x-pages'] ?? [];
@@ -78,8 +78,9 @@ export class OpenApiValidator {
     const found = METHODS.includes(verb) ? this.find(verb, pathname) : undefined;
     if (!found) {
       if (this.isPage(pathname)) return [];
-      // Unknown routes are 404s; a URL that does not even decode is a 400. Both are problems.
-      if (response.status !== 404 && response.status !== 400) return [`${where}: no operation in /openapi.json for ${method} ${pathname}, yet it answered ${response.status}`];
+      // Unknown routes are 404s; a URL that does not even decode is a 400; a credential from an
+      // address past the sign-in throttle is a 429 anywhere. All are problems.
+      if (![400, 404, 429].includes(response.status)) return [`${where}: no operation in /openapi.json for ${method} ${pathname}, yet it answered ${response.status}`];
       return this.body(where, 'notFound', { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } }, response);
     }
     const declared = found.operation.responses[String(response.status)] ?? found.operation.responses[`${String(response.status)[0]}XX`];

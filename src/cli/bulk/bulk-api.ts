@@ -41,7 +41,7 @@ export class BulkApi {
       token: options.token,
       maxAttempts: this.attempts,
       retryBaseMs: options.retryBaseMs ?? 500,
-      // Node's built-in fetch, not the undici package: the CLI stays lighter (its memory is a promise in the README).
+      // Node's built-in fetch, not the undici package: the CLI stays lighter (its memory is a promise in docs/performance.md).
       fetch: (request) => fetch(request, { signal: AbortSignal.timeout(CALL_TIMEOUT_MS) }),
     });
   }
