@@ -151,7 +151,7 @@ export function startWorkers(rt: Runtime, options: WorkerOptions = {}): RunningW
   const retentionTimer = setInterval(() => {
     sweeping ??= rt.platforms
       .ids()
-      .then((ids) => sweepExpired(rt.redis, ids.flatMap((id) => rt.requests.bases.all(id))))
+      .then((ids) => sweepExpired(rt.redis, ids.map((id) => rt.requests.bases.all(id)), { keepMs: env.LINKER_RETENTION }))
       .catch((err: unknown) => logger.error({ err }, 'retention sweep failed; it runs again shortly'))
       .finally(() => (sweeping = undefined));
   }, sweepIntervalMs(env.LINKER_RETENTION));
