@@ -7,10 +7,10 @@ import { queuePrefix } from './keys.js';
  * page at a time with the node that holds it. On a cluster each master is scanned, since SCAN
  * only sees the keys of the node it runs on.
  */
-export async function* prefixKeyPages(redis: RedisClient, prefix: string, count = 1000): AsyncGenerator<{ node: Redis; keys: string[] }> {
+export async function* prefixKeyPages(redis: RedisClient, prefix: string, count = 1000, { queues = true }: { queues?: boolean } = {}): AsyncGenerator<{ node: Redis; keys: string[] }> {
   const nodes: Redis[] = 'nodes' in redis && typeof redis.nodes === 'function' && redis.isCluster ? redis.nodes('master') : [redis as Redis];
   for (const node of nodes) {
-    for (const match of [`${prefix}:*`, `${queuePrefix(prefix)}*`]) {
+    for (const match of queues ? [`${prefix}:*`, `${queuePrefix(prefix)}*`] : [`${prefix}:*`]) {
       let cursor = '0';
       do {
         const [next, keys] = await node.scan(cursor, 'MATCH', match, 'COUNT', count);

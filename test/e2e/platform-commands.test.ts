@@ -35,7 +35,7 @@ const statuses = async (token: string) => Promise.all([h, other].map(async (api)
 
 describe('account-linker platforms list | add | rotate | revoke', () => {
   it('rotate and revoke take effect in every running process at once, past their token caches', async () => {
-    const row = securityRow('secrets', 'platform token rotate and revoke (account-linker platforms) with two API processes holding the token in cache', 'old token 401 in both processes on the next request after the command; new token works; LINKER_PLATFORMS entries refused with advice');
+    const row = securityRow('secrets', 'platform token rotate and revoke (npx account-linker platforms) with two API processes holding the token in cache', 'old token 401 in both processes on the next request after the command; new token works; LINKER_PLATFORMS entries refused with advice');
     const added = await platforms('add', 'beta');
     expect(added.code, added.stderr).toBe(0);
     const first = tokenIn(added.stdout)!;

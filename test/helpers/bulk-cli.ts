@@ -33,9 +33,10 @@ export async function storedRequests(h: Harness, platform = 'acme'): Promise<{ i
   const out: { id: string; tenantId: string }[] = [];
   let cursor = '0';
   do {
-    const [next, found] = await h.rt.redis.scan(cursor, 'MATCH', `${h.rt.env.LINKER_REDIS_PREFIX}:{${platform}}:cr:cr_*`, 'COUNT', 10_000);
+    // Requests live in the platform's data shards: `<prefix>:{<shard tag>}:<platform>:cr:<id>`.
+    const [next, found] = await h.rt.redis.scan(cursor, 'MATCH', `${h.rt.env.LINKER_REDIS_PREFIX}:{*}:${platform}:cr:cr_*`, 'COUNT', 10_000);
     cursor = next;
-    const keys = found.filter((k) => !k.endsWith(':attempts'));
+    const keys = found.filter((k) => /:cr:cr_[0-9a-z]+$/.test(k));
     const pipeline = h.rt.redis.pipeline();
     for (const k of keys) pipeline.hget(k, 'tenantId');
     const tenants = (await pipeline.exec()) ?? [];

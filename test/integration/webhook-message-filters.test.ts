@@ -104,9 +104,10 @@ describe('POST /v1/webhook-messages/redeliver', () => {
 
   it('queues again at most `limit` finished messages the filter selects, newest first, and hands back a cursor for the rest', async () => {
     const received = r.received.length;
+    // Read before redelivering: a redelivered message is pending (no longer `delivered`) until it is sent again.
+    const delivered = (await h.api('GET', '/v1/webhook-messages?status=delivered&limit=2')).body.data.map((m: { id: string }) => m.id);
     const res = await h.api('POST', '/v1/webhook-messages/redeliver', { body: { status: 'delivered', limit: 2 } });
     expect(res.status, res.text).toBe(202);
-    const delivered = (await h.api('GET', '/v1/webhook-messages?status=delivered&limit=2')).body.data.map((m: { id: string }) => m.id);
     expect(res.body).toEqual({ redelivered: delivered, skipped: [], nextCursor: delivered[1] });
     await r.waitForRequests(received + 2);
     for (const id of res.body.redelivered) {

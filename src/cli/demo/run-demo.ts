@@ -81,7 +81,9 @@ export async function runDemo(options: DemoOptions = {}): Promise<number> {
       },
     });
     // The previous demo's data stays for a look with redis-cli until now; it must not count in this run.
-    await deleteByPrefix(service.runtime.redis, prefix);
+    // Its queues stay: the workers already run on them (the revalidation sweep's schedule lives there),
+    // and a leftover job of a request deleted here finds no request and drops itself.
+    await deleteByPrefix(service.runtime.redis, prefix, { queues: false });
 
     const client = createLinkerClient({ baseUrl: service.url!, token: platformToken });
     const endpoint = unwrap(await client.api.POST('/v1/webhook-endpoints', { body: { url: receiver.url, description: 'demo receiver' } }));
