@@ -1,6 +1,6 @@
 import type { RedisClient } from './redis-client.js';
 import { key, ShardBases } from './keys.js';
-import { luaList, scripts, type ScriptRunner } from './scripts.js';
+import { scripts, type ScriptRunner } from './scripts.js';
 import { lexPage, type Page } from './lex-page.js';
 import { sourcesOf, UNFINISHED_STATUSES, type RequestStatus } from '../domain/connect-request-state.js';
 import type { Attempt, ConnectRequest, ConnectRequestListQuery } from '../domain/schemas/connect-request.js';
@@ -137,7 +137,7 @@ export class ConnectRequestStore {
             return { id: item.id, tenantId: item.tenantId, provider: item.provider, metadata: item.metadata ? JSON.stringify(item.metadata) : '', cred: item.encryptedCredential, job: item.validateJob };
           }),
         });
-        luaList(JSON.parse(raw) as string[] | Record<string, never>).forEach((r, n) => {
+        raw.forEach((r, n) => {
           results[positions[n]!] = r === '' ? { accepted: true } : { accepted: false, inFlightId: r };
         });
       }),
@@ -177,12 +177,11 @@ export class ConnectRequestStore {
     await Promise.all(
       [...positionsByShard(ids)].map(async ([shard, positions]) => {
         const shardIds = positions.map((i) => ids[i]!);
-        const raw = await this.run.transition([this.bases.ofShard(platformId, shard)], { ids: shardIds, to: 'validating', from, now: now.toISOString(), read: true });
-        const parsed = JSON.parse(raw) as { result: Claim['result']; request?: Record<string, string>; attempts?: string[] | Record<string, never>; credential?: string; tenantAccountId?: string }[];
-        parsed.forEach((claim, n) => {
+        const replies = await this.run.claim([this.bases.ofShard(platformId, shard)], { ids: shardIds, to: 'validating', from, now: now.toISOString(), read: true });
+        replies.forEach((claim, n) => {
           claims[positions[n]!] = {
             result: claim.result,
-            request: viewOrNull(shardIds[n]!, claim.request, luaList(claim.attempts)),
+            request: viewOrNull(shardIds[n]!, claim.request, claim.attempts),
             encryptedCredential: claim.credential ?? null,
             tenantAccountId: claim.tenantAccountId ?? null,
           };
@@ -225,7 +224,7 @@ export class ConnectRequestStore {
 
   /** Applies a state transition when the current state allows it; a repeat is a harmless no-op. */
   async transition(platformId: string, id: string, args: TransitionArgs, now = new Date()): Promise<TransitionResult> {
-    const raw = await this.run.transition([this.bases.ofId(platformId, id)], {
+    const reply = await this.run.transition([this.bases.ofId(platformId, id)], {
       id,
       to: args.to,
       from: sourcesOf(args.to),
@@ -236,10 +235,8 @@ export class ConnectRequestStore {
       link: args.link,
       event: args.event,
     });
-    const parsed = JSON.parse(raw) as TransitionResult & { request?: Record<string, string>; published?: string[] | Record<string, never> };
-    if (parsed.result === 'missing') return parsed;
-    const published = parsed.published === undefined ? {} : { published: luaList(parsed.published) };
-    if (!parsed.request) return { ...parsed, ...published } as TransitionResult;
-    return { ...parsed, ...published, request: toView(id, parsed.request, []) };
+    if (reply.result === 'missing') return reply;
+    const { request, ...rest } = reply;
+    return request ? { ...rest, request: toView(id, request, []) } : rest;
   }
 }
