@@ -20,6 +20,12 @@ export interface BenchOptions {
    * seconds (JIT, connection pools) are not the steady state the figure is about. Default 5 s worth.
    */
   latencyWarmup: number;
+  /** The interactive run: single links at this rate while another platform's bulk of `interactiveBulkN` is queued. */
+  interactiveRate: number;
+  interactiveCount: number;
+  interactiveBulkN: number;
+  /** Tenants each of the two platforms of the fair-share run submits at once. */
+  fairShareN: number;
   /** Simulator latency of the concurrency-bound run, ms. Default 200. */
   slowLatencyMs: number;
   /** Write a V8 CPU profile of each service run into bench/results/profiles. --cpu-prof or BENCH_CPU_PROF=1. */
@@ -47,6 +53,10 @@ export function benchOptions(argv = process.argv.slice(2), env = process.env): B
     latencyRate,
     latencyCount: latencyRate * 15,
     latencyWarmup: latencyRate * 5,
+    interactiveRate: 5,
+    interactiveCount: 100,
+    interactiveBulkN: 20_000,
+    fairShareN: 10_000,
     slowLatencyMs: 200,
     cpuProf: values['cpu-prof'] === true || env.BENCH_CPU_PROF === '1',
     redisUrl: env.REDIS_URL ?? DEFAULT_REDIS_URL,

@@ -18,12 +18,12 @@ export interface Confirmation {
  * process, which also hosts the simulator and the receiver, and so slowed the very service being
  * measured.
  */
-export async function waitForBatches(redis: RedisClient, prefix: string, batchIds: string[], timeoutMs: number): Promise<void> {
+export async function waitForBatches(redis: RedisClient, prefix: string, batchIds: string[], timeoutMs: number, platformId = BENCH_PLATFORM.id): Promise<void> {
   const batches = new BatchStore(redis, prefix);
   const deadline = Date.now() + timeoutMs;
   const pending = [...batchIds];
   while (pending.length > 0) {
-    const batch = await batches.get(BENCH_PLATFORM.id, pending[0]!);
+    const batch = await batches.get(platformId, pending[0]!);
     if (batch && batch.confirmation.confirmed + batch.confirmation.unconfirmed + batch.confirmation.not_required >= batch.total) {
       pending.shift();
       continue;
@@ -59,4 +59,14 @@ export async function confirmationTimes(redis: RedisClient, prefix: string, ids:
     await new Promise((r) => setTimeout(r, 200));
   }
   return ids.map((id) => out.get(id)!);
+}
+
+/** When validation finished each request (its completedAt), ms since epoch, read once the requests are final. */
+export async function completionTimes(redis: RedisClient, prefix: string, platformId: string, ids: string[]): Promise<number[]> {
+  const bases = new ShardBases(prefix);
+  const replies = await Promise.all(ids.map((id) => redis.hget(key.request(bases.ofId(platformId, id), id), 'completedAt')));
+  return replies.map((value, i) => {
+    if (!value) throw new Error(`request ${ids[i]} has no completedAt`);
+    return Date.parse(value);
+  });
 }

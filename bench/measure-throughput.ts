@@ -11,11 +11,10 @@ export interface ThroughputResult {
 
 const BULK_SIZE = 1000;
 
-/** Links `n` tenants through the bulk API and times the first POST to the last confirmation. */
-export async function measureThroughput(client: ServiceClient, redis: RedisClient, prefix: string, n: number, tag: string): Promise<ThroughputResult> {
+/** Submits `n` tenants through the bulk API, 1,000 per call, as the client's platform. */
+export async function submitBulk(client: ServiceClient, n: number, tag: string): Promise<{ ids: string[]; batchIds: string[] }> {
   const ids: string[] = [];
   const batchIds: string[] = [];
-  const started = Date.now();
   for (let from = 0; from < n; from += BULK_SIZE) {
     const items = [];
     for (let i = from; i < Math.min(n, from + BULK_SIZE); i++) {
@@ -26,7 +25,17 @@ export async function measureThroughput(client: ServiceClient, redis: RedisClien
     ids.push(...body.accepted.map((a) => a.id));
     batchIds.push(body.batchId);
   }
-  const timeoutMs = Math.max(120_000, n * 20);
+  return { ids, batchIds };
+}
+
+/** How long the bench waits for `n` links to settle. */
+export const settleTimeoutMs = (n: number) => Math.max(120_000, n * 20);
+
+/** Links `n` tenants through the bulk API and times the first POST to the last confirmation. */
+export async function measureThroughput(client: ServiceClient, redis: RedisClient, prefix: string, n: number, tag: string): Promise<ThroughputResult> {
+  const started = Date.now();
+  const { ids, batchIds } = await submitBulk(client, n, tag);
+  const timeoutMs = settleTimeoutMs(n);
   await waitForBatches(redis, prefix, batchIds, timeoutMs);
   const times = await confirmationTimes(redis, prefix, ids, timeoutMs);
   const last = Math.max(...times.map((t) => t.confirmedAt));

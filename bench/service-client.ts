@@ -1,11 +1,15 @@
 import { Pool } from 'undici';
-import { BENCH_PLATFORM } from './service-process.js';
+import { BENCH_PLATFORM, type BenchPlatform } from './service-process.js';
 
-/** JSON calls to the service under test as the bench platform. */
+/** JSON calls to the service under test as one platform (default the bench platform). */
 export class ServiceClient {
   private readonly pool: Pool;
 
-  constructor(url: string, connections = 16) {
+  constructor(
+    url: string,
+    connections = 16,
+    readonly platform: BenchPlatform = BENCH_PLATFORM,
+  ) {
     this.pool = new Pool(url, { connections, pipelining: 1 });
   }
 
@@ -13,7 +17,7 @@ export class ServiceClient {
     const res = await this.pool.request({
       method,
       path,
-      headers: { authorization: `Bearer ${BENCH_PLATFORM.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: { authorization: `Bearer ${this.platform.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.body.text();

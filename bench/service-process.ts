@@ -4,7 +4,14 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../test/helpers/free-port.js';
 
-export const BENCH_PLATFORM = { id: 'bench', token: 'bench-token-0123456789abcdef' } as const;
+export interface BenchPlatform {
+  id: string;
+  token: string;
+}
+
+export const BENCH_PLATFORM: BenchPlatform = { id: 'bench', token: 'bench-token-0123456789abcdef' };
+/** A second platform, for the scheduling figures (interactive links beside a bulk, fair share). */
+export const OTHER_PLATFORM: BenchPlatform = { id: 'bench-other', token: 'bench-other-token-0123456789abcdef' };
 
 export interface ServiceProcessOptions {
   redisUrl: string;
@@ -57,7 +64,7 @@ export async function startServiceProcess(options: ServiceProcessOptions): Promi
       LINKER_HOST: '127.0.0.1',
       LINKER_PORT: String(port),
       LINKER_REDIS_PREFIX: options.prefix,
-      LINKER_PLATFORMS: `${BENCH_PLATFORM.id}:${BENCH_PLATFORM.token}`,
+      LINKER_PLATFORMS: [BENCH_PLATFORM, OTHER_PLATFORM].map((p) => `${p.id}:${p.token}`).join(','),
       LINKER_ENCRYPTION_KEYS: `bench1:${randomBytes(32).toString('base64')}`,
       SMARTRECRUITERS_BASE_URL: options.simUrl,
       LINKER_WEBHOOK_ALLOWED_NETS: '127.0.0.0/8',

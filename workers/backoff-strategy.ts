@@ -1,10 +1,8 @@
 import type { BackoffStrategy } from 'bullmq';
 import { fullJitterDelay, type BackoffOptions } from '../src/domain/backoff.js';
+import { RetryLaterError } from './retry-errors.js';
 
-/** Attempts a job's message or request had before the job (`attemptsBefore` in its data). */
-const attemptsBefore = (job: { data?: unknown } | undefined) => (job?.data as { attemptsBefore?: number } | undefined)?.attemptsBefore ?? 0;
-
-/** Validation retries: exponential backoff with full jitter, continuing from the attempts before the job. */
-export function validationBackoff(options: BackoffOptions): BackoffStrategy {
-  return (attemptsMade, _type, _err, job) => fullJitterDelay(attemptsBefore(job) + attemptsMade, options);
+/** Re-validation retries: the wait the validation policy chose (RetryLaterError), else exponential backoff with full jitter. */
+export function revalidationBackoff(options: BackoffOptions): BackoffStrategy {
+  return (attemptsMade, _type, err) => (err instanceof RetryLaterError && err.retryAfterMs !== undefined ? err.retryAfterMs : fullJitterDelay(attemptsMade, options));
 }

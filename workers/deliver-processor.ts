@@ -21,6 +21,8 @@ export interface DeliverProcessorDeps {
   slots: EndpointSlots;
   /** Queues the `one` job for attempt `attempt` of a message, first run at `at` (Producers.enqueueDeliveryAttempt). */
   handOff: (platformId: string, messageId: string, attempt: number, at: number) => Promise<void>;
+  /** A receiver answered 410 Gone to this message: disable its endpoint and say so (src/webhooks/endpoint-gone.ts). */
+  endpointGone: (platformId: string, endpointId: string, messageId: string) => Promise<void>;
 }
 
 /**
@@ -92,10 +94,10 @@ export function createDeliverProcessor(deps: DeliverProcessorDeps) {
       expectedCount: message.attemptCount,
       attempt: { n, at, httpStatus: sent.httpStatus, durationMs: sent.durationMs, error: sent.error },
       outcome: recordedOutcome,
-      disableEndpoint: decision.kind === 'finish' && decision.disableEndpoint,
     });
     // Another run recorded this attempt first; that run hands the message on.
     if (!recorded.applied) return { result: 'stale' };
+    if (decision.kind === 'finish' && decision.disableEndpoint) await deps.endpointGone(platformId, message.endpointId, messageId);
     deps.metrics?.webhookAttempt(recordedOutcome === 'retry' ? 'failed_will_retry' : recordedOutcome);
     if (recorded.confirmedRequestCreatedAt) deps.metrics?.confirmed(Date.now() - Date.parse(recorded.confirmedRequestCreatedAt));
     logger.info({ platformId, messageId, attempt: n, httpStatus: sent.httpStatus, outcome: recordedOutcome }, 'webhook attempt');

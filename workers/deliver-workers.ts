@@ -6,12 +6,14 @@ import { createSafeDispatcher } from '../src/webhooks/safe-dispatcher.js';
 import { EndpointSlots } from '../src/webhooks/endpoint-slots.js';
 import { createDeliverProcessor } from './deliver-processor.js';
 import { settleAbandonedDelivery } from './settle-abandoned-delivery.js';
+import { disableGoneEndpoint } from '../src/webhooks/endpoint-gone.js';
 
 /**
- * How long a delivery waits in line for its endpoint's slot before it is put back for later: ample
- * for a healthy receiver to free one, short enough that deliveries to a slow one hold few job slots.
+ * How long an endpoint at its cap may free no slot before the deliveries waiting for it are put back
+ * for later: a healthy receiver frees one within milliseconds, and the deliveries turned away from a
+ * stalled one held their job slots this long at most.
  */
-const ENDPOINT_SLOT_WAIT_MS = 200;
+const ENDPOINT_STALL_MS = 200;
 
 /** The deliver processor as the workers run it, over `dispatcher`. */
 export function deliverProcessorOf(rt: Runtime, dispatcher: Dispatcher) {
@@ -23,8 +25,9 @@ export function deliverProcessorOf(rt: Runtime, dispatcher: Dispatcher) {
     logger: rt.logger,
     metrics: rt.metrics,
     policy: { schedule: env.LINKER_WEBHOOK_RETRY_SCHEDULE, attemptTimeoutMs: env.LINKER_WEBHOOK_TIMEOUT },
-    slots: new EndpointSlots(env.LINKER_WEBHOOK_ENDPOINT_CONCURRENCY, ENDPOINT_SLOT_WAIT_MS),
+    slots: new EndpointSlots(env.LINKER_WEBHOOK_ENDPOINT_CONCURRENCY, ENDPOINT_STALL_MS),
     handOff: (platformId, messageId, attempt, at) => rt.producers.enqueueDeliveryAttempt(platformId, messageId, attempt, at),
+    endpointGone: (platformId, endpointId, messageId) => disableGoneEndpoint(rt, platformId, endpointId, messageId),
   });
 }
 

@@ -42,6 +42,6 @@ export async function finishRequest(
     await deps.publisher.deliver(platformId, result.published);
     return;
   }
-  const final = result.result === 'missing' ? undefined : result.request;
+  const final = result.result === 'missing' || result.result === 'conflict' ? undefined : result.request;
   if (final && isFinal(final.status)) await deps.publisher.publishResult(platformId, final);
 }

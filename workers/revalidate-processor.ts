@@ -7,7 +7,7 @@ import type { EventPublisher } from '../src/webhooks/event-publisher.js';
 import { REVALIDATE_JOB, type RevalidateJobData, type RevalidateSweepJobData } from '../src/queues/job-payloads.js';
 import type { Provider } from '../src/domain/schemas/common.js';
 import { INVALIDATION_CODES, type InvalidationCode } from '../src/domain/schemas/account.js';
-import { fullJitterDelay, type BackoffOptions } from '../src/domain/backoff.js';
+import { next, type ValidationSettings } from '../src/domain/validation-policy.js';
 import { credentialAad } from '../src/crypto/credential-aad.js';
 import { publishAccountEvent } from '../src/webhooks/publish-account-event.js';
 import { RetryLaterError } from './retry-errors.js';
@@ -18,10 +18,11 @@ export interface RevalidateProcessorDeps {
   providers: Map<Provider, ProviderClient>;
   publisher: EventPublisher;
   logger: Logger;
-  /** From when a check was due; past it, 429s are no longer waited out and the account stays as it is. */
-  deadlineMs: number;
-  /** Backoff for 429s that carry no Retry-After. */
-  rateLimitBackoff: BackoffOptions;
+  /**
+   * Backoffs and budget (src/domain/validation-policy.ts); a check's budget runs from when it was
+   * due, and its attempts are its job's (`maxAttempts` is unused: the job's own attempts count).
+   */
+  policy: Omit<ValidationSettings, 'maxAttempts'>;
   /** The sweep run by the scheduler's job; returns how many checks it offered. */
   sweep: () => Promise<number>;
   /** The scheduler's interval, to warn when a sweep takes longer than that to drain. */
@@ -79,7 +80,9 @@ export function createRevalidateProcessor(deps: RevalidateProcessorDeps) {
     const provider = providers.get(account.provider);
     if (!provider) throw new Error(`no client for provider ${account.provider}`);
 
+    const started = performance.now();
     const outcome = await provider.check(apiKey);
+    const durationMs = Math.round(performance.now() - started);
     switch (outcome.kind) {
       case 'success':
         await accounts.markValidated(platformId, accountId, linkedBy);
@@ -96,24 +99,27 @@ export function createRevalidateProcessor(deps: RevalidateProcessorDeps) {
         if (invalid?.status === 'invalid') await publishAccountEvent(publisher, platformId, 'account.invalidated', invalid);
         return 'invalid';
       }
-      case 'retryable': {
-        if (job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) {
-          log.warn({ httpStatus: outcome.httpStatus, why: outcome.message }, 'provider unavailable through every attempt; the account stays active and is checked again next run');
-          return 'unavailable';
-        }
-        throw new RetryLaterError(outcome.message);
-      }
+      case 'retryable':
       case 'rate_limited': {
-        const waits = (job.data.rateLimitWaits ?? 0) + 1;
-        const wait = outcome.retryAfterMs ?? fullJitterDelay(waits, deps.rateLimitBackoff) + 250;
+        const now = Date.now();
         const due = job.timestamp + (job.opts.delay ?? 0);
-        if (Date.now() + wait > due + deps.deadlineMs) {
-          log.warn('provider kept rate limiting the key until the deadline; the account stays active and is checked again next run');
-          return 'rate_limited';
+        const waits = job.data.rateLimitWaits ?? 0;
+        const state = { counted: job.attemptsMade, rateLimitWaits: waits, spentMs: Math.max(0, now - due - durationMs) };
+        const decision = next(state, { ...outcome, durationMs }, now, { ...deps.policy, maxAttempts: job.opts.attempts ?? 1 });
+        if (decision.kind === 'finish') {
+          const rateLimited = outcome.kind === 'rate_limited';
+          log.warn(
+            { httpStatus: outcome.httpStatus, why: decision.error?.message },
+            rateLimited
+              ? 'provider kept rate limiting the key until the deadline; the account stays active and is checked again next run'
+              : 'provider unavailable through every attempt; the account stays active and is checked again next run',
+          );
+          return rateLimited ? 'rate_limited' : 'unavailable';
         }
-        await job.updateData({ ...job.data, rateLimitWaits: waits });
+        if (decision.kind === 'retry') throw new RetryLaterError(outcome.message, decision.delayMs);
+        await job.updateData({ ...job.data, rateLimitWaits: waits + 1 });
         // Moving the job to delayed and throwing DelayedError leaves attemptsMade untouched.
-        await job.moveToDelayed(Date.now() + wait, token);
+        await job.moveToDelayed(decision.resumeAt, token);
         throw new DelayedError();
       }
     }

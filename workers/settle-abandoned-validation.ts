@@ -1,26 +1,24 @@
 import type { Job } from 'bullmq';
 import type { Logger } from 'pino';
-import { isFinal } from '../src/domain/connect-request-state.js';
-import { VALIDATE_JOB, type FirstValidationsJobData, type ValidateJobData } from '../src/queues/job-payloads.js';
+import { readWorkJob } from '../src/queues/work-job.js';
 import { finishRequest, type FinishDeps } from './finish-request.js';
+import type { ValidateRequestDeps } from './validate-request.js';
 
 /**
- * A validate job BullMQ gave up on (repeated crashes, not provider answers) must not leave its
- * requests hanging: they fail `provider_unavailable`. A first-attempts job only answers for the
- * requests nothing else has tried: the others have their own job.
+ * A validate job BullMQ gave up on (it threw on every run, or stalled more often than allowed:
+ * Redis or the process failed, never a provider answer) must not leave its requests hanging.
+ * A batch job hands each of its requests to a `one` job of its own, so an overloaded moment costs
+ * nothing and a request that keeps breaking its job is left to fail alone; that `one` job's
+ * request, when it still owned it (see work-job.ts), fails `provider_unavailable`.
  */
-export async function settleAbandonedValidation(deps: FinishDeps, job: Job<ValidateJobData | FirstValidationsJobData>, error: Error, logger: Logger): Promise<void> {
-  const first = job.name === VALIDATE_JOB.firstAttempts;
-  const { platformId } = job.data;
-  const ids = first ? (job.data as FirstValidationsJobData).requestIds : [(job.data as ValidateJobData).requestId];
-  await Promise.all(
-    ids.map(async (requestId) => {
-      if (first) {
-        const request = await deps.requests.get(platformId, requestId);
-        if (!request || isFinal(request.status) || request.attempts.length > 0) return;
-      }
-      const log = logger.child({ platformId, requestId });
-      await finishRequest(deps, platformId, requestId, { to: 'failed', error: { code: 'provider_unavailable', message: `validation could not complete: ${error.message}` } }, log);
-    }),
-  );
+export async function settleAbandonedValidation(deps: FinishDeps & Pick<ValidateRequestDeps, 'handOff'>, job: Job, error: Error, logger: Logger): Promise<void> {
+  const work = readWorkJob(job.data);
+  if (work.kind === 'batch') {
+    // A request the batch no longer owned finds its attempt-1 job stale and drops it.
+    await Promise.all(work.ids.map((id) => deps.handOff(work.platformId, id, 1, 0)));
+    return;
+  }
+  const log = logger.child({ platformId: work.platformId, requestId: work.id, jobId: job.id });
+  const failure = { code: 'provider_unavailable' as const, message: `validation could not complete: ${error.message}` };
+  await finishRequest(deps, work.platformId, work.id, { to: 'failed', error: failure, below: work.attempt }, log);
 }

@@ -1,11 +1,9 @@
 import { Worker, type Job } from 'bullmq';
-import pLimit from 'p-limit';
 import type { Runtime } from '../src/runtime/runtime.js';
 import { QUEUE, type QueueName } from '../src/queues/queue-names.js';
 import { queuePrefix } from '../src/store/keys.js';
 import { createProviders } from '../src/providers/registry.js';
 import { pacedClient } from '../src/providers/paced-client.js';
-import type { FirstValidationsJobData, ValidateJobData } from '../src/queues/job-payloads.js';
 import { revalidationLimiter, spacingMs } from '../src/domain/revalidation-pacing.js';
 import { sweepActiveAccounts } from '../src/queues/revalidation-sweep.js';
 import { requeueStranded } from '../src/queues/requeue-stranded.js';
@@ -14,7 +12,7 @@ import { createValidateProcessor } from './validate-processor.js';
 import { settleAbandonedValidation } from './settle-abandoned-validation.js';
 import { createRevalidateProcessor } from './revalidate-processor.js';
 import { startDeliverWorkers } from './deliver-workers.js';
-import { validationBackoff } from './backoff-strategy.js';
+import { revalidationBackoff } from './backoff-strategy.js';
 import { ValidateBreaker } from './validate-breaker.js';
 
 /** Only there so the breaker's queue-wide pause (queue.rateLimit) is honoured; never reached by itself. */
@@ -26,7 +24,7 @@ const STRANDED_SWEEP_MS = 60_000;
 export interface WorkerOptions {
   /** Which queues this process works on. Default: all. */
   queues?: QueueName[];
-  /** Jobs in flight per queue, and provider checks in flight across validate jobs. Default LINKER_CONCURRENCY. */
+  /** Jobs in flight per queue; validate jobs check one key at a time, so also provider checks in flight. Default LINKER_CONCURRENCY. */
   concurrency?: number;
   /** Queue shards this process serves (`--shards`). Default: all of LINKER_QUEUE_SHARDS. */
   shards?: number[];
@@ -66,36 +64,41 @@ export function startWorkers(rt: Runtime, options: WorkerOptions = {}): RunningW
   });
 
   if (queues.includes(QUEUE.validate)) {
+    const shards = options.shards ?? rt.producers.validate.shards.map((_, i) => i);
+    const unknown = shards.filter((shard) => !rt.producers.validate.shards[shard]);
+    if (unknown.length) throw new Error(`--shards names ${unknown.join(', ')}, but LINKER_QUEUE_SHARDS is ${env.LINKER_QUEUE_SHARDS} (shards 0..${env.LINKER_QUEUE_SHARDS - 1})`);
+    const handOff = (platformId: string, requestId: string, attempt: number, delayMs: number) => rt.producers.enqueueAttempt(platformId, requestId, attempt, delayMs);
     const processor = createValidateProcessor({
-      slots: pLimit(concurrency),
-      retryBackoff: backoff,
-      ownJob: (data, delayMs) => rt.producers.enqueueValidation(data, delayMs),
       requests: rt.requests,
       vault: rt.vault,
       providers,
       publisher: rt.publisher,
       logger,
       metrics: rt.metrics,
-      maxAttempts: env.LINKER_VALIDATION_ATTEMPTS,
-      deadlineMs: env.LINKER_VALIDATION_DEADLINE,
-      rateLimitBackoff: backoff,
-      breaker: new ValidateBreaker(rt.producers.validate, {
+      policy: { maxAttempts: env.LINKER_VALIDATION_ATTEMPTS, budgetMs: env.LINKER_VALIDATION_DEADLINE, retryBackoff: backoff, rateLimitBackoff: backoff },
+      handOff,
+      drain: rt.drain,
+      breaker: new ValidateBreaker(rt.producers.validate.shards, rt.validationPause, {
         threshold: env.LINKER_BREAKER_THRESHOLD,
         minTenants: 3,
         windowMs: env.LINKER_BREAKER_WINDOW,
         cooldownMs: env.LINKER_BREAKER_COOLDOWN,
       }, logger),
     });
-    const worker = new Worker<ValidateJobData | FirstValidationsJobData>(QUEUE.validate, processor, {
-      ...common,
-      limiter: PAUSE_ONLY_LIMITER,
-      settings: { backoffStrategy: validationBackoff(backoff) },
-    });
-    worker.on('failed', (job: Job<ValidateJobData | FirstValidationsJobData> | undefined, error) => {
-      if (!job || job.attemptsMade < (job.opts.attempts ?? 1)) return;
-      void settleAbandonedValidation(rt, job, error, logger).catch((err: unknown) => logger.error({ err, jobId: job.id }, 'could not fail the requests of an abandoned validate job'));
-    });
-    workers.push(worker);
+    for (const shard of shards) {
+      const queue = rt.producers.validate.shards[shard]!;
+      // The process's provider calls are shared out over the shards it serves.
+      const worker = new Worker(QUEUE.validate, processor, { ...common, prefix: queue.opts.prefix, concurrency: Math.ceil(concurrency / shards.length), limiter: PAUSE_ONLY_LIMITER });
+      worker.on('failed', (job: Job | undefined, error) => {
+        if (!job) return;
+        // Failed for good (attempts spent, or stalled too often), not waiting for another attempt.
+        const settle = async () => {
+          if ((await job.getState()) === 'failed') await settleAbandonedValidation({ ...rt, handOff }, job, error, logger);
+        };
+        void settle().catch((err: unknown) => logger.error({ err, jobId: job.id }, 'could not settle the requests of an abandoned validate job'));
+      });
+      workers.push(worker);
+    }
   }
 
   if (queues.includes(QUEUE.revalidate)) {
@@ -110,13 +113,12 @@ export function startWorkers(rt: Runtime, options: WorkerOptions = {}): RunningW
       providers: paced,
       publisher: rt.publisher,
       logger,
-      deadlineMs: env.LINKER_VALIDATION_DEADLINE,
-      rateLimitBackoff: backoff,
+      policy: { budgetMs: env.LINKER_VALIDATION_DEADLINE, retryBackoff: backoff, rateLimitBackoff: backoff },
       sweep: () => sweepActiveAccounts({ accounts: rt.accounts, platforms: rt.platforms, producers: rt.producers, spacingMs: spacing }),
       intervalMs: env.LINKER_REVALIDATE_INTERVAL,
       spacingMs: spacing,
     });
-    workers.push(new Worker(QUEUE.revalidate, processor, { ...common, limiter, settings: { backoffStrategy: validationBackoff(backoff) } }));
+    workers.push(new Worker(QUEUE.revalidate, processor, { ...common, limiter, settings: { backoffStrategy: revalidationBackoff(backoff) } }));
     void rt.producers
       .scheduleRevalidationSweep(env.LINKER_REVALIDATE_INTERVAL)
       .catch((err: unknown) => logger.error({ err }, 'could not schedule the re-validation sweep; scheduled checks will not run until a worker starts cleanly'));
@@ -135,7 +137,7 @@ export function startWorkers(rt: Runtime, options: WorkerOptions = {}): RunningW
   if (queues.includes(QUEUE.validate)) {
     const sweep = () =>
       requeueStranded(rt)
-        .then((count) => count && logger.warn({ count }, 'queued again requests that had no validate job (stored by an API that stopped before enqueueing)'))
+        .then((count) => count && logger.warn({ jobs: count }, 'queued again the validate jobs of requests that had none (stored by an API that stopped before enqueueing, or lost by Redis)'))
         .catch((err: unknown) => logger.error({ err }, 'stranded-request sweep failed; it runs again in a minute'));
     const timer = setInterval(sweep, STRANDED_SWEEP_MS);
     timer.unref();

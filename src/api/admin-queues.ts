@@ -8,6 +8,8 @@ import { adminSessionCookie, adminSetCookie } from './admin-cookie.js';
 export const ADMIN_QUEUES_PATH = '/admin/queues';
 export const ADMIN_LOGIN_PATH = '/admin/login';
 export const ADMIN_LOGOUT_PATH = '/admin/logout';
+/** Browser pages, outside the API contract (listed under x-pages in /openapi.json). */
+export const ADMIN_PAGES = [ADMIN_LOGIN_PATH, ADMIN_LOGOUT_PATH, ADMIN_QUEUES_PATH, `${ADMIN_QUEUES_PATH}/*`];
 
 const loginPage = (failed: boolean) => `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>account-linker admin</title></head>

@@ -1,7 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import rateLimit from '@fastify/rate-limit';
 import type { Runtime } from '../runtime/runtime.js';
-import { problems } from './errors.js';
 import { createBaseApp } from './base-app.js';
 import { authenticateAdmin, authenticatePlatform } from './auth.js';
 import { registerRoutes, type AnyRouteSpec, type AuthKind } from './route-kit.js';
@@ -13,12 +11,13 @@ import { webhookMessageRoutes } from './routes/webhook-messages.js';
 import { healthRoutes } from './routes/health.js';
 import { connectSessionRoutes } from './routes/connect-sessions.js';
 import { hubRoutes } from './routes/hub.js';
+import { registerRateLimit } from './rate-limit.js';
 import { hubSettingsRoutes } from './routes/hub-settings.js';
-import { globalKey } from '../store/keys.js';
 import { registerDocs } from './docs.js';
 import { registerAdminQueues } from './admin-queues.js';
 import { AdminSessionStore } from '../store/admin-session-store.js';
 import { registerSignInThrottle, SignInThrottle } from './sign-in-throttle.js';
+import { queueDepths } from '../observability/queue-depths.js';
 
 /** How long a browser stays signed in to the queues dashboard. */
 const ADMIN_SESSION_TTL_MS = 8 * 60 * 60 * 1000;
@@ -47,6 +46,7 @@ export function apiRoutes(rt: Runtime): AnyRouteSpec[] {
 /** Builds the Fastify app; the caller listens. */
 export async function buildApp(rt: Runtime): Promise<FastifyInstance> {
   const app = createBaseApp(rt);
+  rt.metrics.exportQueueDepths(() => queueDepths(rt.producers));
   app.decorateRequest('platformId', '');
   const admin = { token: rt.env.LINKER_ADMIN_TOKEN, sessions: new AdminSessionStore(rt.redis, rt.env.LINKER_REDIS_PREFIX, ADMIN_SESSION_TTL_MS) };
 
@@ -60,17 +60,12 @@ export async function buildApp(rt: Runtime): Promise<FastifyInstance> {
     else if (auth === 'admin') await authenticateAdmin(request, admin);
   });
 
-  await app.register(rateLimit, {
-    global: true,
-    hook: 'preHandler',
-    max: rt.env.LINKER_RATE_LIMIT_PER_MINUTE,
-    timeWindow: 60_000,
-    redis: rt.redis,
-    nameSpace: globalKey(rt.env.LINKER_REDIS_PREFIX, 'rate-limit:'),
-    keyGenerator: (request) => (request.platformId ? `p:${request.platformId}` : `ip:${request.ip}`),
-    allowList: (request) => request.routeOptions.config.auth !== 'platform',
-    errorResponseBuilder: (_request, context) => problems.rateLimited(Math.ceil(context.ttl / 1000)),
+  // Unmatched paths share one label: a scanner's URLs must not grow the series without bound.
+  app.addHook('onResponse', async (request, reply) => {
+    rt.metrics.httpRequest(request.routeOptions.url ?? 'unmatched', request.method, reply.statusCode, reply.elapsedTime / 1000);
   });
+
+  await registerRateLimit(app, rt);
 
   const routes = apiRoutes(rt);
   await registerDocs(app, rt, routes);

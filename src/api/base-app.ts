@@ -1,4 +1,4 @@
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Runtime } from '../runtime/runtime.js';
 import { ProblemError, problems } from './errors.js';
 import { registerJsonBody } from './json-body.js';
@@ -40,6 +40,11 @@ export function createBaseApp(rt: Runtime, options: BaseAppOptions = {}): Fastif
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: rt.env.LINKER_BODY_LIMIT_BYTES,
     trustProxy: rt.env.LINKER_TRUSTED_PROXIES.length > 0 ? rt.env.LINKER_TRUSTED_PROXIES : false,
+    // A URL that does not decode (e.g. "/v1/batches/%ZZ") fails before routing; answer it like any bad input.
+    frameworkErrors: (error, _request, reply: FastifyReply) => {
+      const problem = problems.invalidInput(`${error.message}. Percent-encode the URL.`);
+      void reply.code(problem.status).type('application/problem+json').send(problem.toJSON());
+    },
   });
   if (options.requestLogging !== false) {
     app.addHook('onResponse', async (request, reply) => {

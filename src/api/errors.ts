@@ -3,7 +3,41 @@ import { SESSION_MESSAGES } from '../hub/hub-messages.js';
 /**
  * Every error the API answers with, in one place (RFC 9457 problem details). `detail` says what
  * went wrong and what to do about it.
+ *
+ * Every problem code; the `type` of a problem is `urn:account-linker:problem:<code>`. The OpenAPI
+ * document lists them, so a client can switch on them.
  */
+export const PROBLEM_CODES = [
+  'invalid_input',
+  'malformed_json',
+  'bad_request',
+  'unauthorized',
+  'not_found',
+  'route_not_found',
+  'method_not_allowed',
+  'in_flight',
+  'conflict',
+  'endpoint_limit',
+  'endpoint_disabled',
+  'endpoint_deleted',
+  'idempotency_key_reused',
+  'idempotency_in_progress',
+  'payload_too_large',
+  'unsupported_media_type',
+  'rate_limited',
+  'too_many_pending',
+  'sign_in_throttled',
+  'unsafe_webhook_url',
+  'session_invalid',
+  'session_expired',
+  'session_used',
+  'internal',
+  'unavailable',
+] as const;
+export type ProblemCode = (typeof PROBLEM_CODES)[number];
+
+export const problemType = (code: ProblemCode) => `urn:account-linker:problem:${code}` as const;
+
 export interface ProblemFieldError {
   path: string;
   message: string;
@@ -12,7 +46,7 @@ export interface ProblemFieldError {
 export class ProblemError extends Error {
   constructor(
     readonly status: number,
-    readonly code: string,
+    readonly code: ProblemCode,
     readonly title: string,
     readonly detail: string,
     readonly errors?: ProblemFieldError[],
@@ -24,7 +58,7 @@ export class ProblemError extends Error {
 
   toJSON() {
     return {
-      type: `urn:account-linker:problem:${this.code}`,
+      type: problemType(this.code),
       title: this.title,
       status: this.status,
       detail: this.detail,
@@ -50,6 +84,11 @@ export const problems = {
   inFlight: (tenantId: string, inFlightId: string) =>
     new ProblemError(409, 'in_flight', 'Request in flight', `Tenant "${tenantId}" already has connect request ${inFlightId} in flight; wait for it to finish or follow it with GET /v1/connect-requests/${inFlightId}.`, undefined, {}, { inFlightId }),
   conflict: (detail: string) => new ProblemError(409, 'conflict', 'Conflict', detail),
+  messageInProgress: (id: string) => new ProblemError(409, 'conflict', 'Conflict', `Message ${id} is still being delivered; wait for it to finish before redelivering.`),
+  endpointDisabled: (messageId: string, endpointId: string) =>
+    new ProblemError(409, 'endpoint_disabled', 'Endpoint disabled', `Message ${messageId} goes to webhook endpoint ${endpointId}, which is disabled (see its disabledReason); enable it with POST /v1/webhook-endpoints/${endpointId}/enable, then redeliver.`),
+  endpointDeleted: (messageId: string, endpointId: string) =>
+    new ProblemError(409, 'endpoint_deleted', 'Endpoint deleted', `Message ${messageId} went to webhook endpoint ${endpointId}, which was deleted; a message cannot be sent to another endpoint.`),
   endpointLimit: (max: number) =>
     new ProblemError(
       409,
@@ -70,6 +109,15 @@ export const problems = {
     new ProblemError(415, 'unsupported_media_type', 'Unsupported media type', 'Send the body as JSON with "Content-Type: application/json".'),
   rateLimited: (retryAfterSeconds: number) =>
     new ProblemError(429, 'rate_limited', 'Too many requests', `This platform sent too many requests. Retry after ${retryAfterSeconds} s.`, undefined, { 'retry-after': String(retryAfterSeconds) }),
+  tooManyPending: (pending: number, max: number, retryAfterSeconds: number) =>
+    new ProblemError(
+      429,
+      'too_many_pending',
+      'Too many requests pending',
+      `This platform has ${pending} connect requests not finished yet, and this call would take it past ${max} (LINKER_MAX_PENDING_PER_PLATFORM). Nothing was stored. Retry after ${retryAfterSeconds} s, or submit fewer items.`,
+      undefined,
+      { 'retry-after': String(retryAfterSeconds) },
+    ),
   signInThrottled: (retryAfterSeconds: number) =>
     new ProblemError(429, 'sign_in_throttled', 'Too many failed sign-ins', `Too many failed sign-ins came from this address. Check the token or link you are using, then retry after ${retryAfterSeconds} s.`, undefined, { 'retry-after': String(retryAfterSeconds) }),
   unsafeWebhookUrl: (reason: string) => new ProblemError(400, 'unsafe_webhook_url', 'Webhook URL refused', reason),

@@ -1,11 +1,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { parseOr400 } from './validation.js';
+import type { ResponseHeader } from './response-headers.js';
 import { problems } from './errors.js';
 
 type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
 
-export type AuthKind = 'platform' | 'admin' | 'none';
+/** `session`: the Connect Hub's `Authorization: Session <token>`, checked by the route itself. */
+export type AuthKind = 'platform' | 'admin' | 'session' | 'none';
 
 export interface RouteContext<B, Q, P> {
   body: B;
@@ -23,6 +25,17 @@ export interface RouteResult {
   headers?: Record<string, string>;
 }
 
+export interface ResponseSpec {
+  status: number;
+  description: string;
+  /** The JSON body; leave out for no body or a non-JSON one (then set `contentType`). */
+  schema?: z.ZodType;
+  /** Default application/json when `schema` is set. */
+  contentType?: string;
+  /** Headers this answer always carries (Location, Cache-Control…). */
+  headers?: ResponseHeader[];
+}
+
 /**
  * A route described once: the zod schemas validate the request and also produce the OpenAPI
  * document, so docs and behaviour cannot drift apart.
@@ -34,13 +47,28 @@ export interface RouteSpec<B extends z.ZodType | undefined = undefined, Q extend
   tag: string;
   auth: AuthKind;
   body?: B;
+  /**
+   * The body as a client should send it, when `body` validates more loosely on purpose (the bulk
+   * route takes any item and rejects bad ones one by one). Documentation only.
+   */
+  documentedBody?: z.ZodType;
   query?: Q;
   params?: P;
   /** Extra request headers the route reads (documentation only). */
   headers?: Record<string, string>;
-  response: { status: number; description: string; schema?: z.ZodType };
-  /** Other statuses the route answers with, for the docs. */
+  /** Reads an optional Idempotency-Key (src/api/idempotency.ts): documents the header, 409/422 and Idempotent-Replayed. */
+  idempotent?: boolean;
+  response: ResponseSpec;
+  /**
+   * Error statuses the handler itself answers with. Those that follow from the spec are added by
+   * the document: 400 for any input, 413/415 for a body, 401 and 429 for platform routes.
+   */
   errors?: number[];
+  /**
+   * A page or asset for a browser (HTML, CSS, script), outside the API contract: the document lists
+   * it under `x-pages` instead of as an operation.
+   */
+  page?: boolean;
   handler: (ctx: RouteContext<Out<B>, Out<Q>, Out<P>>) => Promise<RouteResult>;
 }
 

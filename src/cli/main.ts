@@ -11,6 +11,12 @@ const intArg = (value: string) => {
   return n;
 };
 
+const shardList = (value: string): number[] => {
+  const shards = value.split(',').map((s) => Number(s.trim()));
+  if (shards.some((n) => !Number.isInteger(n) || n < 0)) throw new InvalidArgumentError('must be comma-separated shard numbers from 0, e.g. 0,2');
+  return shards;
+};
+
 const queueList = (value: string): QueueName[] => {
   const names = value.split(',').map((s) => s.trim());
   const bad = names.filter((n) => !QUEUE_NAMES.includes(n as QueueName));
@@ -40,9 +46,10 @@ export function buildProgram(): Command {
     .description('BullMQ workers only')
     .option('--queues <names>', `comma-separated queues (${QUEUE_NAMES.join(', ')})`, queueList)
     .option('--concurrency <n>', 'jobs in flight per queue (default LINKER_CONCURRENCY)', intArg)
+    .option('--shards <list>', 'validate and deliver queue shards to serve, of 0..LINKER_QUEUE_SHARDS-1 (default all)', shardList)
     .option('--metrics-port <port>', 'serve Prometheus GET /metrics on this port (on LINKER_HOST)', intArg)
-    .action(async (opts: { queues?: QueueName[]; concurrency?: number; metricsPort?: number }) => {
-      await runService({ api: false, workers: true, queues: opts.queues, concurrency: opts.concurrency, metricsPort: opts.metricsPort });
+    .action(async (opts: { queues?: QueueName[]; concurrency?: number; shards?: number[]; metricsPort?: number }) => {
+      await runService({ api: false, workers: true, queues: opts.queues, concurrency: opts.concurrency, shards: opts.shards, metricsPort: opts.metricsPort });
     });
 
   program
@@ -64,7 +71,7 @@ export function buildProgram(): Command {
     .option('--api <url>', 'API base URL', 'http://127.0.0.1:3000')
     .option('--token <token>', 'platform token (default: env LINKER_TOKEN)')
     .option('--wait', 'wait until every request is linked or failed, and write final statuses')
-    .option('--out <file>', 'results CSV (default: <file name>.results.csv in the current directory)')
+    .option('--out <file>', 'results CSV (default: the file name without its extension + .results.csv, in the current directory; tenants.csv → tenants.results.csv)')
     .option('--batch-size <n>', 'rows per bulk call, at most the API\'s LINKER_BULK_MAX_ITEMS', intArg, 1000)
     .option('--concurrency <n>', 'bulk calls in flight', intArg, 2)
     .option('--poll-interval <ms>', 'pause between batch polls with --wait', intArg, 1000)
@@ -96,9 +103,12 @@ export function buildProgram(): Command {
     .description('the whole system on this machine: simulator, webhook receiver, API and workers; links tenants and prints a summary')
     .option('--tenants <n>', 'tenants to link', intArg, 300)
     .option('--keep', 'keep everything running after the summary (Ctrl-C stops it)', false)
-    .action(async (opts: { tenants: number; keep: boolean }) => {
+    .option('--sim-port <port>', 'port of the SmartRecruiters simulator (default: LINKER_PORT + 1 when LINKER_PORT is set, else any free port)', intArg)
+    .option('--receiver-port <port>', 'port of the webhook receiver (default: LINKER_PORT + 2 when LINKER_PORT is set, else any free port)', intArg)
+    .addHelpText('after', '\nThe API listens on LINKER_PORT (default: any free port).')
+    .action(async (opts: { tenants: number; keep: boolean; simPort?: number; receiverPort?: number }) => {
       const { runDemo } = await import('./demo/run-demo.js');
-      process.exitCode = await runDemo({ tenants: opts.tenants, keep: opts.keep });
+      process.exitCode = await runDemo({ tenants: opts.tenants, keep: opts.keep, ports: { sim: opts.simPort, receiver: opts.receiverPort } });
     });
 
   program

@@ -18,6 +18,8 @@ export interface ServiceOptions {
   workers: boolean;
   queues?: QueueName[];
   concurrency?: number;
+  /** Validate queue shards the workers serve (default all). */
+  shards?: number[];
   /** Without the API, serve GET /metrics on this port (0: any free one). Default: no metrics server. */
   metricsPort?: number;
   /** Variables that win over process.env (validated like it), e.g. the demo's own prefix and tokens. */
@@ -48,7 +50,7 @@ export async function runService(options: ServiceOptions): Promise<RunningServic
   await warnUnlessNoEviction(runtime.redis, logger);
   await refuseUnsafeShardLayout(runtime, logger);
 
-  const workers = options.workers ? startWorkers(runtime, { queues: options.queues, concurrency: options.concurrency }) : undefined;
+  const workers = options.workers ? startWorkers(runtime, { queues: options.queues, concurrency: options.concurrency, shards: options.shards }) : undefined;
   let app: FastifyInstance | undefined;
   let url: string | undefined;
   if (options.api) {

@@ -43,7 +43,7 @@ const csv = z
  * value stops the process with a message naming the variable instead of failing later.
  */
 export const envSchema = z.object({
-  /** `production` refuses development shortcuts at start (see production-check.ts). */
+  /** `production` refuses development shortcuts at start (see production-check.ts) and http loopback origins for embedding the Hub. */
   NODE_ENV: z.string().optional(),
   /** `redis://…`, `rediss://…`, or `redis+cluster://host1:port1,host2:port2` for a Redis Cluster. */
   REDIS_URL: z
@@ -96,8 +96,29 @@ export const envSchema = z.object({
    */
   LINKER_WEBHOOK_ENDPOINT_CONCURRENCY: integer(1, 1000, 10),
   LINKER_VALIDATION_ATTEMPTS: integer(1, 50, 8),
-  /** Overall budget for one validation, 429 waits included. */
+  /**
+   * Budget of one validation, from its first provider call: its own attempts and its retry and 429
+   * waits count; time queued or paused by the provider breaker does not.
+   */
   LINKER_VALIDATION_DEADLINE: duration('LINKER_VALIDATION_DEADLINE', '15m'),
+  /** `platformId:weight,…`: share of validation a platform gets while several have backlogs (default 1 each). */
+  LINKER_PLATFORM_WEIGHTS: z
+    .string()
+    .default('')
+    .transform((value, ctx) => {
+      const weights = new Map<string, number>();
+      for (const entry of value.split(',').map((s) => s.trim()).filter(Boolean)) {
+        const match = /^([^:\s]+):(\d{1,4})$/.exec(entry);
+        if (!match || Number(match[2]) < 1) {
+          ctx.addIssue({ code: 'custom', message: `"${entry}" is not platformId:weight with a whole weight from 1 to 9999` });
+          return z.NEVER;
+        }
+        weights.set(match[1]!, Number(match[2]));
+      }
+      return weights;
+    }),
+  /** Requests of one platform not yet final; past it a bulk call is refused with 429. */
+  LINKER_MAX_PENDING_PER_PLATFORM: integer(1, 1_000_000_000, 1_000_000),
   LINKER_PROVIDER_TIMEOUT: duration('LINKER_PROVIDER_TIMEOUT', '10s'),
   /** First retry delay; later ones double, with full jitter, up to LINKER_BACKOFF_MAX. */
   LINKER_BACKOFF_BASE: duration('LINKER_BACKOFF_BASE', '1s'),

@@ -8,9 +8,9 @@
   const RETURN_DELAY_MS = 1500;
   const $ = (id) => document.getElementById(id);
 
-  // Read the token, then take it out of the address bar (and so out of history and bookmarks).
-  // It stays in this tab's sessionStorage so a reload can still follow the request.
-  // What stays in the address is the session's id and platform, no secret: on a reload the
+  // Read the token, then take its secret out of the address bar (and so out of history and
+  // bookmarks); the token stays in this tab's sessionStorage so a reload can still follow the
+  // request. The address keeps the session's id and platform, no secret, so that on a reload the
   // server still knows which origins may frame the page.
   const storage = {
     get: () => { try { return sessionStorage.getItem(TOKEN_SLOT); } catch { return null; } },
@@ -18,7 +18,9 @@
   };
   const given = new URLSearchParams(location.search).get('session') || '';
   const parts = given.split('.');
-  let token = parts.length === 3 ? given : storage.get();
+  const stored = storage.get();
+  // A token kept from another link opened earlier in this tab is not this page's.
+  let token = parts.length === 3 ? given : stored && (!given || stored.startsWith(given + '.')) ? stored : null;
   if (parts.length === 3) {
     storage.set(given);
     history.replaceState(null, '', location.pathname + '?session=' + encodeURIComponent(parts[0] + '.' + parts[1]));

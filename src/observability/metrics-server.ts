@@ -9,12 +9,18 @@ export interface MetricsServer {
 
 /**
  * `GET /metrics` for a process without the API (a worker), so Prometheus can scrape the provider
- * calls, results and webhook attempts that only workers count. Everything else is a 404.
+ * calls, results and webhook attempts that only workers count, and `GET /healthz` (liveness, as on
+ * the API) for an orchestrator's probe. Everything else is a 404.
  */
 export async function startMetricsServer(metrics: Metrics, host: string, port: number): Promise<MetricsServer> {
   const server: Server = createServer((request, response) => {
-    if (request.method !== 'GET' || request.url?.split('?')[0] !== '/metrics') {
-      response.writeHead(404, { 'content-type': 'text/plain' }).end('only GET /metrics here\n');
+    const path = request.url?.split('?')[0];
+    if (request.method === 'GET' && path === '/healthz') {
+      response.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
+      return;
+    }
+    if (request.method !== 'GET' || path !== '/metrics') {
+      response.writeHead(404, { 'content-type': 'text/plain' }).end('only GET /metrics and GET /healthz here\n');
       return;
     }
     metrics.registry.metrics().then(

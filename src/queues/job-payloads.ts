@@ -1,19 +1,4 @@
-/** Job data holds ids only: never a key, never a payload that could carry one. */
-export interface ValidateJobData {
-  platformId: string;
-  requestId: string;
-  /** Attempts an earlier job already counted (a shared first attempt), so the retry schedule continues where it left off. */
-  attemptsBefore?: number;
-}
-
-/** The first attempts of several requests submitted together; a request that needs a retry gets its own ValidateJobData job. */
-export interface FirstValidationsJobData {
-  platformId: string;
-  requestIds: string[];
-}
-
-/** Job names on the validate queue. */
-export const VALIDATE_JOB = { firstAttempts: 'first-attempts', validate: 'validate' } as const;
+/** Job data holds ids only: never a key, never a payload that could carry one. The validate queue's jobs are in work-job.ts. */
 
 export interface RevalidateJobData {
   platformId: string;

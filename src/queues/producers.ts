@@ -2,31 +2,28 @@ import { Queue, type JobsOptions } from 'bullmq';
 import type { RedisClient } from '../store/redis-client.js';
 import { queuePrefix } from '../store/keys.js';
 import { QUEUE } from './queue-names.js';
-import {
-  REVALIDATE_JOB,
-  VALIDATE_JOB,
-  type FirstValidationsJobData,
-  type RevalidateJobData,
-  type RevalidateSweepJobData,
-  type ValidateJobData,
-} from './job-payloads.js';
-import { SWEEP_JOB_OPTIONS, firstAttemptsJobOptions, validateJobOptions } from './job-options.js';
+import { REVALIDATE_JOB, type RevalidateJobData, type RevalidateSweepJobData } from './job-payloads.js';
+import { SWEEP_JOB_OPTIONS, revalidateJobOptions } from './job-options.js';
 import { TickBatcher } from './tick-batcher.js';
-import { firstAttemptsJobId } from './first-attempts-jobs.js';
-import { chunks, workJobEntry, type WorkJob } from './work-job.js';
+import { BATCH_SIZE, chunks, workJobEntry, type WorkJob } from './work-job.js';
 import { ShardedQueue, queueShardOf } from './queue-shards.js';
 import { shardOfId } from '../domain/shards.js';
+import { FairShare } from './fair-share.js';
 
 export interface ProducerSettings {
   prefix: string;
   /** LINKER_QUEUE_SHARDS. */
   queueShards: number;
-  /** Most messages one deliver batch job carries (they are sent concurrently). Default 50. */
-  messagesPerBatch?: number;
-  /** Most requests of one submit that share a first-attempts validate job (see first-attempts-jobs.ts). Default 20. */
-  validationsPerJob?: number;
+  /** LINKER_PLATFORM_WEIGHTS. */
+  platformWeights: ReadonlyMap<string, number>;
   validationAttempts: number;
 }
+
+/**
+ * Most messages one deliver batch job carries. They are sent concurrently, so a job's run lasts
+ * about one receiver round trip: more per job than validate's 20 costs nothing and saves job runs.
+ */
+const MESSAGES_PER_BATCH = 50;
 
 /** A message to deliver; its queue shard follows from its data shard, which its id names. */
 interface MessageRef {
@@ -47,7 +44,8 @@ async function addAll(queue: Queue, jobs: { name: string; data: unknown; opts: J
 
 /** Enqueues work. Job ids derive from record ids, so enqueueing the same record twice is a no-op. */
 export class Producers {
-  readonly validate: Queue<ValidateJobData | FirstValidationsJobData>;
+  readonly validate: ShardedQueue<WorkJob>;
+  private readonly fairShare: FairShare;
   readonly deliver: ShardedQueue<WorkJob>;
   private readonly firstDeliveries = new TickBatcher<MessageRef>((items) => this.addDeliveryBatches(items));
   readonly revalidate: Queue<RevalidateJobData | RevalidateSweepJobData>;
@@ -57,36 +55,46 @@ export class Producers {
     private readonly settings: ProducerSettings,
   ) {
     const prefix = queuePrefix(settings.prefix);
-    this.validate = new Queue<ValidateJobData | FirstValidationsJobData>(QUEUE.validate, { connection, prefix });
+    this.validate = new ShardedQueue<WorkJob>(QUEUE.validate, connection, settings.prefix, settings.queueShards);
+    this.fairShare = new FairShare(connection, settings.platformWeights);
     this.deliver = new ShardedQueue<WorkJob>(QUEUE.deliver, connection, settings.prefix, settings.queueShards);
     this.revalidate = new Queue<RevalidateJobData | RevalidateSweepJobData>(QUEUE.revalidate, { connection, prefix });
   }
 
-  get validationsPerJob(): number {
-    return this.settings.validationsPerJob ?? 20;
+  /** The validate queue shard of a request: its data shard, which its id names. */
+  validateQueueOf(requestId: string): Queue<WorkJob> {
+    return this.validate.of(shardOfId(requestId));
   }
 
   /**
-   * First attempts of stored requests, in the jobs `validateJobIds` named: a shared first-attempts
-   * job, or the request's own job when it is alone (the stranded-request sweep queues only those).
+   * First attempts of stored requests. Interactive ones (single and Hub links) each get a `one` job
+   * without priority, which BullMQ serves before any bulk work. A bulk submit's (`batchId`) go into
+   * batch jobs (`bulkRuns`, per queue shard) with fair-share priorities. Job ids are deterministic, so
+   * queueing the same requests again (a retried submit, the stranded-request sweep) adds nothing twice.
    */
-  async enqueueValidations(platformId: string, requests: { requestId: string; jobId: string }[]): Promise<void> {
-    const byJob = groupBy(requests, (r) => r.jobId, (r) => r.requestId);
-    const own = validateJobOptions(this.settings.validationAttempts);
-    await addAll(
-      this.validate,
-      [...byJob].map(([jobId, requestIds]) =>
-        requestIds.length === 1 && requestIds[0] === jobId
-          ? { name: VALIDATE_JOB.validate, data: { platformId, requestId: jobId }, opts: { ...own, jobId } }
-          : { name: VALIDATE_JOB.firstAttempts, data: { platformId, requestIds }, opts: { ...firstAttemptsJobOptions, jobId } },
-      ),
+  async enqueueValidations(platformId: string, requestIds: string[], { batchId }: { batchId?: string }): Promise<void> {
+    const byShard = groupBy(requestIds, (id) => String(queueShardOf(shardOfId(id), this.validate.shards.length)), (id) => id);
+    await Promise.all(
+      [...byShard].map(async ([shard, ids]) => {
+        const queue = this.validate.shards[Number(shard)]!;
+        if (batchId === undefined) return addAll(queue, ids.map((id) => workJobEntry({ kind: 'one', platformId, id, attempt: 1 })));
+        const runs = bulkRuns(ids);
+        const priorities = await this.fairShare.priorities(queue, platformId, batchId, runs.length);
+        return addAll(queue, runs.map((run, i) => workJobEntry({ kind: 'batch', platformId, ids: run }, { priority: priorities[i] })));
+      }),
     );
   }
 
-  /** A request's own job for its retries after a shared first attempt, first run `delayMs` from now. */
-  async enqueueValidation(data: ValidateJobData, delayMs: number): Promise<void> {
-    const opts = validateJobOptions(this.settings.validationAttempts - (data.attemptsBefore ?? 0));
-    await this.validate.add(VALIDATE_JOB.validate, data, { ...opts, delay: delayMs, jobId: data.requestId });
+  /** Requests of other work the validate queues serve before bulk batch `batchId` is through (approximate: whole jobs). */
+  async queuedAhead(batchId: string): Promise<number> {
+    const jobs = await Promise.all(this.validate.shards.map((queue) => this.fairShare.jobsAhead(queue, batchId)));
+    return jobs.reduce((a, b) => a + b, 0) * BATCH_SIZE;
+  }
+
+  /** Attempt `attempt` of a request (a retry, a wait after a 429), `delayMs` from now, ahead of bulk work. */
+  async enqueueAttempt(platformId: string, requestId: string, attempt: number, delayMs: number): Promise<void> {
+    const job = workJobEntry({ kind: 'one', platformId, id: requestId, attempt }, { delay: Math.max(0, Math.round(delayMs)) });
+    await this.validateQueueOf(requestId).add(job.name, job.data, job.opts);
   }
 
   /**
@@ -99,12 +107,11 @@ export class Producers {
   }
 
   private async addDeliveryBatches(items: MessageRef[]): Promise<void> {
-    const perJob = this.settings.messagesPerBatch ?? 50;
     const byQueue = groupBy(items, (i) => `${this.deliverShardOf(i.messageId)}\n${i.platformId}`, (i) => i.messageId);
     await Promise.all(
       [...byQueue].map(([queueKey, ids]) => {
         const [shard, platformId] = queueKey.split('\n') as [string, string];
-        return addAll(this.deliver.shards[Number(shard)]!, chunks(ids, perJob).map((run) => workJobEntry({ kind: 'batch', platformId, ids: run })));
+        return addAll(this.deliver.shards[Number(shard)]!, chunks(ids, MESSAGES_PER_BATCH).map((run) => workJobEntry({ kind: 'batch', platformId, ids: run })));
       }),
     );
   }
@@ -118,10 +125,7 @@ export class Producers {
     await this.deliver.shards[this.deliverShardOf(messageId)]!.add(job.name, job.data, job.opts);
   }
 
-  /**
-   * A message's deliver queue shard: the one of the data shard its id names, so every job of the
-   * message (batch, hand-offs, redelivery) lands in the same shard, beside its record's.
-   */
+  /** A message's deliver queue shard follows from the data shard its id names, like its request's. */
   private deliverShardOf(messageId: string): number {
     return queueShardOf(shardOfId(messageId), this.deliver.shards.length);
   }
@@ -132,7 +136,7 @@ export class Producers {
    * returned).
    */
   async enqueueRevalidation(data: RevalidateJobData): Promise<string | undefined> {
-    const opts = validateJobOptions(this.settings.validationAttempts);
+    const opts = revalidateJobOptions(this.settings.validationAttempts);
     const job = await this.revalidate.add(REVALIDATE_JOB.check, data, { ...opts, deduplication: { id: revalidationId(data), replace: true } });
     return job.id;
   }
@@ -143,7 +147,7 @@ export class Producers {
    */
   async enqueueScheduledRevalidations(jobs: RevalidateJobData[], firstDelayMs: number, spacingMs: number): Promise<void> {
     if (jobs.length === 0) return;
-    const opts = validateJobOptions(this.settings.validationAttempts);
+    const opts = revalidateJobOptions(this.settings.validationAttempts);
     await this.revalidate.addBulk(
       jobs.map((data, i) => ({
         name: REVALIDATE_JOB.check,
@@ -161,6 +165,15 @@ export class Producers {
   async close(): Promise<void> {
     await Promise.all([this.validate.close(), this.deliver.close(), this.revalidate.close()]);
   }
+}
+
+/**
+ * The batch jobs of one bulk submit in one queue shard: runs of its request ids in id order. The
+ * order makes them a function of the batch's requests alone, so the stranded-request sweep can name
+ * them again from the batch.
+ */
+export function bulkRuns(ids: string[]): string[][] {
+  return chunks([...ids].sort());
 }
 
 /** Map.groupBy (Node 21+) with the values mapped. */

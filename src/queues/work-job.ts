@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { JobsOptions } from 'bullmq';
+import { KEEP_FINISHED_JOBS } from './job-options.js';
 
 /**
  * The job protocol of the validate and deliver queues: one payload, one naming rule, one hand-off
@@ -71,15 +72,12 @@ export function chunks<T>(items: T[], size = BATCH_SIZE): T[][] {
   return out;
 }
 
-/** Completed jobs are kept an hour for the dashboard; the record is the real history. */
-const keep = { removeOnComplete: { age: 3600, count: 10_000 }, removeOnFail: { age: 7 * 24 * 3600 } };
-
 /**
  * Options of every work job. Provider and receiver answers never fail a job (they are recorded and
  * handed off as `one` jobs), so BullMQ's attempts only cover a run that threw (Redis or the process
  * failed): a few re-runs, after which the one settle path fails what the job still owned.
  */
-export const WORK_JOB_OPTIONS = { attempts: 3, backoff: { type: 'exponential', delay: 1000 }, ...keep } satisfies JobsOptions;
+export const WORK_JOB_OPTIONS = { attempts: 3, backoff: { type: 'exponential', delay: 1000 }, ...KEEP_FINISHED_JOBS } satisfies JobsOptions;
 
 /** The BullMQ `add` arguments of a work job; `extra` adds a delay or a priority. */
 export function workJobEntry(job: WorkJob, extra: Pick<JobsOptions, 'delay' | 'priority'> = {}): { name: WorkJob['kind']; data: WorkJob; opts: JobsOptions } {

@@ -14,7 +14,8 @@ import { EventPublisher } from '../webhooks/event-publisher.js';
 import { createAddressPolicy, type AddressPolicy } from '../webhooks/address-policy.js';
 import { systemLookup, type LookupAll } from '../webhooks/url-check.js';
 import { Metrics } from '../observability/metrics.js';
-import { QUEUE_NAMES } from '../queues/queue-names.js';
+import { ValidationPauseStore } from '../store/validation-pause.js';
+import { DrainMeter } from '../store/drain-meter.js';
 import { retentionOf } from '../store/retention.js';
 
 /**
@@ -28,7 +29,7 @@ export interface Runtime {
   /**
    * BullMQ's own connection (queues and workers). Kept apart from `redis` because BullMQ defines
    * ~40 Lua commands on its client and ioredis copies every defined command into each pipeline it
-   * builds, which made each store pipeline several times dearer (see README, Performance).
+   * builds, which made each store pipeline several times dearer (see docs/performance.md).
    */
   queueRedis: RedisClient;
   vault: CredentialVault;
@@ -39,6 +40,10 @@ export interface Runtime {
   messages: WebhookMessageStore;
   idempotency: IdempotencyStore;
   platforms: PlatformStore;
+  /** The provider breaker's pause, as the API and /metrics show it. */
+  validationPause: ValidationPauseStore;
+  /** Requests validation finishes per second, for ETAs. */
+  drain: DrainMeter;
   producers: Producers;
   publisher: EventPublisher;
   addressPolicy: AddressPolicy;
@@ -58,22 +63,16 @@ export function createRuntime(env: Env, logger: Logger): Runtime {
   const queueRedis = createRedis(env.REDIS_URL ?? DEFAULT_REDIS_URL);
   const vault = new CredentialVault(parseVaultKeys(env.LINKER_ENCRYPTION_KEYS));
   const endpoints = new WebhookEndpointStore(redis, prefix, vault);
-  const messages = new WebhookMessageStore(redis, prefix, (platformId, endpointId, now) => endpoints.disable(platformId, endpointId, now));
+  const messages = new WebhookMessageStore(redis, prefix);
   const platforms = new PlatformStore(redis, prefix, parsePlatformTokens(env.LINKER_PLATFORMS));
   const producers = new Producers(queueRedis, {
     prefix,
     queueShards: env.LINKER_QUEUE_SHARDS,
+    platformWeights: env.LINKER_PLATFORM_WEIGHTS,
     validationAttempts: env.LINKER_VALIDATION_ATTEMPTS,
   });
-  const metrics = new Metrics(async () => {
-    const queues = { validate: producers.validate, deliver: producers.deliver, revalidate: producers.revalidate } as const;
-    const out: Record<string, Record<string, number>> = {};
-    for (const name of QUEUE_NAMES) {
-      const queue = queues[name as keyof typeof queues];
-      if (queue) out[name] = await queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed', 'prioritized');
-    }
-    return out;
-  });
+  const validationPause = new ValidationPauseStore(redis, prefix);
+  const metrics = new Metrics(async () => (await validationPause.get()) !== null);
   return {
     env,
     logger,
@@ -91,6 +90,8 @@ export function createRuntime(env: Env, logger: Logger): Runtime {
       ttlSeconds: Math.min(24 * 3600, Math.ceil(env.LINKER_RETENTION / 1000)),
     }),
     platforms,
+    validationPause,
+    drain: new DrainMeter(redis, prefix),
     producers,
     publisher: new EventPublisher(endpoints, messages, producers),
     addressPolicy: createAddressPolicy(env.LINKER_WEBHOOK_ALLOWED_NETS),

@@ -4,6 +4,9 @@ import { CONFIRMATIONS, REQUEST_STATUSES } from '../domain/connect-request-state
 import { shardOfId } from '../domain/shards.js';
 import type { Batch } from '../domain/schemas/batch.js';
 
+/** What the store keeps of a batch; its progress (position, ETA, pause) comes from the queues. */
+export type StoredBatch = Omit<Batch, 'position' | 'estimatedCompletionAt' | 'paused'>;
+
 /**
  * A batch's counters live beside its requests, one hash per data shard it has requests in (the
  * request scripts keep each in step with its shard), plus one in its home shard (named by its id)
@@ -19,7 +22,7 @@ export class BatchStore {
     this.bases = new ShardBases(prefix);
   }
 
-  async get(platformId: string, id: string): Promise<Batch | null> {
+  async get(platformId: string, id: string): Promise<StoredBatch | null> {
     const shards = await Promise.all(this.bases.all(platformId).map((base) => this.redis.hgetall(key.batch(base, id))));
     const home = shards[shardOfId(id)]!;
     if (!home.id) return null;

@@ -20,8 +20,6 @@ export interface NewRequest {
   metadata?: Record<string, unknown>;
   /** Vault ciphertext of the API key. */
   encryptedCredential: string;
-  /** Id of the validate job that makes its first attempt (first-attempts-jobs.ts); the stranded-request sweep looks for it. */
-  validateJob: string;
 }
 
 /** Per item: accepted, or rejected because another request for the tenant is in flight. */
@@ -32,6 +30,12 @@ export interface TransitionArgs {
   attempt?: Attempt;
   error?: LinkError;
   link?: { accountId: string; company: { identifier: string; name: string }; fingerprint: string };
+  /** Compare-and-set (src/queues/work-job.ts): applies only while the request holds exactly this many attempts. */
+  recorded?: number;
+  /** Applies only while the request holds fewer attempts than this (the job's own attempt number). */
+  below?: number;
+  /** Validation budget spent once this step is counted (src/domain/validation-policy.ts). */
+  spentMs?: number;
   /**
    * With a final status: the result event, built from the request as the transition is expected to
    * leave it (its account id and operation). Recorded in the same step when that came true.
@@ -42,12 +46,21 @@ export interface TransitionArgs {
 export type TransitionResult =
   | { result: 'applied'; from: RequestStatus; accountId?: string; operation?: 'created' | 'updated'; request?: StoredRequest; published?: string[] }
   | { result: 'rejected'; from: RequestStatus; request?: StoredRequest }
+  /** `recorded` or `below` did not hold: another run recorded an attempt first. */
+  | { result: 'conflict'; from: RequestStatus }
   | { result: 'missing' };
 
-/** A request claimed for validation (`applied`), or why not; `request` is null only when it is `missing`. */
+type ScriptTransitionResult = TransitionResult | { result: 'stale'; from: RequestStatus };
+
+/**
+ * A request claimed for validation (`applied`), or why not: `stale` when it already holds the attempt
+ * the claiming job was to make; `request` is null only when it is `missing`.
+ */
 export interface Claim {
-  result: 'applied' | 'rejected' | 'missing';
+  result: 'applied' | 'rejected' | 'stale' | 'missing';
   request: StoredRequest | null;
+  /** Validation budget spent so far. */
+  spentMs: number;
   encryptedCredential: string | null;
   /** The tenant's account, if it was linked before. */
   tenantAccountId: string | null;
@@ -134,7 +147,7 @@ export class ConnectRequestStore {
           now: now.toISOString(),
           items: positions.map((i) => {
             const item = items[i]!;
-            return { id: item.id, tenantId: item.tenantId, provider: item.provider, metadata: item.metadata ? JSON.stringify(item.metadata) : '', cred: item.encryptedCredential, job: item.validateJob };
+            return { id: item.id, tenantId: item.tenantId, provider: item.provider, metadata: item.metadata ? JSON.stringify(item.metadata) : '', cred: item.encryptedCredential };
           }),
         });
         raw.forEach((r, n) => {
@@ -156,11 +169,6 @@ export class ConnectRequestStore {
     return records.map(({ hash, list }, i) => viewOrNull(ids[i]!, hash, list));
   }
 
-  /** The validate job each request was first queued in (null for a request that is gone). */
-  async validateJobsOf(platformId: string, ids: string[]): Promise<(string | null)[]> {
-    return Promise.all(ids.map((id) => this.redis.hget(key.request(this.bases.ofId(platformId, id), id), 'job')));
-  }
-
   /** Decrypts a pending credential read by getWithCredential, re-encrypting it in place if it was sealed with an older vault key. */
   openCredential(platformId: string, id: string, blob: string, vault: CredentialVault, aad: string): Promise<string> {
     return openSealedBlob(this.run, key.pendingCredential(this.bases.ofId(platformId, id), id), blob, vault, aad);
@@ -168,20 +176,21 @@ export class ConnectRequestStore {
 
   /**
    * The validate worker's first step: moves each request to `validating` when its state allows and
-   * returns it with its attempts and its pending credential either way, one script call per shard.
-   * `firstAttempt` leaves a `retrying` request as it is: its own job is waiting to run it.
+   * holds fewer than `below` attempts (the claiming job's attempt number), and returns it with its
+   * attempts and its pending credential either way, one script call per shard.
    */
-  async claimForValidation(platformId: string, ids: string[], { firstAttempt = false, now = new Date() } = {}): Promise<Claim[]> {
-    const from = sourcesOf('validating').filter((s) => !firstAttempt || s !== 'retrying');
+  async claimForValidation(platformId: string, ids: string[], below: number, now = new Date()): Promise<Claim[]> {
+    const from = sourcesOf('validating');
     const claims: Claim[] = new Array(ids.length);
     await Promise.all(
       [...positionsByShard(ids)].map(async ([shard, positions]) => {
         const shardIds = positions.map((i) => ids[i]!);
-        const replies = await this.run.claim([this.bases.ofShard(platformId, shard)], { ids: shardIds, to: 'validating', from, now: now.toISOString(), read: true });
+        const replies = await this.run.claim([this.bases.ofShard(platformId, shard)], { ids: shardIds, to: 'validating', from, now: now.toISOString(), read: true, below });
         replies.forEach((claim, n) => {
           claims[positions[n]!] = {
             result: claim.result,
             request: viewOrNull(shardIds[n]!, claim.request, claim.attempts),
+            spentMs: Number(claim.request?.spentMs ?? 0),
             encryptedCredential: claim.credential ?? null,
             tenantAccountId: claim.tenantAccountId ?? null,
           };
@@ -234,8 +243,12 @@ export class ConnectRequestStore {
       error: args.error,
       link: args.link,
       event: args.event,
+      recorded: args.recorded,
+      below: args.below,
+      spentMs: args.spentMs,
     });
-    if (reply.result === 'missing') return reply;
+    if (reply.result === 'missing' || reply.result === 'conflict') return reply;
+    if (reply.result === 'stale') return { result: 'conflict', from: reply.from };
     const { request, ...rest } = reply;
     return request ? { ...rest, request: toView(id, request, []) } : rest;
   }

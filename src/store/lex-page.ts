@@ -12,6 +12,10 @@ export interface LexPageOptions<T> {
   load: (ids: string[]) => Promise<(T | null)[]>;
   /** Extra filters the index cannot answer; rows that fail are skipped. */
   keep?: (row: T) => boolean;
+  /** Only ids at or above this one (a time window's start, for ULID ids). */
+  oldest?: string;
+  /** Only ids below this one (a time window's end). */
+  below?: string;
 }
 
 export interface Page<T> {
@@ -27,11 +31,12 @@ const MAX_SCANNED = 20_000;
  * The first `count` ids of the union of `indexes` strictly past `after` (exclusive; none: from the
  * start), newest first with `rev`, else oldest first. Each index gives its own first `count`, so the
  * first `count` of the merge are exact. `more` says whether any index holds ids past the last one.
+ * `bound` is where the walk ends (inclusive) instead of the index's end.
  */
-async function mergedIds(redis: RedisClient, indexes: string[], options: { after?: string; count: number; rev: boolean }): Promise<{ ids: string[]; more: boolean }> {
-  const { after, count, rev } = options;
+async function mergedIds(redis: RedisClient, indexes: string[], options: { after?: string; count: number; rev: boolean; bound?: string }): Promise<{ ids: string[]; more: boolean }> {
+  const { after, count, rev, bound } = options;
   const start = after ? `(${after}` : rev ? '+' : '-';
-  const end = rev ? '-' : '+';
+  const end = bound ? `[${bound}` : rev ? '-' : '+';
   const lists = await Promise.all(
     indexes.map((index) => (rev ? redis.zrange(index, start, end, 'BYLEX', 'REV', 'LIMIT', 0, count + 1) : redis.zrange(index, start, end, 'BYLEX', 'LIMIT', 0, count + 1))),
   );
@@ -48,11 +53,12 @@ export async function lexPage<T>(redis: RedisClient, options: LexPageOptions<T>)
   const { indexes, limit, load } = options;
   const keep = options.keep ?? (() => true);
   const data: T[] = [];
-  let after = options.cursor;
+  // A time window's end is where a first page starts: `below` itself is past every id it admits.
+  let after = options.cursor ?? options.below;
   let scanned = 0;
   while (data.length < limit && scanned < MAX_SCANNED) {
     const count = options.keep ? Math.max(SCAN_CHUNK, limit) : limit - data.length;
-    const { ids, more } = await mergedIds(redis, indexes, { after, count, rev: true });
+    const { ids, more } = await mergedIds(redis, indexes, { after, count, rev: true, bound: options.oldest });
     if (ids.length === 0) return { data, nextCursor: null };
     const rows = await load(ids);
     for (let i = 0; i < ids.length; i++) {

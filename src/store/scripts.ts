@@ -17,12 +17,15 @@ const operation = z.enum(['created', 'updated']);
 const transitionReply = z.discriminatedUnion('result', [
   z.object({ result: z.literal('applied'), from: requestStatus, accountId: z.string().optional(), operation: operation.optional(), request: hash.optional(), published: luaArray(z.string()).optional() }),
   z.object({ result: z.literal('rejected'), from: requestStatus, request: hash.optional() }),
+  // `recorded` (conflict) or `below` (stale) did not hold: another run recorded an attempt first.
+  z.object({ result: z.literal('conflict'), from: requestStatus }),
+  z.object({ result: z.literal('stale'), from: requestStatus }),
   z.object({ result: z.literal('missing') }),
 ]);
 
 /** A request claimed (or not) for validation, with what the validate worker reads (transition.lua with `read`). */
 const claimReply = z.object({
-  result: z.enum(['applied', 'rejected', 'missing']),
+  result: z.enum(['applied', 'rejected', 'stale', 'missing']),
   request: hash.optional(),
   attempts: luaArray(z.string()).optional(),
   credential: z.string().optional(),

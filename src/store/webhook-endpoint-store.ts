@@ -101,18 +101,6 @@ export class WebhookEndpointStore {
     return cached ? withActiveSecrets(cached, now) : this.get(platformId, id, now);
   }
 
-  /** Drops this process' cached endpoints of a platform after a change made elsewhere (e.g. a 410 disabling one). */
-  forget(platformId: string): void {
-    this.cache.forget(platformId);
-  }
-
-  /** Disables an endpoint whose receiver answered 410 (an endpoint deleted meanwhile stays deleted). */
-  async disable(platformId: string, id: string, now = new Date()): Promise<void> {
-    const base = this.base(platformId);
-    await this.run.disableEndpoint([key.endpoint(base, id), key.endpointsVersion(base)], { now: now.toISOString() });
-    this.cache.forget(platformId);
-  }
-
   async delete(platformId: string, id: string): Promise<boolean> {
     const base = this.base(platformId);
     const [[, removed] = []] = (await this.redis.multi().del(key.endpoint(base, id)).zrem(key.endpointIndex(base), id).exec()) ?? [];
@@ -121,6 +109,30 @@ export class WebhookEndpointStore {
     await this.redis.incr(key.endpointsVersion(base));
     this.cache.forget(platformId);
     return true;
+  }
+
+  /**
+   * Disables an enabled endpoint (a receiver answered 410 Gone). True only for the call that
+   * disabled it, so two messages answered 410 at once disable it, and announce it, once.
+   */
+  async disable(platformId: string, id: string, reason: string, at: string): Promise<boolean> {
+    const base = this.base(platformId);
+    const changed = Number(await this.run.disableEndpoint([key.endpoint(base, id), key.endpointsVersion(base)], { reason, now: at })) === 1;
+    if (changed) this.cache.forget(platformId);
+    return changed;
+  }
+
+  /** Sends to a disabled endpoint again; null for an unknown one. Enabling an enabled endpoint changes nothing. */
+  async enable(platformId: string, id: string): Promise<WebhookEndpoint | null> {
+    const base = this.base(platformId);
+    const k = key.endpoint(base, id);
+    const status = await this.redis.hget(k, 'status');
+    if (!status) return null;
+    if (status === 'disabled') {
+      await this.redis.multi().hset(k, 'status', 'enabled').hdel(k, 'disabledAt', 'disabledReason').incr(key.endpointsVersion(base)).exec();
+      this.cache.forget(platformId);
+    }
+    return (await this.get(platformId, id))!;
   }
 
   /** Adds a new secret; the previous one keeps signing for SECRET_OVERLAP_MS. */
@@ -161,13 +173,16 @@ export class WebhookEndpointStore {
 
   private decrypt(platformId: string, h: Record<string, string>): DecryptedEndpoint {
     const events = h.events ? (JSON.parse(h.events) as EventType[]) : [...EVENT_TYPES];
+    const disabled = h.status === 'disabled';
     return {
       endpoint: {
         id: h.id!,
         url: h.url!,
         events,
         description: h.description || null,
-        status: h.status === 'disabled' ? 'disabled' : 'enabled',
+        status: disabled ? 'disabled' : 'enabled',
+        disabledReason: disabled ? (h.disabledReason ?? 'the receiver answered 410 Gone') : null,
+        disabledAt: disabled ? (h.disabledAt ?? null) : null,
         createdAt: h.createdAt!,
       },
       secrets: this.readSecrets(platformId, h.id!, h.secrets!),

@@ -4,8 +4,9 @@ import { scripts, CONFIRMATION_RULES, type ScriptRunner } from './scripts.js';
 import { lexPage, type Page } from './lex-page.js';
 import { shardOf } from '../domain/shards.js';
 import { readRecords } from './read-records.js';
-import type { EventType, WebhookEvent } from '../domain/events.js';
+import { eventShardKey, type EventType, type WebhookEvent } from '../domain/events.js';
 import type { DeliveryAttempt, WebhookMessage } from '../domain/schemas/webhook.js';
+import { messageIdRange, messagePredicate, type MessageFilter } from '../domain/message-filter.js';
 
 export interface RecordEventArgs {
   /** Same key, same event: a retried job records nothing new. */
@@ -66,7 +67,7 @@ function toView(h: Record<string, string>, attempts: string[]): StoredMessage {
     connectRequestId: h.connectRequestId || null,
     status: h.status as WebhookMessage['status'],
     attempts: attempts.map((a) => JSON.parse(a) as DeliveryAttempt),
-    payload: JSON.parse(h.payload!) as Record<string, unknown>,
+    payload: JSON.parse(h.payload!) as WebhookEvent,
     body: h.payload!,
     attemptCount: Number(h.attemptCount ?? 0),
     createdAt: h.createdAt!,
@@ -85,8 +86,6 @@ export class WebhookMessageStore {
   constructor(
     private readonly redis: RedisClient,
     prefix: string,
-    /** Disables an endpoint whose receiver answered 410 (endpoints are platform keys, in another slot). */
-    private readonly disableEndpoint: (platformId: string, endpointId: string, now: Date) => Promise<void>,
   ) {
     this.run = scripts(redis);
     this.bases = new ShardBases(prefix);
@@ -98,7 +97,7 @@ export class WebhookMessageStore {
 
   /** Returns the ids of the event's messages that still need delivering. */
   async recordEvent(platformId: string, args: RecordEventArgs, now = new Date()): Promise<string[]> {
-    const base = this.bases.ofShard(platformId, shardOf(platformId, args.event.data.tenantId));
+    const base = this.bases.ofShard(platformId, shardOf(platformId, eventShardKey(args.event)));
     return (await this.run.recordEvent([base], recordEventScriptArgs(args, now))).pending;
   }
 
@@ -127,7 +126,8 @@ export class WebhookMessageStore {
     return records.map(({ hash, list }) => (hash.id ? toView(hash, list) : null));
   }
 
-  async list(platformId: string, query: { connectRequestId?: string; limit?: number; cursor?: string }): Promise<Page<StoredMessage>> {
+  /** Newest first. A filtered page may hold fewer than `limit` messages while `nextCursor` says there is more to look through. */
+  async list(platformId: string, query: MessageFilter & { limit?: number; cursor?: string }): Promise<Page<StoredMessage>> {
     const { connectRequestId } = query;
     return lexPage(this.redis, {
       indexes: connectRequestId
@@ -135,6 +135,8 @@ export class WebhookMessageStore {
         : this.bases.all(platformId).map((base) => key.messageIndex(base)),
       limit: query.limit ?? 50,
       cursor: query.cursor,
+      ...messageIdRange(query),
+      keep: messagePredicate(query),
       load: (ids) => this.getMany(platformId, ids),
     });
   }
@@ -146,10 +148,10 @@ export class WebhookMessageStore {
   async recordDelivery(
     platformId: string,
     id: string,
-    args: { expectedCount: number; attempt: DeliveryAttempt; outcome: DeliveryOutcome; disableEndpoint?: boolean },
+    args: { expectedCount: number; attempt: DeliveryAttempt; outcome: DeliveryOutcome },
     now = new Date(),
   ): Promise<RecordDeliveryResult> {
-    const { result, endpointId, confirmedRequestCreatedAt } = await this.run.recordDelivery([this.base(platformId, id)], {
+    const { result, confirmedRequestCreatedAt } = await this.run.recordDelivery([this.base(platformId, id)], {
       id,
       expectedCount: args.expectedCount,
       attempt: args.attempt,
@@ -157,8 +159,6 @@ export class WebhookMessageStore {
       now: now.toISOString(),
       rules: CONFIRMATION_RULES,
     });
-    // Only the run that recorded the attempt disables: a stale duplicate changes nothing.
-    if (result === 'applied' && args.disableEndpoint && endpointId) await this.disableEndpoint(platformId, endpointId, now);
     return { applied: result === 'applied', ...(confirmedRequestCreatedAt ? { confirmedRequestCreatedAt } : {}) };
   }
 

@@ -1,44 +1,32 @@
-import type { EventType, WebhookEvent } from '../domain/events.js';
+import type { AccountEvent } from '../domain/events.js';
 import type { ConnectRequest } from '../domain/schemas/connect-request.js';
 import type { Account } from '../domain/schemas/account.js';
 
-/** The result event of a finished connect request, built only from stored fields so a retry rebuilds it identically. */
-export function requestResultEvent(request: ConnectRequest): WebhookEvent {
-  const linked = request.status === 'linked';
+/**
+ * The result event of a finished connect request, built only from stored fields so a retry
+ * rebuilds it identically. A linked request always has its account and company (the final
+ * transition stores them together), a failed one its error.
+ */
+export function requestResultEvent(request: ConnectRequest): AccountEvent {
+  const common = { connectRequestId: request.id, batchId: request.batchId, tenantId: request.tenantId, provider: request.provider, metadata: request.metadata };
+  const timestamp = request.completedAt ?? request.updatedAt;
+  if (request.status === 'linked') {
+    return {
+      type: 'account.linked',
+      timestamp,
+      data: { ...common, accountId: request.accountId!, company: request.company!, status: 'linked', error: null, operation: request.operation! },
+    };
+  }
   return {
-    type: linked ? 'account.linked' : 'account.link_failed',
-    timestamp: request.completedAt ?? request.updatedAt,
-    data: {
-      connectRequestId: request.id,
-      batchId: request.batchId,
-      accountId: request.accountId,
-      tenantId: request.tenantId,
-      provider: request.provider,
-      status: request.status,
-      error: request.error,
-      company: request.company,
-      metadata: request.metadata,
-      operation: linked ? request.operation : null,
-    },
+    type: 'account.link_failed',
+    timestamp,
+    data: { ...common, accountId: request.accountId, company: request.company, status: 'failed', error: request.error!, operation: null },
   };
 }
 
-/** An account lifecycle event (invalidated, unlinked). */
-export function accountEvent(type: Extract<EventType, 'account.invalidated' | 'account.unlinked'>, account: Account, at: string, error: { code: string; message: string } | null = null): WebhookEvent {
-  return {
-    type,
-    timestamp: at,
-    data: {
-      connectRequestId: null,
-      batchId: null,
-      accountId: account.id,
-      tenantId: account.tenantId,
-      provider: account.provider,
-      status: account.status,
-      error,
-      company: account.company,
-      metadata: null,
-      operation: null,
-    },
-  };
+/** An account lifecycle event (invalidated, unlinked), from the stored account. */
+export function accountEvent(type: 'account.invalidated' | 'account.unlinked', account: Account, at: string): AccountEvent {
+  const common = { connectRequestId: null, batchId: null, accountId: account.id, tenantId: account.tenantId, provider: account.provider, company: account.company, metadata: null, operation: null };
+  if (type === 'account.invalidated') return { type, timestamp: at, data: { ...common, status: 'invalid', error: account.error! } };
+  return { type, timestamp: at, data: { ...common, status: 'revoked', error: account.error } };
 }

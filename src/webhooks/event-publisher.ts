@@ -1,7 +1,7 @@
 import type { WebhookEndpointStore } from '../store/webhook-endpoint-store.js';
 import type { RecordEventArgs, WebhookMessageStore } from '../store/webhook-message-store.js';
 import type { Producers } from '../queues/producers.js';
-import type { WebhookEvent } from '../domain/events.js';
+import { eventShardKey, type WebhookEvent } from '../domain/events.js';
 import type { ConnectRequest } from '../domain/schemas/connect-request.js';
 import { newShardedId } from '../domain/ids.js';
 import { shardOf } from '../domain/shards.js';
@@ -29,8 +29,7 @@ export class EventPublisher {
   /** The event as one new message per subscribed endpoint, ready to record. */
   async prepare(platformId: string, event: WebhookEvent, dedupe: string, connectRequestId: string | null): Promise<RecordEventArgs> {
     const subscribers = await this.endpoints.subscribers(platformId, event.type);
-    // Messages live in the shard of the tenant the event is about, beside the request they confirm.
-    const shard = shardOf(platformId, event.data.tenantId);
+    const shard = shardOf(platformId, eventShardKey(event));
     return { dedupe, event, connectRequestId, messages: subscribers.map((endpoint) => ({ id: newShardedId('webhookMessage', shard), endpointId: endpoint.id })) };
   }
 

@@ -13,5 +13,5 @@ export function publishAccountEvent(
   type: 'account.invalidated' | 'account.unlinked',
   account: Account,
 ): Promise<string[]> {
-  return publisher.publish(platformId, accountEvent(type, account, account.updatedAt, account.error), `${type}:${account.id}:${account.updatedAt}`);
+  return publisher.publish(platformId, accountEvent(type, account, account.updatedAt), `${type}:${account.id}:${account.updatedAt}`);
 }

@@ -5,6 +5,7 @@ import { Redis } from 'ioredis';
 import { deleteByPrefix } from '../../src/store/delete-prefix.js';
 import { demoPrefix } from '../../src/cli/demo/run-demo.js';
 import { uniquePrefix } from '../helpers/test-env.js';
+import { freePort } from '../helpers/free-port.js';
 
 const prefix = uniquePrefix('demo');
 
@@ -14,14 +15,19 @@ afterAll(async () => {
   redis.disconnect();
 });
 
-function runDemoCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runDemoCli(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawn(process.execPath, [fileURLToPath(new URL('../../bin/account-linker.js', import.meta.url)), 'demo', ...args], {
-    env: { PATH: process.env.PATH, REDIS_URL: inject('redisUrl'), LINKER_REDIS_PREFIX: prefix },
+    env: { PATH: process.env.PATH, REDIS_URL: inject('redisUrl'), LINKER_REDIS_PREFIX: prefix, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (c: Buffer) => (stdout += c));
+  let stopped = false;
+  child.stdout.on('data', (c: Buffer) => {
+    stdout += c;
+    // With --keep the demo runs until Ctrl-C: send it once the summary is out.
+    if (!stopped && stdout.includes('Still running (Ctrl-C stops it)')) stopped = child.kill('SIGINT');
+  });
   child.stderr.on('data', (c: Buffer) => (stderr += c));
   return new Promise((resolve) => child.once('exit', (code) => resolve({ code, stdout, stderr })));
 }
@@ -35,16 +41,23 @@ describe('npm run demo', () => {
     expect(stdout).toMatch(/linked\s+35/);
     expect(stdout).toMatch(/failed {2}invalid_credentials\s+5/);
     expect(stdout).toMatch(/failed {2}insufficient_permissions\s+10/);
-    expect(stdout).toMatch(/…linked after a retry\s+5/);
+    expect(stdout).toMatch(/ {2}linked\s+35 .*\n {4}of these, after a retry\s+5 /);
+    expect(stdout).toMatch(/ {4}of these, no API access\s+5 .*Customer API/);
     expect(stdout).toMatch(/webhooks verified\s+50/);
     expect(stdout).toMatch(/confirmed\s+50/);
     expect(stdout).toContain('✓ every tenant ended exactly as its key dictates');
-    expect(stdout).toMatch(/API docs\s+http:\/\/127\.0\.0\.1:\d+\/docs/);
+    // Everything has stopped: no address or token that leads nowhere.
+    expect(stdout).not.toMatch(/http:\/\/|Bearer|admin token/);
+    expect(stdout).toContain('npm run demo -- --keep');
   });
 
-  it('re-runs cleanly on the data the previous run left behind', async () => {
-    const { code, stdout } = await runDemoCli(['--tenants', '20']);
-    expect(code).toBe(0);
+  it('re-runs cleanly on the data the previous run left behind, on the ports it is given', async () => {
+    const [api, sim, receiver] = await Promise.all([freePort(), freePort(), freePort()]);
+    const { code, stdout, stderr } = await runDemoCli(['--tenants', '20', '--sim-port', String(sim), '--receiver-port', String(receiver), '--keep'], { LINKER_PORT: String(api) });
+    expect(code, stderr + stdout).toBe(0);
     expect(stdout).toMatch(/20 tenants through the whole pipeline in [\d.]+ s: 14 linked, 6 failed/);
+    expect(stdout).toContain(`API docs     http://127.0.0.1:${api}/docs`);
+    expect(stdout).toContain(`simulator    http://127.0.0.1:${sim}`);
+    expect(stdout).toContain(`receiver     http://127.0.0.1:${receiver}/`);
   });
 });

@@ -1,18 +1,18 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { simKey, startSimulator, type Simulator } from '../../src/sim/index.js';
-import { PlatformClient } from '../../src/cli/demo/platform-client.js';
-import type { ConnectRequest } from '../../src/domain/schemas/connect-request.js';
+import type { LinkerClient } from '../../src/client/index.js';
+import { testClient } from '../helpers/linker-client.js';
 import { deleteByPrefix } from '../../src/store/delete-prefix.js';
 import { waitFor } from '../helpers/harness.js';
-import { PLATFORMS, testEnvVars } from '../helpers/test-env.js';
+import { testEnvVars } from '../helpers/test-env.js';
 import { startService, type ServiceProcess } from '../helpers/service-process.js';
 
 let sim: Simulator;
 let env: Record<string, string>;
 let api: ServiceProcess;
 const started: ServiceProcess[] = [];
-let client: PlatformClient;
+let client: LinkerClient;
 
 const worker = async (overrides: Record<string, string> = {}) => {
   const p = await startService('worker', { ...env, ...overrides });
@@ -21,8 +21,8 @@ const worker = async (overrides: Record<string, string> = {}) => {
 };
 
 async function linkAndWaitValidating(tenantId: string, apiKey: string): Promise<string> {
-  const { id } = await client.post<ConnectRequest>('/v1/connect-requests', { tenantId, provider: 'smartrecruiters', credentials: { apiKey } });
-  await waitFor(async () => (await client.get<ConnectRequest>(`/v1/connect-requests/${id}`)).status === 'validating', { what: `${id} validating` });
+  const { id } = await client.link({ tenantId, provider: 'smartrecruiters', credentials: { apiKey } });
+  await waitFor(async () => (await client.getConnectRequest(id)).status === 'validating', { what: `${id} validating` });
   return id;
 }
 
@@ -31,7 +31,7 @@ beforeAll(async () => {
   env = testEnvVars('drain', { SMARTRECRUITERS_BASE_URL: sim.url, LINKER_LOCK_DURATION: '2s', LINKER_PROVIDER_TIMEOUT: '10s' });
   api = await startService('api', env);
   started.push(api);
-  client = new PlatformClient(api.url!, PLATFORMS.acme);
+  client = testClient(api.url!);
 }, 30_000);
 
 afterAll(async () => {
@@ -50,7 +50,7 @@ describe('graceful shutdown', () => {
     w.child.kill('SIGTERM');
     expect(await w.exited).toBe(0);
     // Finished by the stopping worker itself: linked the moment it exited, with one provider call.
-    const request = await client.get<ConnectRequest>(`/v1/connect-requests/${id}`);
+    const request = await client.getConnectRequest(id);
     expect(request.status).toBe('linked');
     expect(sim.keyStats(apiKey)?.requests).toBe(1);
   });
@@ -62,12 +62,12 @@ describe('graceful shutdown', () => {
     w.child.kill('SIGTERM');
     expect(await w.exited).toBe(0);
     // It cut the slow call instead of waiting the 4 s for it (waiting, it would have linked it).
-    expect((await client.get<ConnectRequest>(`/v1/connect-requests/${id}`)).status).not.toBe('linked');
+    expect((await client.getConnectRequest(id)).status).not.toBe('linked');
     expect(w.output.join('\n')).toContain('jobs still running at the shutdown timeout');
 
     await worker();
     const request = await waitFor(async () => {
-      const r = await client.get<ConnectRequest>(`/v1/connect-requests/${id}`);
+      const r = await client.getConnectRequest(id);
       return r.status === 'linked' ? r : undefined;
     }, { timeoutMs: 30_000, what: `${id} linked by the second worker` });
     expect(request.attempts.filter((a) => a.outcome === 'success')).toHaveLength(1);

@@ -83,13 +83,15 @@ describe("README's Try it", () => {
         LINKER_ENCRYPTION_KEYS: `k1:${randomBytes(32).toString('base64')}`,
       },
     });
+    let code: number | null;
     try {
-      const code = await new Promise<number | null>((resolve) => shell.once('exit', resolve));
-      expect(code).toBe(0);
+      code = await new Promise<number | null>((resolve) => shell.once('exit', resolve));
     } finally {
       // The simulator and the service were started in the background: stop the whole group.
       process.kill(-shell.pid!, 'SIGTERM');
     }
+    const printed = await Promise.all(commands.map(async ({ text }, i) => `$ ${text}\n${await readFile(join(folder!, `${i}.out`), 'utf8').catch(() => '')}`));
+    expect(code, printed.join('\n')).toBe(0);
 
     for (const [i, { text, promise }] of commands.entries()) {
       if (!promise) continue;

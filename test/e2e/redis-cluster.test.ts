@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { startSimulator, type Simulator } from '../../src/sim/index.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../../src/cli/demo/webhook-receiver.js';
-import { PlatformClient } from '../../src/cli/demo/platform-client.js';
+import { testClient } from '../helpers/linker-client.js';
+import { unwrap } from '../../src/client/index.js';
 import { bulkLink, listBatchRequests, waitForBatches } from '../../src/cli/demo/bulk-link.js';
 import { expectedOutcomes, tenantMix } from '../../src/cli/demo/tenant-mix.js';
 import { PLATFORMS, testEnvVars } from '../helpers/test-env.js';
@@ -35,10 +36,10 @@ afterAll(async () => {
 describe('Redis Cluster', () => {
   it('links the tenants of two platforms across the cluster with two workers', async () => {
     const url = processes[0]!.url!;
-    const acme = new PlatformClient(url, PLATFORMS.acme);
-    const globex = new PlatformClient(url, PLATFORMS.globex);
+    const acme = testClient(url, PLATFORMS.acme);
+    const globex = testClient(url, PLATFORMS.globex);
     // acme confirms through a webhook; globex has no endpoint, so its confirmations are not_required.
-    receiver.setSecret((await acme.post<{ secret: string }>('/v1/webhook-endpoints', { url: receiver.url })).secret);
+    receiver.setSecret(unwrap(await acme.api.POST('/v1/webhook-endpoints', { body: { url: receiver.url } })).secret);
 
     const scrapeAll = () => Promise.all(processes.map((p) => scrape(p.url!)));
     const before = await scrapeAll();
@@ -76,7 +77,7 @@ describe('Redis Cluster', () => {
     expect(receiver.rejected).toBe(0);
     // Platforms stay apart on the cluster too.
     const someAcmeId = a.requestIds.values().next().value!;
-    await expect(globex.get(`/v1/connect-requests/${someAcmeId}`)).rejects.toThrow(/404/);
+    await expect(globex.getConnectRequest(someAcmeId)).rejects.toThrow(/404/);
 
     // The data really is spread over more than one node.
     const nodesWithKeys = await Promise.all(

@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from 'vitest';
 import { Writable } from 'node:stream';
 import { request } from 'undici';
 import type { FastifyInstance } from 'fastify';
@@ -9,6 +10,7 @@ import { startWorkers, type RunningWorkers } from '../../workers/start-workers.j
 import { startSimulator, type Simulator } from '../../src/sim/index.js';
 import { loadEnv } from '../../src/config/env.js';
 import { PLATFORMS, testEnvVars } from './test-env.js';
+import { assertDocumented } from './openapi-validator.js';
 
 export interface HarnessOptions {
   /** Extra environment variables. */
@@ -23,6 +25,11 @@ export interface ApiCall {
   /** Raw body, sent as is (for malformed JSON and size tests). */
   raw?: string | Buffer;
   headers?: Record<string, string>;
+  /**
+   * Skip the check against /openapi.json, for a call that is itself about undocumented ground
+   * (e.g. a fuzzer's raw request). Default false: every answer must match the document.
+   */
+  unchecked?: boolean;
 }
 
 export interface ApiResponse<T = any> {
@@ -51,7 +58,11 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-/** One HTTP call to an account-linker API at `baseUrl`, as platform acme unless `call.token` says otherwise. */
+/**
+ * One HTTP call to an account-linker API at `baseUrl`, as platform acme unless `call.token` says
+ * otherwise. The answer (status, headers, body) is checked against the /openapi.json that API
+ * serves: an undeclared status or field fails the calling test.
+ */
 export async function callApi<T = any>(baseUrl: string, method: string, path: string, call: ApiCall = {}): Promise<ApiResponse<T>> {
   const token = call.token === undefined ? PLATFORMS.acme : call.token;
   const headers: Record<string, string> = { ...(call.headers ?? {}) };
@@ -69,7 +80,9 @@ export async function callApi<T = any>(baseUrl: string, method: string, path: st
   } catch {
     // not JSON (metrics, html)
   }
-  return { status: res.statusCode, headers: res.headers, body: parsed as never, text };
+  const response = { status: res.statusCode, headers: res.headers, body: parsed as never, text };
+  if (!call.unchecked) await assertDocumented(baseUrl, method, path, response);
+  return response;
 }
 
 export async function startHarness(name: string, options: HarnessOptions = {}): Promise<Harness> {
@@ -137,6 +150,22 @@ export async function startHarness(name: string, options: HarnessOptions = {}): 
 }
 
 /** Polls `check` until it returns a truthy value or the time runs out. */
+/**
+ * A harness for the enclosing describe block: started before its tests, closed after them. Read it
+ * through the returned function inside tests and hooks.
+ */
+export function useHarness(name: string, options: HarnessOptions = {}): () => Harness {
+  let h: Harness | undefined;
+  beforeAll(async () => {
+    h = await startHarness(name, options);
+  });
+  afterAll(async () => h?.close());
+  return () => {
+    if (!h) throw new Error(`harness ${name} is not running`);
+    return h;
+  };
+}
+
 export async function waitFor<T>(check: () => Promise<T | undefined | null | false>, { timeoutMs = 20_000, intervalMs = 50, what = 'condition' } = {}): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {

@@ -25,13 +25,19 @@ export async function createOwnRecords(h: Harness): Promise<OwnRecords> {
   await subscribe(h, `${receiver.url}/hook`);
   const bulk = await h.api('POST', '/v1/connect-requests/bulk', { body: { items: [{ tenantId: 'own-bulk', provider: 'smartrecruiters', credentials: { apiKey: simKey('valid', 'own-bulk') } }] } });
   const request = await linkTenant(h, 'own-single', simKey('valid', 'own-single'));
-  const message = await waitFor(
-    async () => {
-      const res = await h.api('GET', `/v1/webhook-messages?connectRequestId=${request.id}`);
-      const first = res.body.data?.[0];
-      return first?.status === 'delivered' ? first : undefined;
-    },
-    { what: 'the link webhook to be delivered' },
+  // Everything settles first (both links confirmed), so nothing changes the data afterwards.
+  const [message] = await Promise.all(
+    [request.id, bulk.body.accepted[0].id as string].map((id) =>
+      waitFor(
+        async () => {
+          const res = await h.api('GET', `/v1/webhook-messages?connectRequestId=${id}`);
+          const first = res.body.data?.[0];
+          const confirmed = (await h.api('GET', `/v1/connect-requests/${id}`)).body.confirmation === 'confirmed';
+          return first?.status === 'delivered' && confirmed ? first : undefined;
+        },
+        { what: `the link webhook of ${id} to be delivered and confirmed` },
+      ),
+    ),
   );
   const session = await h.api('POST', '/v1/connect-sessions', { body: { tenantId: 'own-hub', provider: 'smartrecruiters' } });
   const endpoints = await h.api('GET', '/v1/webhook-endpoints');

@@ -139,6 +139,20 @@ describe('Idempotency-Key', () => {
     expect(await countRequests()).toBe(before);
   });
 
+  it('keys are per platform across both POST routes: a key used on one route is a 422 on the other', async () => {
+    const single = await h.api('POST', '/v1/connect-requests', { body: item('cross-route', simKey('valid', 'cross-route')), headers: { 'idempotency-key': 'cross-route-key' } });
+    expect(single.status).toBe(202);
+    const before = await countRequests();
+    const bulk = await h.api('POST', '/v1/connect-requests/bulk', { body: { items: [item('cross-route-2', simKey('valid', 'cross-route-2'))] }, headers: { 'idempotency-key': 'cross-route-key' } });
+    expect(bulk.status, bulk.text).toBe(422);
+    expect(bulk.body.type).toBe('urn:account-linker:problem:idempotency_key_reused');
+    expect(await countRequests()).toBe(before);
+    // The first call's answer is still the key's answer.
+    const replay = await h.api('POST', '/v1/connect-requests', { body: item('cross-route', simKey('valid', 'cross-route')), headers: { 'idempotency-key': 'cross-route-key' } });
+    expect(replay.headers['idempotent-replayed']).toBe('true');
+    expect(replay.body.id).toBe(single.body.id);
+  });
+
   it('two concurrent bulk calls with one key create one batch', async () => {
     const body = { items: Array.from({ length: 20 }, (_, i) => item(`conc-${i}`, simKey('valid', `conc-${i}`))) };
     const before = await countRequests();

@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { simKey } from '../../src/sim/index.js';
 import { seededId } from '../../src/domain/ids.js';
 import { DATA_SHARDS, shardOf } from '../../src/domain/shards.js';
 import { submitConnectRequests } from '../../src/api/submit-connect-requests.js';
+import { IDEMPOTENCY_KEY_SPACE, requestFingerprint } from '../../src/api/idempotency.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 
 let h: Harness;
@@ -16,10 +16,8 @@ afterAll(async () => h?.close());
 it('a retry after a call died midway finishes the same batch instead of creating a second one', async () => {
   const items = Array.from({ length: 4 }, (_, i) => ({ tenantId: `retry-${i}`, provider: 'smartrecruiters' as const, credentials: { apiKey: simKey('valid', `retry-${i}`) } }));
   const body = { items };
-  const fingerprint = createHash('sha256').update(JSON.stringify(body)).digest('hex');
-
   // The first call claims the key, stores its requests and dies before answering.
-  const claim = await h.rt.idempotency.begin('acme', 'bulk', 'key-1', fingerprint);
+  const claim = await h.rt.idempotency.begin('acme', IDEMPOTENCY_KEY_SPACE, 'key-1', requestFingerprint('bulk', body));
   expect(claim.state).toBe('new');
   if (claim.state !== 'new') return;
   const batchId = seededId('batch', claim.seed, 0, claim.seed.time % DATA_SHARDS);

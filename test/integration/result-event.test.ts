@@ -56,7 +56,7 @@ describe('result event recorded with the final transition', () => {
     await h.rt.producers.validate.pause();
     try {
       const id = await submitLink(h, 'tenant-raced', simKey('valid', 'result-event-4'));
-      const [claim] = await h.rt.requests.claimForValidation('acme', [id]);
+      const [claim] = await h.rt.requests.claimForValidation('acme', [id], 1);
       expect(claim!.tenantAccountId).toBeNull();
       const at = new Date();
       const wrong = { ...claim!.request!, status: 'linked' as const, accountId: 'acc_expectedbutwrong', operation: 'created' as const, completedAt: at.toISOString() };

@@ -23,7 +23,7 @@ afterAll(async () => {
   await h?.close();
 });
 
-const ALL_EVENTS = ['account.linked', 'account.link_failed', 'account.invalidated', 'account.unlinked'];
+const ALL_EVENTS = ['account.linked', 'account.link_failed', 'account.invalidated', 'account.unlinked', 'endpoint.disabled'];
 
 describe('managing endpoints', () => {
   it('creates with every event by default, shows the secret once, lists and deletes', async () => {
@@ -36,7 +36,7 @@ describe('managing endpoints', () => {
 
     const one = await h.api('GET', `/v1/webhook-endpoints/${created.id}`);
     const list = await h.api('GET', '/v1/webhook-endpoints');
-    expect(one.body).toEqual({ id: created.id, url: created.url, events: ALL_EVENTS, description: 'main', status: 'enabled', createdAt: created.createdAt });
+    expect(one.body).toEqual({ id: created.id, url: created.url, events: ALL_EVENTS, description: 'main', status: 'enabled', disabledReason: null, disabledAt: null, createdAt: created.createdAt });
     expect(list.body.data).toEqual([one.body]);
     expect(one.text + list.text).not.toContain(created.secret.slice(6));
 

@@ -17,6 +17,7 @@ interface Service {
   depends_on?: Record<string, { condition: string }>;
   healthcheck?: { test: string[] };
   stop_grace_period?: string;
+  restart?: string;
 }
 const compose = parse(read('docker-compose.yml')) as { services: Record<string, Service> };
 const { redis, api, worker } = compose.services;
@@ -58,6 +59,22 @@ describe('docker-compose.yml', () => {
     }
     // The API must listen beyond the container's loopback.
     expect(api!.environment!.LINKER_HOST).toBe('0.0.0.0');
+  });
+
+  it('passes through what a deployment sets, and its header comment sets everything a first API call needs', () => {
+    for (const service of [api!, worker!]) {
+      for (const name of ['LINKER_PLATFORMS', 'LINKER_ADMIN_TOKEN', 'LINKER_PUBLIC_URL', 'LINKER_WEBHOOK_ALLOWED_NETS']) {
+        expect(service.environment![name], name).toMatch(new RegExp(`^\\$\\{${name}:[-?]`));
+      }
+    }
+    const header = read('docker-compose.yml').split('\n').filter((line) => line.startsWith('#')).join('\n');
+    expect(header).toMatch(/export LINKER_ENCRYPTION_KEYS=.+ LINKER_PLATFORMS=acme:/);
+    expect(header).toContain('docker compose up');
+    expect(header).toMatch(/curl -H "Authorization: Bearer \$\{LINKER_PLATFORMS#acme:\}"/);
+  });
+
+  it('restarts every service unless it was stopped', () => {
+    for (const [name, service] of Object.entries(compose.services)) expect(service.restart, name).toBe('unless-stopped');
   });
 
   it('runs Redis with AOF and noeviction', () => {
@@ -137,6 +154,7 @@ describe('docker-compose.cluster.yml', () => {
       const { REDIS_URL: _url, LINKER_QUEUE_SHARDS: _shards, ...rest } = env;
       const { REDIS_URL: _singleUrl, ...singleRest } = single.environment!;
       expect(rest).toEqual(singleRest);
+      expect(service.restart).toBe(single.restart);
     }
   });
 });

@@ -1,33 +1,66 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { EndpointSlots } from '../../src/webhooks/endpoint-slots.js';
 
 describe('EndpointSlots', () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  /** The outcome of an acquire, or 'waiting' while it has none yet. */
+  function track(result: Promise<boolean> | boolean) {
+    let state: boolean | 'waiting' = 'waiting';
+    void Promise.resolve(result).then((got) => (state = got));
+    return () => state;
+  }
+
   it('lets `perEndpoint` deliveries through per endpoint, each endpoint on its own', async () => {
-    const slots = new EndpointSlots(2, 10);
-    expect([await slots.acquire('a'), await slots.acquire('a'), await slots.acquire('b')]).toEqual([true, true, true]);
-    expect(await slots.acquire('a')).toBe(false);
+    const slots = new EndpointSlots(2, 200);
+    expect([slots.acquire('a'), slots.acquire('a'), slots.acquire('b')]).toEqual([true, true, true]);
+    const third = track(slots.acquire('a'));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(third()).toBe('waiting');
   });
 
-  it('hands a released slot to the first delivery in line, and frees it when nobody waits', async () => {
-    const slots = new EndpointSlots(1, 60_000);
-    expect(await slots.acquire('a')).toBe(true);
-    const order: string[] = [];
-    const first = Promise.resolve(slots.acquire('a')).then((got) => order.push(`first:${got}`));
-    const second = Promise.resolve(slots.acquire('a')).then((got) => order.push(`second:${got}`));
+  it('hands freed slots to the deliveries in line, first come first served, then frees them', async () => {
+    const slots = new EndpointSlots(1, 200);
+    expect(slots.acquire('a')).toBe(true);
+    const first = track(slots.acquire('a'));
+    const second = track(slots.acquire('a'));
     slots.release('a');
-    await first;
+    await vi.advanceTimersByTimeAsync(0);
+    expect([first(), second()]).toEqual([true, 'waiting']);
     slots.release('a');
-    await second;
-    expect(order).toEqual(['first:true', 'second:true']);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(second()).toBe(true);
     slots.release('a');
-    expect(await slots.acquire('a')).toBe(true);
+    expect(slots.acquire('a')).toBe(true);
   });
 
-  it('turns a delivery away when no slot frees within the wait, and keeps the line of the others', async () => {
-    const slots = new EndpointSlots(1, 20);
-    expect(await slots.acquire('a')).toBe(true);
-    expect(await slots.acquire('a')).toBe(false);
+  it('keeps a delivery in line past the stall time while the endpoint keeps freeing slots', async () => {
+    const slots = new EndpointSlots(1, 200);
+    expect(slots.acquire('a')).toBe(true);
+    const line = Array.from({ length: 5 }, () => track(slots.acquire('a')));
+    for (let i = 0; i < 5; i++) {
+      await vi.advanceTimersByTimeAsync(150);
+      slots.release('a');
+    }
+    await vi.advanceTimersByTimeAsync(0);
+    // The last one waited 750 ms, but a slot came free every 150 ms.
+    expect(line.map((state) => state())).toEqual([true, true, true, true, true]);
+  });
+
+  it('turns the deliveries in line away once the endpoint freed nothing for the stall time, and serves later ones again', async () => {
+    const slots = new EndpointSlots(1, 200);
+    expect(slots.acquire('a')).toBe(true);
+    const waiting = [track(slots.acquire('a')), track(slots.acquire('a'))];
+    await vi.advanceTimersByTimeAsync(199);
+    expect(waiting.map((state) => state())).toEqual(['waiting', 'waiting']);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(waiting.map((state) => state())).toEqual([false, false]);
     slots.release('a');
-    expect(await slots.acquire('a')).toBe(true);
+    expect(slots.acquire('a')).toBe(true);
   });
 });

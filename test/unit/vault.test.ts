@@ -1,6 +1,7 @@
 import { createCipheriv, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { CredentialVault, parseVaultKeys, VaultError } from '../../src/crypto/vault.js';
+import { securityRow } from '../helpers/security-table.js';
 
 const spec = (id: string) => `${id}:${randomBytes(32).toString('base64')}`;
 
@@ -25,6 +26,8 @@ describe('CredentialVault', () => {
   });
 
   it('refuses a truncated authentication tag and an IV that is not 12 bytes', () => {
+    const row = securityRow('secrets', 'stored credential with a truncated GCM tag (4 of 16 bytes) or a 16-byte IV', 'refused as malformed before decryption (a 4-byte prefix of the real tag used to verify)');
+    row.runs = 2;
     const keyBytes = randomBytes(32);
     const vault = new CredentialVault([{ id: 'k1', key: keyBytes }]);
     const parts = vault.encrypt(secret, 'aad').split('.');

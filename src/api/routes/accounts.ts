@@ -18,7 +18,6 @@ export function accountRoutes(rt: Runtime): AnyRouteSpec[] {
       auth: 'platform',
       query: accountListQuerySchema,
       response: { status: 200, description: 'a page of accounts', schema: pageSchema(accountSchema) },
-      errors: [400, 401],
       handler: async ({ query, platformId }) => ({ body: await rt.accounts.list(platformId, query) }),
     }),
     defineRoute({
@@ -29,7 +28,7 @@ export function accountRoutes(rt: Runtime): AnyRouteSpec[] {
       auth: 'platform',
       params: idParams('account'),
       response: { status: 200, description: 'the account', schema: accountSchema },
-      errors: [401, 404],
+      errors: [404],
       handler: async ({ params, platformId }) => {
         const account = await rt.accounts.get(platformId, params.id);
         if (!account) throw problems.notFound('account', params.id);
@@ -44,7 +43,7 @@ export function accountRoutes(rt: Runtime): AnyRouteSpec[] {
       auth: 'platform',
       params: idParams('account'),
       response: { status: 202, description: 'the account as it is now; the check runs on a worker', schema: accountSchema },
-      errors: [401, 404, 409],
+      errors: [404, 409],
       handler: async ({ params, platformId }) => {
         const account = await rt.accounts.get(platformId, params.id);
         if (!account) throw problems.notFound('account', params.id);
@@ -65,7 +64,7 @@ export function accountRoutes(rt: Runtime): AnyRouteSpec[] {
       auth: 'platform',
       params: idParams('account'),
       response: { status: 200, description: 'the revoked account; repeating the call changes nothing', schema: accountSchema },
-      errors: [401, 404],
+      errors: [404],
       handler: async ({ params, platformId }) => {
         const change = await rt.accounts.revoke(platformId, params.id, UNLINK_REASON);
         if (change.result === 'missing') throw problems.notFound('account', params.id);

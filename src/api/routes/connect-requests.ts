@@ -16,6 +16,8 @@ import { DATA_SHARDS } from '../../domain/shards.js';
 import { submitConnectRequests } from '../submit-connect-requests.js';
 import { parseOr400 } from '../validation.js';
 import { ProblemError } from '../errors.js';
+import { chargeBulkItems } from '../rate-limit.js';
+import { admitPending } from '../admit-pending.js';
 import { idParams } from '../id-params.js';
 
 const bulkItemErrorSchema = z.object({
@@ -31,16 +33,18 @@ export const bulkResponseSchema = z.object({
   batchId: z.string(),
   accepted: z.array(z.object({ index: z.number().int(), id: z.string() })),
   rejected: z.array(bulkItemErrorSchema),
-});
+}).meta({ id: 'BulkResult' });
 export type BulkResponse = z.infer<typeof bulkResponseSchema>;
 
 export function connectRequestRoutes(rt: Runtime): AnyRouteSpec[] {
-  const bulkBodySchema = z.strictObject({
-    items: z
-      .array(z.unknown())
+  const itemsOf = <T extends z.ZodType>(item: T) =>
+    z
+      .array(item)
       .min(1, 'items must hold at least one connect request')
-      .max(rt.env.LINKER_BULK_MAX_ITEMS, `items holds at most ${rt.env.LINKER_BULK_MAX_ITEMS} connect requests per call; split larger sets`),
-  });
+      .max(rt.env.LINKER_BULK_MAX_ITEMS, `items holds at most ${rt.env.LINKER_BULK_MAX_ITEMS} connect requests per call; split larger sets`);
+  // Items are checked one by one so one bad item never sinks the others; clients send ConnectRequestInput.
+  const bulkBodySchema = z.strictObject({ items: itemsOf(z.unknown()) });
+  const documentedBulkBody = z.strictObject({ items: itemsOf(connectRequestInputSchema) });
 
   return [
     defineRoute({
@@ -50,9 +54,9 @@ export function connectRequestRoutes(rt: Runtime): AnyRouteSpec[] {
       tag: 'connect requests',
       auth: 'platform',
       body: connectRequestInputSchema,
-      headers: { 'idempotency-key': 'optional; a replay returns the first response' },
-      response: { status: 202, description: 'accepted and queued', schema: connectRequestSchema },
-      errors: [400, 401, 409, 413, 415, 422, 429],
+      idempotent: true,
+      response: { status: 202, description: 'accepted and queued', schema: connectRequestSchema, headers: ['Location'] },
+      errors: [409],
       handler: ({ body, platformId, request }) =>
         withIdempotency(rt.idempotency, request, 'connect-request', async (seed) => {
           const now = new Date();
@@ -72,9 +76,9 @@ export function connectRequestRoutes(rt: Runtime): AnyRouteSpec[] {
       tag: 'connect requests',
       auth: 'platform',
       body: bulkBodySchema,
-      headers: { 'idempotency-key': 'optional; a replay returns the first response' },
-      response: { status: 202, description: 'the batch, with accepted and rejected items', schema: bulkResponseSchema },
-      errors: [400, 401, 413, 415, 422, 429],
+      documentedBody: documentedBulkBody,
+      idempotent: true,
+      response: { status: 202, description: 'the batch, with accepted and rejected items', schema: bulkResponseSchema, headers: ['Location'] },
       handler: ({ body, platformId, request }) =>
         withIdempotency(rt.idempotency, request, 'bulk', async (seed) => {
           // The batch's home shard (its counters exist there from the start) can be any: creation time spreads them.
@@ -99,6 +103,8 @@ export function connectRequestRoutes(rt: Runtime): AnyRouteSpec[] {
               rejected.push({ index, error: { code: 'invalid_input', message: detail } });
             }
           });
+          await chargeBulkItems(rt, request, body.items.length);
+          await admitPending(rt, platformId, valid.length);
           // Called even with nothing valid, so the batch exists (total 0) for the id we return.
           const results = await submitConnectRequests(rt, platformId, valid.map((v) => v.input), { batchId, seed });
           const accepted: BulkResponse['accepted'] = [];
@@ -120,7 +126,7 @@ export function connectRequestRoutes(rt: Runtime): AnyRouteSpec[] {
       auth: 'platform',
       params: idParams('connectRequest'),
       response: { status: 200, description: 'the request', schema: connectRequestSchema },
-      errors: [401, 404],
+      errors: [404],
       handler: async ({ params, platformId }) => {
         const request = await rt.requests.get(platformId, params.id);
         if (!request) throw problems.notFound('connect request', params.id);
@@ -136,7 +142,6 @@ export function connectRequestRoutes(rt: Runtime): AnyRouteSpec[] {
       auth: 'platform',
       query: connectRequestListQuerySchema,
       response: { status: 200, description: 'a page; pass nextCursor as cursor for the next', schema: pageSchema(connectRequestSchema) },
-      errors: [400, 401],
       handler: async ({ query, platformId }) => ({ body: await rt.requests.list(platformId, query) }),
     }),
   ];

@@ -24,8 +24,7 @@ export function connectSessionRoutes(rt: Runtime): AnyRouteSpec[] {
       tag: 'connect sessions',
       auth: 'platform',
       body,
-      response: { status: 201, description: 'the session; send the end user to `url`', schema: connectSessionSchema },
-      errors: [400, 401, 413, 415, 429],
+      response: { status: 201, description: 'the session; send the end user to `url`', schema: connectSessionSchema, headers: ['Cache-Control'] },
       handler: async ({ body, platformId, request }) => {
         const ttlMs = body.expiresIn === undefined ? rt.env.LINKER_CONNECT_SESSION_TTL : body.expiresIn * 1000;
         const { id, secret, expiresAt } = await sessions.create(platformId, body, ttlMs);

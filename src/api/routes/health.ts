@@ -3,6 +3,9 @@ import { defineRoute, type AnyRouteSpec } from '../route-kit.js';
 import { problems } from '../errors.js';
 import type { Runtime } from '../../runtime/runtime.js';
 
+/** Probes and scrapers send no parameters; an unexpected one is a mistake worth a 400. */
+export const noQuery = z.strictObject({});
+
 export function healthRoutes(rt: Runtime): AnyRouteSpec[] {
   return [
     defineRoute({
@@ -11,6 +14,7 @@ export function healthRoutes(rt: Runtime): AnyRouteSpec[] {
       summary: 'Liveness: the process answers',
       tag: 'operations',
       auth: 'none',
+      query: noQuery,
       response: { status: 200, description: 'alive', schema: z.object({ status: z.literal('ok') }) },
       handler: async () => ({ body: { status: 'ok' } }),
     }),
@@ -20,6 +24,7 @@ export function healthRoutes(rt: Runtime): AnyRouteSpec[] {
       summary: 'Readiness: Redis answers and the queues are open',
       tag: 'operations',
       auth: 'none',
+      query: noQuery,
       response: { status: 200, description: 'ready', schema: z.object({ status: z.literal('ready'), redisLatencyMs: z.number() }) },
       errors: [503],
       handler: async () => {
@@ -41,7 +46,8 @@ export function healthRoutes(rt: Runtime): AnyRouteSpec[] {
       summary: 'Prometheus metrics',
       tag: 'operations',
       auth: 'none',
-      response: { status: 200, description: 'text exposition format' },
+      query: noQuery,
+      response: { status: 200, description: 'Prometheus text exposition format', contentType: 'text/plain' },
       handler: async ({ reply }) => {
         reply.type(rt.metrics.registry.contentType);
         return { body: await rt.metrics.registry.metrics() };

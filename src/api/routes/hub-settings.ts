@@ -14,7 +14,6 @@ export function hubSettingsRoutes(rt: Runtime): AnyRouteSpec[] {
       tag: 'connect sessions',
       auth: 'platform',
       response: { status: 200, description: 'the current settings (all null: the defaults)', schema: hubSettingsSchema },
-      errors: [401, 429],
       handler: async ({ platformId }) => ({ body: await settings.get(platformId) }),
     }),
     defineRoute({
@@ -25,7 +24,6 @@ export function hubSettingsRoutes(rt: Runtime): AnyRouteSpec[] {
       auth: 'platform',
       body: hubSettingsInputSchema,
       response: { status: 200, description: 'the settings now in force', schema: hubSettingsSchema },
-      errors: [400, 401, 413, 415, 429],
       handler: async ({ platformId, body }) => ({ body: await settings.put(platformId, body) }),
     }),
   ];

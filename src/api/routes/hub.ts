@@ -11,8 +11,6 @@ import { HUB_ASSETS, SDK_HEADERS, hubHeaders } from '../../hub/hub-assets.js';
 import { hubView } from '../../hub/hub-view.js';
 import { HubSettingsStore } from '../../store/hub-settings-store.js';
 
-const SESSION_HEADER = { authorization: 'Session <token from the page URL>' };
-
 const asset = (which: keyof typeof HUB_ASSETS, headers = hubHeaders()) => async (): Promise<RouteResult> => ({
   body: HUB_ASSETS[which].body,
   headers: { ...headers, 'content-type': HUB_ASSETS[which].type },
@@ -49,18 +47,20 @@ export function hubRoutes(rt: Runtime): AnyRouteSpec[] {
       summary: 'The Connect Hub page, opened with ?session=<token> from POST /v1/connect-sessions',
       tag: 'connect hub',
       auth: 'none',
+      page: true,
       query: pageQuerySchema,
       response: { status: 200, description: 'HTML; framed only by the session\'s allowedOrigins' },
       handler: async ({ query }) => page(query),
     }),
-    defineRoute({ method: 'GET', url: '/hub/hub.css', summary: 'Connect Hub style sheet', tag: 'connect hub', auth: 'none', response: { status: 200, description: 'CSS' }, handler: asset('css') }),
-    defineRoute({ method: 'GET', url: '/hub/hub.js', summary: 'Connect Hub script', tag: 'connect hub', auth: 'none', response: { status: 200, description: 'JavaScript' }, handler: asset('js') }),
+    defineRoute({ method: 'GET', url: '/hub/hub.css', summary: 'Connect Hub style sheet', tag: 'connect hub', auth: 'none', page: true, response: { status: 200, description: 'CSS' }, handler: asset('css') }),
+    defineRoute({ method: 'GET', url: '/hub/hub.js', summary: 'Connect Hub script', tag: 'connect hub', auth: 'none', page: true, response: { status: 200, description: 'JavaScript' }, handler: asset('js') }),
     defineRoute({
       method: 'GET',
       url: '/hub/sdk.js',
       summary: 'The browser SDK (ES module): openHub({url, mode, onSuccess, onError, onCancel, onClose}); also the package entry account-linker/hub',
       tag: 'connect hub',
       auth: 'none',
+      page: true,
       response: { status: 200, description: 'JavaScript module, loadable from any origin' },
       handler: asset('sdk', SDK_HEADERS),
     }),
@@ -70,8 +70,7 @@ export function hubRoutes(rt: Runtime): AnyRouteSpec[] {
       url: '/hub/api/session',
       summary: 'The state of a connect session and of the key it sent',
       tag: 'connect hub',
-      auth: 'none',
-      headers: SESSION_HEADER,
+      auth: 'session',
       response: { status: 200, description: 'what the page shows', schema: hubViewSchema },
       errors: [401, 410],
       handler: async ({ request }) => {
@@ -89,8 +88,7 @@ export function hubRoutes(rt: Runtime): AnyRouteSpec[] {
       url: '/hub/api/connect',
       summary: 'Send the API key of this session; the answer is the view to follow',
       tag: 'connect hub',
-      auth: 'none',
-      headers: SESSION_HEADER,
+      auth: 'session',
       body: hubConnectBodySchema,
       response: { status: 202, description: 'accepted and queued', schema: hubViewSchema },
       errors: [400, 401, 409, 410],

@@ -25,8 +25,8 @@ export function webhookEndpointRoutes(rt: Runtime): AnyRouteSpec[] {
       tag: 'webhooks',
       auth: 'platform',
       body: webhookEndpointInputSchema,
-      response: { status: 201, description: 'the endpoint with its secret', schema: webhookEndpointWithSecretSchema },
-      errors: [400, 401, 409],
+      response: { status: 201, description: 'the endpoint with its secret', schema: webhookEndpointWithSecretSchema, headers: ['Location'] },
+      errors: [409],
       handler: async ({ body, platformId, request }) => {
         const check = await checkWebhookUrl(body.url, rt.addressPolicy, rt.webhookLookup);
         if (!check.ok) {
@@ -39,6 +39,8 @@ export function webhookEndpointRoutes(rt: Runtime): AnyRouteSpec[] {
           events: body.events ? [...new Set(body.events)] : [...EVENT_TYPES],
           description: body.description ?? null,
           status: 'enabled',
+          disabledReason: null,
+          disabledAt: null,
           createdAt: new Date().toISOString(),
         };
         const secret = generateWebhookSecret();
@@ -54,7 +56,6 @@ export function webhookEndpointRoutes(rt: Runtime): AnyRouteSpec[] {
       tag: 'webhooks',
       auth: 'platform',
       response: { status: 200, description: 'the endpoints', schema: z.object({ data: z.array(webhookEndpointSchema) }) },
-      errors: [401],
       handler: async ({ platformId }) => ({ body: { data: (await rt.endpoints.list(platformId)).map(publicView) } }),
     }),
     defineRoute({
@@ -65,7 +66,7 @@ export function webhookEndpointRoutes(rt: Runtime): AnyRouteSpec[] {
       auth: 'platform',
       params: idParams('webhookEndpoint'),
       response: { status: 200, description: 'the endpoint', schema: webhookEndpointSchema },
-      errors: [401, 404],
+      errors: [404],
       handler: async ({ params, platformId }) => {
         const endpoint = await rt.endpoints.get(platformId, params.id);
         if (!endpoint) throw problems.notFound('webhook endpoint', params.id);
@@ -80,10 +81,25 @@ export function webhookEndpointRoutes(rt: Runtime): AnyRouteSpec[] {
       auth: 'platform',
       params: idParams('webhookEndpoint'),
       response: { status: 204, description: 'deleted' },
-      errors: [401, 404],
+      errors: [404],
       handler: async ({ params, platformId }) => {
         if (!(await rt.endpoints.delete(platformId, params.id))) throw problems.notFound('webhook endpoint', params.id);
         return { status: 204 };
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/v1/webhook-endpoints/:id/enable',
+      summary: 'Send to an endpoint disabled by a 410 Gone again (messages from now on; redeliver earlier ones)',
+      tag: 'webhooks',
+      auth: 'platform',
+      params: idParams('webhookEndpoint'),
+      response: { status: 200, description: 'the endpoint, enabled', schema: webhookEndpointSchema },
+      errors: [401, 404],
+      handler: async ({ params, platformId }) => {
+        const endpoint = await rt.endpoints.enable(platformId, params.id);
+        if (!endpoint) throw problems.notFound('webhook endpoint', params.id);
+        return { body: publicView(endpoint) };
       },
     }),
     defineRoute({
@@ -94,7 +110,7 @@ export function webhookEndpointRoutes(rt: Runtime): AnyRouteSpec[] {
       auth: 'platform',
       params: idParams('webhookEndpoint'),
       response: { status: 200, description: 'the endpoint with its new secret', schema: webhookEndpointWithSecretSchema },
-      errors: [401, 404],
+      errors: [404],
       handler: async ({ params, platformId }) => {
         const secret = generateWebhookSecret();
         if (!(await rt.endpoints.rotate(platformId, params.id, secret))) throw problems.notFound('webhook endpoint', params.id);

@@ -1,4 +1,4 @@
-import { basename } from 'node:path';
+import { basename, extname } from 'node:path';
 import { BULK_EXIT, BulkExitError } from './bulk-exit.js';
 import { runBulk } from './bulk-command.js';
 
@@ -11,6 +11,9 @@ export interface BulkCliOptions {
   concurrency: number;
   pollInterval: number;
 }
+
+/** tenants.csv → tenants.results.csv, in the current directory. */
+export const resultsFileFor = (file: string) => `${basename(file, extname(file))}.results.csv`;
 
 /** The `bulk` command's entry: resolves defaults, runs, and exits with the documented code. */
 export async function bulkAction(file: string, opts: BulkCliOptions): Promise<void> {
@@ -27,7 +30,7 @@ export async function bulkAction(file: string, opts: BulkCliOptions): Promise<vo
       api: opts.api,
       token,
       wait: Boolean(opts.wait),
-      out: opts.out ?? `${basename(file)}.results.csv`,
+      out: opts.out ?? resultsFileFor(file),
       batchSize: opts.batchSize,
       concurrency: opts.concurrency,
       pollIntervalMs: opts.pollInterval,

@@ -3,10 +3,9 @@ import { readRows, type Row } from './read-rows.js';
 import { scanFile } from './scan-file.js';
 import { ResumeState, type BatchRecord } from './resume-state.js';
 import { batchIdempotencyKey } from './batch-idempotency.js';
-import { LinkerClient, type BulkItem } from './linker-client.js';
+import { BulkApi, type BatchProgress, type BulkItem } from './bulk-api.js';
 import { Progress } from './progress.js';
 import { ResultsWriter, type ResultRow } from './results-writer.js';
-import type { Batch } from '../../domain/schemas/batch.js';
 
 export interface BulkOptions {
   file: string;
@@ -83,21 +82,28 @@ export async function runBulk(options: BulkOptions): Promise<number> {
     if (options.batchSize !== undefined && options.batchSize !== state.batchSize) say(`keeping the earlier run's batch size ${state.batchSize} so batches keep their keys.`);
   } else if (opened.replaced) say(`${statePath} belonged to another file; starting over for ${options.file}.`);
 
-  const client = new LinkerClient({ baseUrl: options.api, token: options.token });
+  const client = new BulkApi({ baseUrl: options.api, token: options.token });
   const progress = new Progress({ total: scan.rows, wait: options.wait, stream: stderr });
-  const batches = new Map<string, Batch | null>();
+  const batches = new Map<string, BatchProgress | null>();
   let submitted = 0;
   let rejected = 0;
   const report = () => {
     let linked = 0;
     let failed = 0;
     let confirmed = 0;
+    let serverEta: Date | undefined;
+    let paused: BatchProgress['paused'];
     for (const batch of batches.values()) {
       linked += batch?.counts.linked ?? 0;
       failed += batch?.counts.failed ?? 0;
-      confirmed += batch?.confirmation.confirmed ?? 0;
+      confirmed += (batch?.confirmation.confirmed ?? 0) + (batch?.confirmation.not_required ?? 0);
+      if (batch && !batch.completedAt && batch.estimatedCompletionAt) {
+        const eta = new Date(batch.estimatedCompletionAt);
+        if (!serverEta || eta > serverEta) serverEta = eta;
+      }
+      paused ??= batch?.paused;
     }
-    progress.update({ submitted, linked, failed: failed + rejected, confirmed });
+    progress.update({ submitted, linked, failed: failed + rejected, confirmed, serverEta, paused: paused ?? undefined });
   };
 
   const onInterrupt = () => {
@@ -193,7 +199,7 @@ function releaseMemory(): void {
 }
 
 /** Streams the file a last time beside the recorded answers (and, with --wait, final statuses) to write one result per row. */
-async function writeResults(options: BulkOptions, state: ResumeState, client: LinkerClient): Promise<Tally> {
+async function writeResults(options: BulkOptions, state: ResumeState, client: BulkApi): Promise<Tally> {
   const writer = new ResultsWriter(options.out);
   const tally: Tally = { rows: 0, byStatus: new Map(), failuresByCode: new Map() };
   const bump = (map: Map<string, number>, k: string) => map.set(k, (map.get(k) ?? 0) + 1);

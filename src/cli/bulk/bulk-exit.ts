@@ -1,4 +1,4 @@
-/** Exit codes of `account-linker bulk`, documented in the README. */
+/** Exit codes of `account-linker bulk`, documented in docs/bulk-linking.md. */
 export const BULK_EXIT = {
   /** Every row was accepted (and, with --wait, linked). */
   ok: 0,

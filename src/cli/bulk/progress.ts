@@ -6,7 +6,12 @@ export interface ProgressCounts {
   linked: number;
   /** Failed requests plus rejected rows. */
   failed: number;
+  /** Results the platform acknowledged, or that needed no acknowledgement (no endpoint subscribed). */
   confirmed: number;
+  /** The server's estimate for the last open batch (GET /v1/batches/:id `estimatedCompletionAt`), when it gives one. */
+  serverEta?: Date;
+  /** Set while the server's breaker holds validation (GET /v1/batches/:id `paused`). */
+  paused?: { reason: string; resumesAt: string };
 }
 
 export interface ProgressOptions {
@@ -19,6 +24,8 @@ export interface ProgressOptions {
 }
 
 const RATE_WINDOW_MS = 10_000;
+/** A rate measured over less than this (the first batch's jump) would promise a wrong ETA. */
+const MIN_RATE_WINDOW_MS = 5_000;
 
 function duration(seconds: number): string {
   if (!Number.isFinite(seconds)) return '?';
@@ -28,7 +35,8 @@ function duration(seconds: number): string {
 
 /**
  * A progress bar on a terminal (cli-progress), plain progress lines otherwise (CI logs, pipes).
- * Rate and ETA come from the last 10 seconds, so they follow the workers' real pace.
+ * The ETA is the server's estimate when it gives one; otherwise it comes from the rate of the last
+ * 10 seconds, so it follows the workers' real pace, and is shown only once 5 seconds were measured.
  */
 export class Progress {
   private readonly stream: NodeJS.WriteStream;
@@ -43,7 +51,7 @@ export class Progress {
       this.bar = new cliProgress.SingleBar(
         {
           stream: this.stream,
-          format: `{bar} {percentage}% | submitted {submitted}/{total} | linked {linked} | failed {failed} | confirmed {confirmed} | {rate}/s | ETA {etaText}`,
+          format: `{bar} {percentage}% | submitted {submitted}/{total} | linked {linked} | failed {failed} | confirmed {confirmed} | {rate}/s | ETA {etaText}{pausedText}`,
           hideCursor: true,
           etaBuffer: 1,
         },
@@ -57,19 +65,35 @@ export class Progress {
     return this.options.wait ? this.counts.linked + this.counts.failed : this.counts.submitted;
   }
 
-  private rate(): number {
+  /** Rows per second, and whether it was measured long enough to predict from. */
+  private rate(): { perSecond: number; known: boolean } {
     const now = Date.now();
     this.samples.push({ at: now, done: this.done() });
-    while (this.samples.length > 2 && now - this.samples[0]!.at > RATE_WINDOW_MS) this.samples.shift();
+    while (this.samples.length > 2 && now - this.samples[1]!.at >= MIN_RATE_WINDOW_MS && now - this.samples[0]!.at > RATE_WINDOW_MS) this.samples.shift();
     const first = this.samples[0]!;
-    const seconds = (now - first.at) / 1000;
-    return seconds > 0 ? (this.done() - first.done) / seconds : 0;
+    const ms = now - first.at;
+    const perSecond = ms > 0 ? ((this.done() - first.done) * 1000) / ms : 0;
+    return { perSecond, known: ms >= MIN_RATE_WINDOW_MS && perSecond > 0 };
+  }
+
+  private etaText(rate: { perSecond: number; known: boolean }): string {
+    const left = this.options.total - this.done();
+    if (left <= 0) return '0s';
+    const { serverEta } = this.counts;
+    if (serverEta) return `${duration(Math.max(0, (serverEta.getTime() - Date.now()) / 1000))} (server)`;
+    return rate.known ? duration(left / rate.perSecond) : '?';
   }
 
   private payload() {
     const rate = this.rate();
-    const left = this.options.total - this.done();
-    return { ...this.counts, total: this.options.total, rate: rate.toFixed(0), etaText: left <= 0 ? '0s' : rate > 0 ? duration(left / rate) : '?' };
+    const { paused } = this.counts;
+    return {
+      ...this.counts,
+      total: this.options.total,
+      rate: rate.perSecond.toFixed(0),
+      etaText: this.etaText(rate),
+      pausedText: paused ? ` | paused: ${paused.reason}, resumes ${paused.resumesAt}` : '',
+    };
   }
 
   update(counts: ProgressCounts): void {
@@ -87,7 +111,7 @@ export class Progress {
   }
 
   private plainLine(p: ReturnType<Progress['payload']>): void {
-    this.stream.write(`progress: submitted ${p.submitted}/${p.total}, linked ${p.linked}, failed ${p.failed}, confirmed ${p.confirmed}, ${p.rate} rows/s, ETA ${p.etaText}\n`);
+    this.stream.write(`progress: submitted ${p.submitted}/${p.total}, linked ${p.linked}, failed ${p.failed}, confirmed ${p.confirmed}, ${p.rate} rows/s, ETA ${p.etaText}${p.pausedText.replace(' |', ',')}\n`);
   }
 
   stop(): void {

@@ -1,13 +1,5 @@
-import type { Batch } from '../../domain/schemas/batch.js';
-import type { ConnectRequest } from '../../domain/schemas/connect-request.js';
-import type { PlatformClient } from './platform-client.js';
+import type { Batch, ConnectRequest, LinkerClient } from '../../client/index.js';
 import type { PlannedTenant } from './tenant-mix.js';
-
-interface BulkAnswer {
-  batchId: string;
-  accepted: { index: number; id: string }[];
-  rejected: { index: number; error: { code: string; message: string } }[];
-}
 
 export interface SubmittedBatches {
   batchIds: string[];
@@ -20,12 +12,12 @@ export interface SubmittedBatches {
  * Sends the tenants through POST /v1/connect-requests/bulk in chunks, round-robin over `clients`
  * (API replicas share nothing, so any replica may take any chunk).
  */
-export async function bulkLink(clients: PlatformClient[], tenants: PlannedTenant[], chunkSize = 1000): Promise<SubmittedBatches> {
+export async function bulkLink(clients: LinkerClient[], tenants: PlannedTenant[], chunkSize = 1000): Promise<SubmittedBatches> {
   const result: SubmittedBatches = { batchIds: [], requestIds: new Map(), rejected: 0 };
   for (let start = 0, n = 0; start < tenants.length; start += chunkSize, n++) {
     const chunk = tenants.slice(start, start + chunkSize);
-    const items = chunk.map((t) => ({ tenantId: t.tenantId, provider: 'smartrecruiters', credentials: { apiKey: t.apiKey } }));
-    const answer = await clients[n % clients.length]!.post<BulkAnswer>('/v1/connect-requests/bulk', { items });
+    const items = chunk.map((t) => ({ tenantId: t.tenantId, provider: 'smartrecruiters' as const, credentials: { apiKey: t.apiKey } }));
+    const answer = await clients[n % clients.length]!.linkBulk(items);
     result.batchIds.push(answer.batchId);
     for (const { index, id } of answer.accepted) result.requestIds.set(chunk[index]!.tenantId, id);
     result.rejected += answer.rejected.length;
@@ -41,14 +33,14 @@ const settled = (b: Batch) => b.confirmation.confirmed + b.confirmation.unconfir
  * confirmation settled too. `onProgress` sees the summed counts on every poll.
  */
 export async function waitForBatches(
-  client: PlatformClient,
+  client: LinkerClient,
   batchIds: string[],
   options: { confirmations?: boolean; timeoutMs?: number; intervalMs?: number; onProgress?: (done: number, total: number) => void } = {},
 ): Promise<Batch[]> {
   const { confirmations = true, timeoutMs = 120_000, intervalMs = 200 } = options;
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const batches = await Promise.all(batchIds.map((id) => client.get<Batch>(`/v1/batches/${id}`)));
+    const batches = await Promise.all(batchIds.map((id) => client.getBatch(id)));
     const total = batches.reduce((s, b) => s + b.total, 0);
     const done = batches.reduce((s, b) => s + (confirmations ? Math.min(finished(b), settled(b)) : finished(b)), 0);
     options.onProgress?.(done, total);
@@ -58,19 +50,9 @@ export async function waitForBatches(
   }
 }
 
-/** Every item of a paginated list route (`path` may carry filters), following `nextCursor`. */
-export async function listAll<T>(client: PlatformClient, path: string): Promise<T[]> {
-  const out: T[] = [];
-  const separator = path.includes('?') ? '&' : '?';
-  let cursor: string | null = null;
-  do {
-    const page: { data: T[]; nextCursor: string | null } = await client.get(`${path}${separator}limit=500${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
-    out.push(...page.data);
-    cursor = page.nextCursor;
-  } while (cursor);
+/** Every request of a batch, attempts included. */
+export async function listBatchRequests(client: LinkerClient, batchId: string): Promise<ConnectRequest[]> {
+  const out: ConnectRequest[] = [];
+  for await (const request of client.paginate('/v1/connect-requests', { batchId, limit: 500 })) out.push(request);
   return out;
 }
-
-/** Every request of a batch, attempts included. */
-export const listBatchRequests = (client: PlatformClient, batchId: string) =>
-  listAll<ConnectRequest>(client, `/v1/connect-requests?batchId=${encodeURIComponent(batchId)}`);

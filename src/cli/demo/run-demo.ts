@@ -6,10 +6,10 @@ import { startSimulator } from '../../sim/index.js';
 import { runService, type RunningService } from '../run-service.js';
 import { onShutdown } from '../on-shutdown.js';
 import { startWebhookReceiver } from './webhook-receiver.js';
-import { PlatformClient } from './platform-client.js';
+import { createLinkerClient, unwrap } from '../../client/index.js';
 import { bulkLink, listBatchRequests, waitForBatches } from './bulk-link.js';
-import { expectedOutcomes, tenantMix } from './tenant-mix.js';
-import { demoSucceeded, formatSummary, type DemoReport } from './summary.js';
+import { expectedOutcomes, KEY_KINDS, tenantMix } from './tenant-mix.js';
+import { demoSucceeded, formatSummary, lacksApiAccess, type DemoReport } from './summary.js';
 
 export interface DemoOptions {
   /** Tenants to link. Default 300. */
@@ -18,6 +18,24 @@ export interface DemoOptions {
   keep?: boolean;
   /** Where progress and the summary go. Default stdout. */
   out?: NodeJS.WritableStream;
+  /** Ports of the API, the simulator and the webhook receiver. Default from LINKER_PORT (see demoPorts). */
+  ports?: Partial<DemoPorts>;
+}
+
+export interface DemoPorts {
+  api: number;
+  sim: number;
+  receiver: number;
+}
+
+/**
+ * With LINKER_PORT set the demo is reachable at known addresses: the API on it, the simulator on
+ * the next port and the receiver on the one after. Without it every part takes a free port.
+ */
+export function demoPorts(env: NodeJS.ProcessEnv = process.env, given: Partial<DemoPorts> = {}): DemoPorts {
+  const base = Number(env.LINKER_PORT ?? 0);
+  const next = (offset: number) => (base > 0 ? base + offset : 0);
+  return { api: given.api ?? base, sim: given.sim ?? next(1), receiver: given.receiver ?? next(2) };
 }
 
 /** Demo data lives under its own prefix (`al-demo` by default), so it never mixes with a real installation's keys. */
@@ -32,13 +50,14 @@ const PLATFORM = 'demo';
  */
 export async function runDemo(options: DemoOptions = {}): Promise<number> {
   const { tenants: count = 300, keep = false, out = process.stdout } = options;
+  const ports = demoPorts(process.env, options.ports);
   const say = (line: string) => out.write(`${line}\n`);
   const platformToken = `demo-${randomBytes(16).toString('hex')}`;
   const adminToken = `admin-${randomBytes(16).toString('hex')}`;
   const prefix = demoPrefix();
 
   say('starting: SmartRecruiters simulator, webhook receiver, account-linker API and workers…');
-  const [sim, receiver] = await Promise.all([startSimulator({}), startWebhookReceiver()]);
+  const [sim, receiver] = await Promise.all([startSimulator({ port: ports.sim }), startWebhookReceiver({ port: ports.receiver })]);
   let service: RunningService | undefined;
   const stopAll = async () => {
     await service?.stop();
@@ -51,7 +70,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<number> {
       handleSignals: false,
       env: {
         LINKER_REDIS_PREFIX: prefix,
-        LINKER_PORT: process.env.LINKER_PORT ?? '0',
+        LINKER_PORT: String(ports.api),
         LINKER_PLATFORMS: `${PLATFORM}:${platformToken}`,
         LINKER_ADMIN_TOKEN: adminToken,
         LINKER_ENCRYPTION_KEYS: generateVaultKeySpec('demo'),
@@ -64,8 +83,8 @@ export async function runDemo(options: DemoOptions = {}): Promise<number> {
     // The previous demo's data stays for a look with redis-cli until now; it must not count in this run.
     await deleteByPrefix(service.runtime.redis, prefix);
 
-    const client = new PlatformClient(service.url!, platformToken);
-    const endpoint = await client.post<{ secret: string }>('/v1/webhook-endpoints', { url: receiver.url, description: 'demo receiver' });
+    const client = createLinkerClient({ baseUrl: service.url!, token: platformToken });
+    const endpoint = unwrap(await client.api.POST('/v1/webhook-endpoints', { body: { url: receiver.url, description: 'demo receiver' } }));
     receiver.setSecret(endpoint.secret);
 
     const plan = tenantMix(count, `demo-${Date.now().toString(36)}`);
@@ -92,6 +111,8 @@ export async function runDemo(options: DemoOptions = {}): Promise<number> {
       outcomes,
       expected: expectedOutcomes(plan),
       retried: requests.filter((r) => r.status === 'linked' && r.attempts.length > 1).length,
+      noApiAccess: requests.filter(lacksApiAccess).length,
+      expectedNoApiAccess: plan.filter((t) => t.kind === KEY_KINDS.nofeature).length,
       confirmation: {
         confirmed: sum((b) => b.confirmation.confirmed),
         unconfirmed: sum((b) => b.confirmation.unconfirmed),
@@ -101,6 +122,8 @@ export async function runDemo(options: DemoOptions = {}): Promise<number> {
       webhooks: { verified: receiver.events.size, rejected: receiver.rejected, deliveries: receiver.deliveries },
       providerCalls: sim.stats().requests,
       apiUrl: service.url!,
+      simUrl: sim.url,
+      receiverUrl: receiver.url,
       platformToken,
       adminToken,
       batchIds: submitted.batchIds,

@@ -1,12 +1,8 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Webhook } from 'standardwebhooks';
+import { verifyWebhook, type WebhookEvent } from '../../client/webhooks.js';
 
-export interface ReceivedEvent {
-  webhookId: string;
-  type: string;
-  data: { connectRequestId: string | null; status: string; error: { code: string } | null };
-}
+export type ReceivedEvent = WebhookEvent & { webhookId: string };
 
 export interface WebhookReceiver {
   url: string;
@@ -21,6 +17,13 @@ export interface WebhookReceiver {
   close(): Promise<void>;
 }
 
+export interface WebhookReceiverOptions {
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Default 0: any free port. */
+  port?: number;
+}
+
 async function readBody(request: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of request) chunks.push(chunk as Buffer);
@@ -28,22 +31,22 @@ async function readBody(request: IncomingMessage): Promise<string> {
 }
 
 /**
- * A platform's webhook endpoint as a platform would write one: verifies each delivery with the
- * `standardwebhooks` package, answers 204 when it verifies, 400 when it does not, and keys what it
- * received by `webhook-id` (the idempotency key Standard Webhooks gives receivers).
+ * A platform's webhook endpoint as a platform would write one: verifies each delivery with
+ * `verifyWebhook` from account-linker/webhooks, answers 204 when it verifies, 400 when it does
+ * not, and keys what it received by `webhook-id` (the idempotency key Standard Webhooks gives receivers).
  */
-export async function startWebhookReceiver(host = '127.0.0.1'): Promise<WebhookReceiver> {
-  let verifier: Webhook | undefined;
+export async function startWebhookReceiver(options: WebhookReceiverOptions = {}): Promise<WebhookReceiver> {
+  const host = options.host ?? '127.0.0.1';
+  let secret: string | undefined;
   const receiver = { events: new Map<string, ReceivedEvent>(), rejected: 0, deliveries: 0 };
   const server = createServer((request, response) => {
     void readBody(request).then((body) => {
       receiver.deliveries++;
-      const headers = Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k, String(v)]));
       try {
-        if (!verifier) throw new Error('no secret yet');
-        const event = verifier.verify(body, headers) as Omit<ReceivedEvent, 'webhookId'>;
-        const webhookId = headers['webhook-id']!;
-        receiver.events.set(webhookId, { webhookId, type: event.type, data: event.data });
+        if (!secret) throw new Error('no secret yet');
+        const event = verifyWebhook(secret, request.headers, body);
+        const webhookId = String(request.headers['webhook-id']);
+        receiver.events.set(webhookId, { ...event, webhookId });
         response.writeHead(204).end();
       } catch {
         receiver.rejected++;
@@ -51,12 +54,15 @@ export async function startWebhookReceiver(host = '127.0.0.1'): Promise<WebhookR
       }
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, host, resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, resolve);
+  });
   const { port } = server.address() as AddressInfo;
   return Object.assign(receiver, {
     url: `http://${host}:${port}/webhooks/account-linker`,
-    setSecret: (secret: string) => {
-      verifier = new Webhook(secret);
+    setSecret: (value: string) => {
+      secret = value;
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -16,7 +16,7 @@ export const accountHistoryEntrySchema = z.object({
   connectRequestId: z.string().optional(),
   operation: z.enum(['created', 'updated']).optional(),
   errorCode: invalidationCodeSchema.optional().describe('why a check invalidated the account'),
-});
+}).meta({ id: 'AccountHistoryEntry' });
 
 export const accountSchema = z.object({
   id: z.string(),
@@ -36,7 +36,7 @@ export const accountSchema = z.object({
   createdAt: timestampSchema,
   updatedAt: timestampSchema,
   history: z.array(accountHistoryEntrySchema),
-});
+}).meta({ id: 'Account' });
 export type Account = z.infer<typeof accountSchema>;
 
 export const accountListQuerySchema = z.strictObject({

@@ -12,5 +12,11 @@ export const batchSchema = z.object({
   confirmation: countsOf(CONFIRMATIONS),
   createdAt: timestampSchema,
   completedAt: timestampSchema.nullable(),
-});
+  position: z.number().int().min(0).describe('requests of other work the validate queues serve before this batch is through (approximate)'),
+  estimatedCompletionAt: timestampSchema.nullable().describe('when the batch should be through at the measured validation rate; null while nothing has been validated lately'),
+  paused: z
+    .object({ reason: z.string(), resumesAt: timestampSchema })
+    .optional()
+    .describe('present while the provider breaker holds validation for every tenant: why, and when it tries the provider again'),
+}).meta({ id: 'Batch' });
 export type Batch = z.infer<typeof batchSchema>;

@@ -36,17 +36,31 @@ export const apiKeySchema = z
   .string()
   .regex(/^[\x21-\x7e]{20,256}$/, 'apiKey must be 20-256 printable characters without spaces (SmartRecruiters keys have 32, partner keys 64)');
 
-export const companySchema = z.object({ identifier: z.string(), name: z.string() });
-export const timestampSchema = z.string().describe('RFC 3339 timestamp');
+export const companySchema = z.object({ identifier: z.string(), name: z.string() }).meta({ id: 'Company' });
+/** Written by the service (toISOString), so only documented, not re-validated on the way out. */
+export const timestampSchema = z.string().meta({ format: 'date-time', description: 'RFC 3339 timestamp (UTC)' });
 
+export const MAX_PAGE_SIZE = 500;
+
+/**
+ * Query strings are text; `limit` is parsed without coercing anything else. The document shows
+ * the parsed side (an integer from 1 to MAX_PAGE_SIZE), which is what a client sends.
+ */
 export const listQueryBase = {
   limit: z
     .string()
-    .regex(/^\d{1,4}$/, 'limit must be a whole number from 1 to 500')
+    .regex(/^\d{1,4}$/, `limit must be a whole number from 1 to ${MAX_PAGE_SIZE}`)
     .transform(Number)
-    .pipe(z.number().int().min(1, 'limit must be at least 1').max(500, 'limit must be at most 500'))
+    .pipe(
+      z
+        .number()
+        .int()
+        .min(1, 'limit must be at least 1')
+        .max(MAX_PAGE_SIZE, `limit must be at most ${MAX_PAGE_SIZE}`)
+        .describe(`page size, 1 to ${MAX_PAGE_SIZE}; default 50`),
+    )
     .optional(),
-  cursor: z.string().max(200).optional(),
+  cursor: z.string().max(200).optional().describe('nextCursor of the previous page'),
 };
 
 export function pageSchema<T extends z.ZodType>(item: T) {

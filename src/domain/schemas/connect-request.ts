@@ -16,7 +16,7 @@ export const connectRequestInputSchema = z.strictObject({
   provider: providerSchema,
   credentials: z.strictObject({ apiKey: apiKeySchema }),
   metadata: metadataSchema.optional(),
-});
+}).meta({ id: 'ConnectRequestInput' });
 export type ConnectRequestInput = z.infer<typeof connectRequestInputSchema>;
 
 export const attemptSchema = z.object({
@@ -26,7 +26,7 @@ export const attemptSchema = z.object({
   httpStatus: z.number().int().nullable(),
   durationMs: z.number().int(),
   error: z.string().nullable().optional(),
-});
+}).meta({ id: 'Attempt' });
 export type Attempt = z.infer<typeof attemptSchema>;
 
 export const connectRequestSchema = z.object({
@@ -45,7 +45,7 @@ export const connectRequestSchema = z.object({
   createdAt: timestampSchema,
   updatedAt: timestampSchema,
   completedAt: timestampSchema.nullable(),
-});
+}).meta({ id: 'ConnectRequest' });
 export type ConnectRequest = z.infer<typeof connectRequestSchema>;
 
 export const connectRequestListQuerySchema = z.strictObject({

@@ -60,7 +60,7 @@ export const connectSessionSchema = z.object({
   expiresAt: timestampSchema,
   allowedOrigins: z.array(z.string()).describe('origins that may frame the Hub and receive its messages'),
   returnUrl: z.string().nullable(),
-});
+}).meta({ id: 'ConnectSession' });
 
 /** The Hub trims what was pasted (a stray newline or space is the usual copy mistake). */
 export const hubConnectBodySchema = z.strictObject({ apiKey: z.string().trim().pipe(apiKeySchema) });
@@ -85,5 +85,5 @@ export const hubViewSchema = z.object({
       error: z.object({ code: z.enum(LINK_ERROR_CODES), title: z.string(), detail: z.string() }).nullable(),
     })
     .nullable(),
-});
+}).meta({ id: 'HubView' });
 export type HubView = z.infer<typeof hubViewSchema>;

@@ -1,6 +1,5 @@
 -- Stores connect requests and claims each tenant's in-flight slot, all or nothing per item.
--- KEYS[1] platform base. ARGV[1] JSON {batchId, now, items:[{id, tenantId, provider, metadata, cred, job}]}
--- (`job`: the validate job of its first attempt, kept for the stranded-request sweep).
+-- KEYS[1] platform base. ARGV[1] JSON {batchId, now, items:[{id, tenantId, provider, metadata, cred}]}
 -- Returns a JSON array: "" for an accepted item, else the id of the request already in flight.
 -- An item whose id is already stored was accepted by an earlier try of the same idempotent call
 -- (ids derive from the Idempotency-Key): it is accepted again and nothing is written twice.
@@ -24,7 +23,7 @@ for i, item in ipairs(args.items) do
     redis.call('HSET', base .. ':cr:' .. id,
       'id', id, 'tenantId', item.tenantId, 'provider', item.provider,
       'status', 'queued', 'confirmation', 'pending', 'batchId', batchId,
-      'metadata', item.metadata, 'job', item.job, 'createdAt', now, 'updatedAt', now)
+      'metadata', item.metadata, 'createdAt', now, 'updatedAt', now)
     redis.call('SET', base .. ':cred:' .. id, item.cred)
     redis.call('ZADD', base .. ':idx:cr', 0, id)
     redis.call('ZADD', base .. ':idx:cr:s:queued', 0, id)

@@ -3,15 +3,15 @@
 -- outcome "delivered" confirms the request; "failed" (schedule exhausted or endpoint gone) makes it
 -- unconfirmed once none of its messages can still succeed; "retry" only logs the attempt.
 -- KEYS[1] the message's data shard base. ARGV[1] JSON {id, expectedCount, attempt, outcome, now, rules}.
--- Returns JSON {result: "applied"|"stale"|"missing", endpointId?, confirmedRequestCreatedAt?} (the latter
--- when this attempt confirmed its request, for the confirmation latency metric).
+-- Returns JSON {result: "applied"|"stale"|"missing", confirmedRequestCreatedAt?} (the latter when this
+-- attempt confirmed its request, for the confirmation latency metric).
 local base = KEYS[1]
 local a = cjson.decode(ARGV[1])
 local mk = base .. ':msg:' .. a.id
-local m = redis.call('HMGET', mk, 'status', 'attemptCount', 'connectRequestId', 'endpointId')
+local m = redis.call('HMGET', mk, 'status', 'attemptCount', 'connectRequestId')
 if not m[1] then return cjson.encode({result = 'missing'}) end
 if m[1] ~= 'pending' or tonumber(m[2]) ~= a.expectedCount then return cjson.encode({result = 'stale'}) end
-local applied = cjson.encode({result = 'applied', endpointId = m[4]})
+local applied = cjson.encode({result = 'applied'})
 
 redis.call('RPUSH', mk .. ':attempts', cjson.encode(a.attempt))
 redis.call('HSET', mk, 'attemptCount', a.expectedCount + 1, 'updatedAt', a.now)
@@ -22,7 +22,7 @@ local cr = m[3]
 if cr == '' then return applied end
 if a.outcome == 'delivered' then
   if setConfirmation(base, cr, 'confirmed', a.rules, a.now) then
-    return cjson.encode({result = 'applied', endpointId = m[4], confirmedRequestCreatedAt = redis.call('HGET', base .. ':cr:' .. cr, 'createdAt')})
+    return cjson.encode({result = 'applied', confirmedRequestCreatedAt = redis.call('HGET', base .. ':cr:' .. cr, 'createdAt')})
   end
 else
   local open = false

@@ -2,13 +2,17 @@
 -- come from src/domain/connect-request-state.ts), keeping indexes and batch counters in step.
 -- Reaching a final status releases the tenant's in-flight slot; `linked` creates or updates the
 -- account and moves the credential onto it, `failed` destroys the credential.
--- KEYS[1] platform base. ARGV[1] JSON {id, to, from:[...], now, historyLimit, attempt?, error?, link?, read?}, or
--- {ids:[...], to, from, now, read?} to move several requests at once (a claim), answered with a list.
--- Returns JSON {result: "applied"|"rejected"|"missing", from, accountId?, operation?, request?}; `request`
+-- KEYS[1] platform base. ARGV[1] JSON {id, to, from:[...], now, historyLimit, attempt?, error?, link?, read?,
+-- recorded?, below?, spentMs?}, or {ids:[...], to, from, now, read?, below?} to move several requests at once
+-- (a claim), answered with a list.
+-- Returns JSON {result: "applied"|"rejected"|"stale"|"conflict"|"missing", from, accountId?, operation?, request?}; `request`
 -- (the stored hash) comes with every final status whose event this call did not record, so the caller
 -- can publish the result without reading it back.
 -- `read` (the validate worker's first step) adds the request, its attempts, its pending credential and
 -- the tenant's account id to any existing request's answer: one round trip claims and loads it.
+-- The job protocol's compare-and-set (src/queues/work-job.ts): `below` (a claim) applies only while the
+-- request holds fewer attempts than that, else answers `stale`; `recorded` applies only while it holds
+-- exactly that many, else answers `conflict`. `spentMs` stores the validation budget spent so far.
 -- `event` (a final status) is the result event built by the caller from the state it expects
 -- ({recordEvent args, accountId, operation}); it is recorded in the same step when that state came
 -- true (for `linked`: the same account and operation), and `published` lists its pending messages.
@@ -43,8 +47,15 @@ local function transition(base, a)
     return withRecord(out)
   end
 
+  if a.below or a.recorded then
+    local recorded = redis.call('LLEN', rk .. ':attempts')
+    if a.below and recorded >= a.below then return withRecord({result = 'stale', from = status}) end
+    if a.recorded and recorded ~= a.recorded then return {result = 'conflict', from = status} end
+  end
+
   local to, now = a.to, a.now
   redis.call('HSET', rk, 'status', to, 'updatedAt', now)
+  if a.spentMs then redis.call('HSET', rk, 'spentMs', a.spentMs) end
   if a.attempt then redis.call('RPUSH', rk .. ':attempts', cjson.encode(a.attempt)) end
   if status ~= to then
     redis.call('ZREM', base .. ':idx:cr:s:' .. status, a.id)
