@@ -132,8 +132,7 @@ export class AccountStore {
   }
 
   private async change(platformId: string, args: Record<string, string | number> & { id: string }): Promise<AccountChange> {
-    const raw = await this.run.accountStatus([this.bases.ofId(platformId, args.id)], { ...args, historyLimit: this.retention.historyLimit });
-    return JSON.parse(raw) as AccountChange;
+    return this.run.accountStatus([this.bases.ofId(platformId, args.id)], { ...args, historyLimit: this.retention.historyLimit });
   }
 
   /** The account's API key in clear, re-encrypted in place if it was sealed with an older vault key; null once unlinked. */

@@ -1,6 +1,6 @@
 import type { RedisClient } from './redis-client.js';
 import { key, ShardBases } from './keys.js';
-import { luaList, scripts, type ScriptRunner } from './scripts.js';
+import { scripts, type ScriptRunner } from './scripts.js';
 import { lexPage, type Page } from './lex-page.js';
 import { sourcesOf, UNFINISHED_STATUSES, type RequestStatus } from '../domain/connect-request-state.js';
 import type { Attempt, ConnectRequest, ConnectRequestListQuery } from '../domain/schemas/connect-request.js';
@@ -152,7 +152,7 @@ export class ConnectRequestStore {
             return { id: item.id, tenantId: item.tenantId, provider: item.provider, metadata: item.metadata ? JSON.stringify(item.metadata) : '', cred: item.encryptedCredential };
           }),
         });
-        luaList(JSON.parse(raw) as string[] | Record<string, never>).forEach((r, n) => {
+        raw.forEach((r, n) => {
           results[positions[n]!] = r === '' ? { accepted: true } : { accepted: false, inFlightId: r };
         });
       }),
@@ -187,12 +187,11 @@ export class ConnectRequestStore {
     await Promise.all(
       [...positionsByShard(ids)].map(async ([shard, positions]) => {
         const shardIds = positions.map((i) => ids[i]!);
-        const raw = await this.run.transition([this.bases.ofShard(platformId, shard)], { ids: shardIds, to: 'validating', from, now: now.toISOString(), read: true, below });
-        const parsed = JSON.parse(raw) as { result: Claim['result']; request?: Record<string, string>; attempts?: string[] | Record<string, never>; credential?: string; tenantAccountId?: string }[];
-        parsed.forEach((claim, n) => {
+        const replies = await this.run.claim([this.bases.ofShard(platformId, shard)], { ids: shardIds, to: 'validating', from, now: now.toISOString(), read: true, below });
+        replies.forEach((claim, n) => {
           claims[positions[n]!] = {
             result: claim.result,
-            request: viewOrNull(shardIds[n]!, claim.request, luaList(claim.attempts)),
+            request: viewOrNull(shardIds[n]!, claim.request, claim.attempts),
             spentMs: Number(claim.request?.spentMs ?? 0),
             encryptedCredential: claim.credential ?? null,
             tenantAccountId: claim.tenantAccountId ?? null,
@@ -236,7 +235,7 @@ export class ConnectRequestStore {
 
   /** Applies a state transition when the current state allows it; a repeat is a harmless no-op. */
   async transition(platformId: string, id: string, args: TransitionArgs, now = new Date()): Promise<TransitionResult> {
-    const raw = await this.run.transition([this.bases.ofId(platformId, id)], {
+    const reply = await this.run.transition([this.bases.ofId(platformId, id)], {
       id,
       to: args.to,
       from: sourcesOf(args.to),
@@ -251,11 +250,9 @@ export class ConnectRequestStore {
       below: args.below,
       spentMs: args.spentMs,
     });
-    const parsed = JSON.parse(raw) as ScriptTransitionResult & { request?: Record<string, string>; published?: string[] | Record<string, never> };
-    if (parsed.result === 'missing' || parsed.result === 'conflict') return parsed;
-    if (parsed.result === 'stale') return { result: 'conflict', from: parsed.from };
-    const published = parsed.published === undefined ? {} : { published: luaList(parsed.published) };
-    if (!parsed.request) return { ...parsed, ...published } as TransitionResult;
-    return { ...parsed, ...published, request: toView(id, parsed.request, []) };
+    if (reply.result === 'missing' || reply.result === 'conflict') return reply;
+    if (reply.result === 'stale') return { result: 'conflict', from: reply.from };
+    const { request, ...rest } = reply;
+    return request ? { ...rest, request: toView(id, request, []) } : rest;
   }
 }

@@ -120,7 +120,7 @@ export class ConnectSessionStore {
       maxSubmissions: this.maxSubmissions,
       staleMs: this.staleClaimMs,
     });
-    return result as 'claimed' | 'used' | 'missing';
+    return result;
   }
 
   /** Records the connect request a claim created. */

@@ -70,13 +70,12 @@ export class IdempotencyStore {
     const fresh: Entry = { fingerprint, seed: newIdSeed() };
     const deadline = Date.now() + this.waitMs;
     for (let delay = 25; ; delay = Math.min(delay * 2, 500)) {
-      const raw = await this.run.claimIdempotency([this.base(platformId)], {
+      const claim = await this.run.claimIdempotency([this.base(platformId)], {
         key: `${scope}:${idemKey}`,
         entry: JSON.stringify(fresh),
         leaseMs: this.lease * 1000,
         ttlSeconds: this.ttl,
       });
-      const claim = JSON.parse(raw) as { state: 'new' | 'existing'; entry: string; claimed: boolean };
       const entry = JSON.parse(claim.entry) as Entry;
       if (entry.fingerprint !== fingerprint) {
         if (claim.claimed) await this.redis.del(`${this.k(platformId, idemKey, scope)}:lease`);

@@ -74,7 +74,7 @@ export class WebhookEndpointStore {
         secrets: this.vault.encrypt(JSON.stringify(secrets), this.aad(platformId, endpoint.id)),
       },
     });
-    if (Number(stored) !== 1) return false;
+    if (stored !== 1) return false;
     this.cache.forget(platformId);
     return true;
   }

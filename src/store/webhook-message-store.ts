@@ -1,6 +1,6 @@
 import type { RedisClient } from './redis-client.js';
 import { key, ShardBases } from './keys.js';
-import { luaList, scripts, CONFIRMATION_RULES, type ScriptRunner } from './scripts.js';
+import { scripts, CONFIRMATION_RULES, type ScriptRunner } from './scripts.js';
 import { lexPage, type Page } from './lex-page.js';
 import { shardOf } from '../domain/shards.js';
 import { readRecords } from './read-records.js';
@@ -17,7 +17,7 @@ export interface RecordEventArgs {
   messages: { id: string; endpointId: string }[];
 }
 
-/** What recordEvent in src/store/lua/lib.lua takes; the final transition takes it too. */
+/** What recordEvent in src/store/lua/helpers/record-event.lua takes; the final transition takes it too. */
 export interface RecordEventScriptArgs {
   dedupe: string;
   now: string;
@@ -100,9 +100,7 @@ export class WebhookMessageStore {
   /** Returns the ids of the event's messages that still need delivering. */
   async recordEvent(platformId: string, args: RecordEventArgs, now = new Date()): Promise<string[]> {
     const base = this.bases.ofShard(platformId, shardOf(platformId, eventShardKey(args.event)));
-    const raw = await this.run.recordEvent([base], { ...recordEventScriptArgs(args, now), expireAt: now.getTime() + this.retention.keepMs });
-    const { pending } = JSON.parse(raw) as { pending: string[] | Record<string, never> };
-    return luaList(pending);
+    return (await this.run.recordEvent([base], { ...recordEventScriptArgs(args, now), expireAt: now.getTime() + this.retention.keepMs })).pending;
   }
 
   async get(platformId: string, id: string): Promise<StoredMessage | null> {
@@ -159,7 +157,7 @@ export class WebhookMessageStore {
     args: { expectedCount: number; attempt: DeliveryAttempt; outcome: DeliveryOutcome },
     now = new Date(),
   ): Promise<RecordDeliveryResult> {
-    const raw = await this.run.recordDelivery([this.base(platformId, id)], {
+    const { result, confirmedRequestCreatedAt } = await this.run.recordDelivery([this.base(platformId, id)], {
       id,
       expectedCount: args.expectedCount,
       attempt: args.attempt,
@@ -168,7 +166,6 @@ export class WebhookMessageStore {
       expireAt: now.getTime() + this.retention.keepMs,
       rules: CONFIRMATION_RULES,
     });
-    const { result, confirmedRequestCreatedAt } = JSON.parse(raw) as { result: string; confirmedRequestCreatedAt?: string };
     return { applied: result === 'applied', ...(confirmedRequestCreatedAt ? { confirmedRequestCreatedAt } : {}) };
   }
 

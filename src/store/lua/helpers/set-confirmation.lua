@@ -1,0 +1,24 @@
+-- Helper (src/store/scripts.ts prepends it to the scripts that name it): confirmation moves.
+
+local function contains(list, value)
+  for _, v in ipairs(list) do if v == value then return true end end
+  return false
+end
+
+-- Moves a request's confirmation to `to` when the rules (from src/domain/connect-request-state.ts,
+-- passed in by the caller as {to: [allowed sources]}) allow it; keeps batch counters in step.
+local function setConfirmation(base, requestId, to, rules, now)
+  local rk = base .. ':cr:' .. requestId
+  local cur = redis.call('HMGET', rk, 'confirmation', 'batchId')
+  local from, batchId = cur[1], cur[2]
+  if not from or not contains(rules[to], from) then return false end
+  redis.call('HSET', rk, 'confirmation', to, 'confirmationAt', now)
+  local bk = base .. ':bat:' .. (batchId or '')
+  -- EXISTS: a batch past its retention must not come back as a hash holding only counters.
+  if batchId and batchId ~= '' and redis.call('EXISTS', bk) == 1 then
+    redis.call('HINCRBY', bk, 'c:' .. from, -1)
+    redis.call('HINCRBY', bk, 'c:' .. to, 1)
+  end
+  return true
+end
+
