@@ -7,6 +7,7 @@ import { createLogger } from '../../src/observability/logger.js';
 import { createRuntime, type Runtime } from '../../src/runtime/runtime.js';
 import { buildApp } from '../../src/api/app.js';
 import { startWorkers, type RunningWorkers } from '../../workers/start-workers.js';
+import type { QueueName } from '../../src/queues/queue-names.js';
 import { startSimulator, type Simulator } from '../../src/sim/index.js';
 import { loadEnv } from '../../src/config/env.js';
 import { PLATFORMS, testEnvVars } from './test-env.js';
@@ -17,6 +18,8 @@ export interface HarnessOptions {
   env?: Record<string, string>;
   /** Start the BullMQ workers in this process. Default true. */
   workers?: boolean;
+  /** Which queues those workers serve. Default: all. */
+  queues?: QueueName[];
 }
 
 export interface ApiCall {
@@ -99,7 +102,7 @@ export async function startHarness(name: string, options: HarnessOptions = {}): 
   const rt = createRuntime(env, createLogger(env.LINKER_LOG_LEVEL, sink));
   const app = await buildApp(rt);
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
-  const workers = options.workers === false ? undefined : startWorkers(rt);
+  const workers = options.workers === false ? undefined : startWorkers(rt, { queues: options.queues });
 
   const api: Harness['api'] = (method, path, call) => callApi(url, method, path, call);
 

@@ -16,6 +16,9 @@ let h: Harness;
 
 beforeAll(async () => {
   h = await startHarness('validate-jobs', {
+    // Re-validation checks keep their own pace (LINKER_REVALIDATE_RATE), outside LINKER_CONCURRENCY:
+    // without that worker the simulator sees validation calls only.
+    queues: ['validate', 'deliver'],
     env: { LINKER_CONCURRENCY: String(CONCURRENCY), LINKER_VALIDATION_ATTEMPTS: '4', LINKER_RATE_LIMIT_PER_MINUTE: '1000000' },
   });
 });
