@@ -4,7 +4,7 @@ import type { Runtime } from '../../runtime/runtime.js';
 import { problems } from '../errors.js';
 import { authenticateSession, isExpired } from '../hub-session.js';
 import { parseSessionRef } from '../connect-session-token.js';
-import { submitConnectRequests } from '../submit-connect-requests.js';
+import { submitConnectRequests } from '../../services/submit-connect-requests.js';
 import { ConnectSessionStore, type StoredSession } from '../../store/connect-session-store.js';
 import { hubConnectBodySchema, hubViewSchema } from '../../domain/schemas/connect-session.js';
 import { HUB_ASSETS, SDK_HEADERS, hubHeaders } from '../../hub/hub-assets.js';
