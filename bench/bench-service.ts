@@ -18,8 +18,9 @@ export interface BenchService {
   close(): Promise<void>;
 }
 
-export async function startBenchService(options: { redisUrl: string; name: string; concurrency?: number; env?: Record<string, string> }): Promise<BenchService> {
-  const prefix = `bench-${options.name}-${randomBytes(3).toString('hex')}`;
+export async function startBenchService(options: { redisUrl: string; concurrency?: number; env?: Record<string, string> }): Promise<BenchService> {
+  // Short, as the default `al` is: key names are part of what is measured.
+  const prefix = `b${randomBytes(2).toString('hex')}`;
   const redis = createRedis(options.redisUrl);
   const sim = await startSimulator({ rateLimit: false });
   const receiver = await startReceiver();

@@ -19,7 +19,7 @@ export interface MemoryUsage {
  * `MEMORY USAGE` of every key the service wrote.
  */
 export async function measureMemory(options: { redisUrl: string; n: number }): Promise<MemoryUsage> {
-  const bench = await startBenchService({ redisUrl: options.redisUrl, name: 'memory' });
+  const bench = await startBenchService({ redisUrl: options.redisUrl });
   try {
     const tenants: BenchTenant[] = Array.from({ length: options.n }, (_, i) => ({ tenantId: `tenant-${i}`, kind: i % 10 === 9 ? 'invalid' : 'valid' }));
     const batches = await waitSettled(bench.client, await submitTenants(bench.client, tenants, 'memory'), Math.max(120_000, options.n * 20));

@@ -23,9 +23,11 @@ const RULES: [RegExp, FootprintGroup][] = [
 
 function groupOf(name: string, prefix: string): FootprintGroup {
   if (name.startsWith(queuePrefix(prefix))) return 'queues';
-  // Records live under `<prefix>:{<tag>}:`; what follows the tag says what they are.
+  // Records live under `<prefix>:{<platform>}:` or, sharded, `<prefix>:{<shard tag>}:<platform>:`;
+  // what follows says what they are.
   const rest = name.slice(name.indexOf('}:') + 2);
-  return RULES.find(([pattern]) => pattern.test(rest))?.[1] ?? 'platform';
+  const ofRest = (text: string) => RULES.find(([pattern]) => pattern.test(text))?.[1];
+  return ofRest(rest) ?? ofRest(rest.slice(rest.indexOf(':') + 1)) ?? 'platform';
 }
 
 /**

@@ -81,7 +81,7 @@ try {
     const interactive = await withService(`int${round}`, (_client, prefix, url) =>
       measureInteractive(url, redis, prefix, { bulkN: options.interactiveBulkN, ratePerS: options.interactiveRate, count: options.interactiveCount }, `${runId}-int${round}`),
     );
-    log(`round ${round} interactive: ${interactive.count} single links at ${options.interactiveRate}/s beside a ${interactive.bulkN} bulk (${interactive.bulkLeftAtEnd} of it still queued at the last send): p50 ${interactive.p50Ms} ms, p99 ${interactive.p99Ms} ms`);
+    log(`round ${round} interactive: ${interactive.count} single links at ${options.interactiveRate}/s beside a ${interactive.bulkN} bulk (${interactive.bulkLeftAtEnd} of it still unfinished after the last single): p50 ${interactive.p50Ms} ms, p99 ${interactive.p99Ms} ms`);
     const fair = await withService(`fair${round}`, (_client, prefix, url) => measureFairShare(url, redis, prefix, { n: options.fairShareN, receiverUrl: receiver.url }, `${runId}-fair${round}`));
     log(`round ${round} fair share: ${fair.ratesPerS.map((r) => r.toFixed(0)).join(' and ')} links/s over ${fair.windowMs} ms both backlogged = ${fair.fairShare.toFixed(3)}`);
     rounds.push({ service, baseline, interactive, fair });

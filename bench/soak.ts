@@ -1,5 +1,5 @@
 import { parseDuration } from '../src/config/duration.js';
-import type { ConnectRequest } from '../src/domain/schemas/connect-request.js';
+import type { Account } from '../src/domain/schemas/account.js';
 import { redisFootprint } from './redis-footprint.js';
 import { submitTenants, type BenchTenant } from './bulk-links.js';
 import { startBenchService } from './bench-service.js';
@@ -19,7 +19,9 @@ export interface SoakOptions {
 export interface SoakSample {
   atS: number;
   keys: number;
+  /** The service's records: everything but BullMQ's bookkeeping, whose completed jobs are kept by count and age (an hour). */
   bytes: number;
+  queueBytes: number;
   /** INFO used_memory of the whole Redis: other users of it show here too. */
   usedMemory: number;
 }
@@ -59,7 +61,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   const retentionMs = options.retentionMs ?? Math.max(10_000, Math.round(options.durationMs / 5));
   const rate = options.ratePerS ?? 20;
   const sampleEveryMs = options.sampleEveryMs ?? 10_000;
-  const bench = await startBenchService({ redisUrl: options.redisUrl, name: 'soak', env: { LINKER_RETENTION: `${retentionMs}ms`, LINKER_LOG_LEVEL: 'error' } });
+  const bench = await startBenchService({ redisUrl: options.redisUrl, env: { LINKER_RETENTION: `${retentionMs}ms`, LINKER_LOG_LEVEL: 'error' } });
   const started = Date.now();
   const log = (message: string) => console.log(`[soak ${Math.round((Date.now() - started) / 1000)}s] ${message}`);
   const batches: { id: string; at: number; tenants: BenchTenant[] }[] = [];
@@ -72,17 +74,20 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   const sample = async () => {
     const footprint = await redisFootprint(bench.redis, bench.prefix);
     const usedMemory = Number(/used_memory:(\d+)/.exec(await bench.redis.info('memory'))?.[1] ?? 0);
-    samples.push({ atS: Math.round((Date.now() - started) / 1000), keys: footprint.keys, bytes: footprint.bytes, usedMemory });
+    const queueBytes = footprint.groups.queues.bytes;
+    samples.push({ atS: Math.round((Date.now() - started) / 1000), keys: footprint.keys, bytes: footprint.bytes - queueBytes, queueBytes, usedMemory });
     log(`${footprint.keys} keys, ${(footprint.bytes / 1e6).toFixed(2)} MB (${Object.entries(footprint.groups).map(([g, v]) => `${g} ${(v.bytes / 1e6).toFixed(2)}`).join(', ')})`);
   };
 
-  /** Unlinks the accounts of batches older than the retention period. */
+  /** Unlinks the accounts of tenants linked longer ago than the retention period (found by tenant: their requests may be gone). */
   const unlinkOld = async () => {
     while (batches.length > 0 && batches[0]!.at < Date.now() - retentionMs) {
       const batch = batches.shift()!;
-      const page = await bench.client.call<{ data: ConnectRequest[] }>('GET', `/v1/connect-requests?batchId=${batch.id}&status=linked&limit=500`);
-      for (const request of page.body.data) {
-        await bench.client.call('DELETE', `/v1/accounts/${request.accountId}`);
+      const accounts = await Promise.all(
+        batch.tenants.map(async ({ tenantId }) => (await bench.client.call<{ data: Account[] }>('GET', `/v1/accounts?tenantId=${tenantId}&status=active`)).body.data),
+      );
+      for (const account of accounts.flat()) {
+        await bench.client.call('DELETE', `/v1/accounts/${account.id}`);
         unlinks++;
       }
     }

@@ -9,6 +9,7 @@ import { sweepActiveAccounts } from '../src/queues/revalidation-sweep.js';
 import { requeueStranded } from '../src/queues/requeue-stranded.js';
 import { sweepExpired, sweepIntervalMs } from '../src/store/retention.js';
 import { createValidateProcessor } from './validate-processor.js';
+import { CallSlots } from './call-slots.js';
 import { settleAbandonedValidation } from './settle-abandoned-validation.js';
 import { createRevalidateProcessor } from './revalidate-processor.js';
 import { startDeliverWorkers } from './deliver-workers.js';
@@ -24,7 +25,7 @@ const STRANDED_SWEEP_MS = 60_000;
 export interface WorkerOptions {
   /** Which queues this process works on. Default: all. */
   queues?: QueueName[];
-  /** Jobs in flight per queue; validate jobs check one key at a time, so also provider checks in flight. Default LINKER_CONCURRENCY. */
+  /** Jobs in flight per queue (shard), and provider calls in flight across validate jobs. Default LINKER_CONCURRENCY. */
   concurrency?: number;
   /** Queue shards this process serves (`--shards`). Default: all of LINKER_QUEUE_SHARDS. */
   shards?: number[];
@@ -69,6 +70,7 @@ export function startWorkers(rt: Runtime, options: WorkerOptions = {}): RunningW
     if (unknown.length) throw new Error(`--shards names ${unknown.join(', ')}, but LINKER_QUEUE_SHARDS is ${env.LINKER_QUEUE_SHARDS} (shards 0..${env.LINKER_QUEUE_SHARDS - 1})`);
     const handOff = (platformId: string, requestId: string, attempt: number, delayMs: number) => rt.producers.enqueueAttempt(platformId, requestId, attempt, delayMs);
     const processor = createValidateProcessor({
+      slots: new CallSlots(concurrency),
       requests: rt.requests,
       vault: rt.vault,
       providers,
@@ -87,8 +89,8 @@ export function startWorkers(rt: Runtime, options: WorkerOptions = {}): RunningW
     });
     for (const shard of shards) {
       const queue = rt.producers.validate.shards[shard]!;
-      // The process's provider calls are shared out over the shards it serves.
-      const worker = new Worker(QUEUE.validate, processor, { ...common, prefix: queue.opts.prefix, concurrency: Math.ceil(concurrency / shards.length), limiter: PAUSE_ONLY_LIMITER });
+      // Jobs in flight per shard; the process's provider calls are bounded by its call slots.
+      const worker = new Worker(QUEUE.validate, processor, { ...common, prefix: queue.opts.prefix, limiter: PAUSE_ONLY_LIMITER });
       worker.on('failed', (job: Job | undefined, error) => {
         if (!job) return;
         // Failed for good (attempts spent, or stalled too often), not waiting for another attempt.
@@ -149,7 +151,7 @@ export function startWorkers(rt: Runtime, options: WorkerOptions = {}): RunningW
   const retentionTimer = setInterval(() => {
     sweeping ??= rt.platforms
       .ids()
-      .then((ids) => sweepExpired(rt.redis, ids.flatMap((id) => rt.requests.bases.all(id))))
+      .then((ids) => sweepExpired(rt.redis, ids.map((id) => rt.requests.bases.all(id)), { keepMs: env.LINKER_RETENTION }))
       .catch((err: unknown) => logger.error({ err }, 'retention sweep failed; it runs again shortly'))
       .finally(() => (sweeping = undefined));
   }, sweepIntervalMs(env.LINKER_RETENTION));

@@ -104,7 +104,8 @@ class ComponentSchemas {
 function statusesOf(spec: RouteDoc): number[] {
   const implied = [
     ...(spec.body || spec.query || spec.params || spec.idempotent ? [400] : []),
-    ...(spec.body ? [413, 415] : []),
+    // Any body sent with a POST, PUT or DELETE is parsed, whether the route reads it or not.
+    ...(spec.method !== 'GET' ? [400, 413, 415] : []),
     ...(spec.auth !== 'none' ? [401] : []),
     // The sign-in throttle (sign-in-throttle.ts) answers any call that carries a credential, on any route.
     429,
@@ -206,7 +207,7 @@ function webhooks(components: ComponentSchemas): JsonSchema {
 /**
  * The OpenAPI 3.1 document of `routes`, generated from the very zod schemas that validate the
  * requests, so the docs cannot drift from the behaviour. Every status an operation can answer is
- * listed: the ones its spec implies (input, body, authentication, rate limit, idempotency) and the
+ * listed: the ones its spec implies (input, a method with a body, authentication, rate limits, idempotency) and the
  * ones its handler declares.
  */
 export function buildOpenApiDocument(routes: RouteDoc[], options: OpenApiOptions): JsonSchema {

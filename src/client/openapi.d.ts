@@ -1761,6 +1761,36 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description body larger than the limit */
+            413: {
+                headers: {
+                    /** @description calls this platform may make per minute */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description calls left in the current minute */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description seconds until the current minute ends */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description body is not application/json */
+            415: {
+                headers: {
+                    /** @description calls this platform may make per minute */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description calls left in the current minute */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description seconds until the current minute ends */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description too many calls, or too many failed sign-ins from this address; wait Retry-After seconds */
             429: {
                 headers: {
@@ -1849,6 +1879,36 @@ export interface operations {
             };
             /** @description conflict with the current state; `detail` says which */
             409: {
+                headers: {
+                    /** @description calls this platform may make per minute */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description calls left in the current minute */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description seconds until the current minute ends */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description body larger than the limit */
+            413: {
+                headers: {
+                    /** @description calls this platform may make per minute */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description calls left in the current minute */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description seconds until the current minute ends */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description body is not application/json */
+            415: {
                 headers: {
                     /** @description calls this platform may make per minute */
                     "X-RateLimit-Limit"?: string;
@@ -2208,6 +2268,36 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description body larger than the limit */
+            413: {
+                headers: {
+                    /** @description calls this platform may make per minute */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description calls left in the current minute */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description seconds until the current minute ends */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description body is not application/json */
+            415: {
+                headers: {
+                    /** @description calls this platform may make per minute */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description calls left in the current minute */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description seconds until the current minute ends */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description too many calls, or too many failed sign-ins from this address; wait Retry-After seconds */
             429: {
                 headers: {
@@ -2294,6 +2384,36 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description body larger than the limit */
+            413: {
+                headers: {
+                    /** @description calls this platform may make per minute */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description calls left in the current minute */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description seconds until the current minute ends */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description body is not application/json */
+            415: {
+                headers: {
+                    /** @description calls this platform may make per minute */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description calls left in the current minute */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description seconds until the current minute ends */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description too many calls, or too many failed sign-ins from this address; wait Retry-After seconds */
             429: {
                 headers: {
@@ -2367,6 +2487,36 @@ export interface operations {
             };
             /** @description not found for this platform */
             404: {
+                headers: {
+                    /** @description calls this platform may make per minute */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description calls left in the current minute */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description seconds until the current minute ends */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description body larger than the limit */
+            413: {
+                headers: {
+                    /** @description calls this platform may make per minute */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description calls left in the current minute */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description seconds until the current minute ends */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description body is not application/json */
+            415: {
                 headers: {
                     /** @description calls this platform may make per minute */
                     "X-RateLimit-Limit"?: string;
@@ -2639,6 +2789,36 @@ export interface operations {
             };
             /** @description conflict with the current state; `detail` says which */
             409: {
+                headers: {
+                    /** @description calls this platform may make per minute */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description calls left in the current minute */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description seconds until the current minute ends */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description body larger than the limit */
+            413: {
+                headers: {
+                    /** @description calls this platform may make per minute */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description calls left in the current minute */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description seconds until the current minute ends */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description body is not application/json */
+            415: {
                 headers: {
                     /** @description calls this platform may make per minute */
                     "X-RateLimit-Limit"?: string;

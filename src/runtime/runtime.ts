@@ -63,7 +63,7 @@ export function createRuntime(env: Env, logger: Logger): Runtime {
   const queueRedis = createRedis(env.REDIS_URL ?? DEFAULT_REDIS_URL);
   const vault = new CredentialVault(parseVaultKeys(env.LINKER_ENCRYPTION_KEYS));
   const endpoints = new WebhookEndpointStore(redis, prefix, vault);
-  const messages = new WebhookMessageStore(redis, prefix);
+  const messages = new WebhookMessageStore(redis, prefix, retention);
   const platforms = new PlatformStore(redis, prefix, parsePlatformTokens(env.LINKER_PLATFORMS));
   const producers = new Producers(queueRedis, {
     prefix,

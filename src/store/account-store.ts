@@ -5,7 +5,7 @@ import { DATA_SHARDS } from '../domain/shards.js';
 import { readRecords } from './read-records.js';
 import { scripts, type ScriptRunner } from './scripts.js';
 import type { Account, AccountListQuery, AccountStatus, InvalidationCode } from '../domain/schemas/account.js';
-import type { Provider } from '../domain/schemas/common.js';
+import { PROVIDERS, type Provider } from '../domain/schemas/common.js';
 import type { CredentialVault } from '../crypto/vault.js';
 import { openSealedCredential } from './sealed-credential.js';
 import { DEFAULT_RETENTION, type RetentionSettings } from './retention.js';
@@ -19,9 +19,18 @@ export interface ActiveCursor {
 /** What a guarded status change did (see lua/account-status.lua). */
 export type AccountChange = { result: 'applied' | 'rejected'; from: AccountStatus } | { result: 'missing' };
 
+/**
+ * The account as the API shows it. A link writes only what it changes, so the rest reads as the
+ * link's (lua/transition.lua): no history list yet means the one entry of the link that created it,
+ * and lastValidatedAt, updatedAt and lastReason that were not written since are the link's own.
+ */
 function toView(id: string, h: Record<string, string>, raw: string[]): Account {
-  const history = raw.map((entry) => JSON.parse(entry) as Account['history'][number]);
+  const linkReason = `linked by ${h.connectRequestId}`;
+  const history = raw.length
+    ? raw.map((entry) => JSON.parse(entry) as Account['history'][number])
+    : [{ at: h.createdAt!, status: 'active' as const, reason: linkReason, connectRequestId: h.connectRequestId, operation: 'created' as const }];
   const errorCode = h.status === 'invalid' ? history.at(-1)?.errorCode : undefined;
+  const lastReason = h.lastReason ?? linkReason;
   return {
     id,
     tenantId: h.tenantId!,
@@ -30,12 +39,12 @@ function toView(id: string, h: Record<string, string>, raw: string[]): Account {
     company: h.companyIdentifier ? { identifier: h.companyIdentifier, name: h.companyName ?? '' } : null,
     credential: h.fingerprint ? { fingerprint: h.fingerprint } : null,
     connectRequestId: h.connectRequestId ?? null,
-    lastReason: h.lastReason ?? null,
-    error: errorCode ? { code: errorCode, message: h.lastReason ?? '' } : null,
+    lastReason,
+    error: errorCode ? { code: errorCode, message: lastReason } : null,
     linkedAt: h.linkedAt ?? null,
-    lastValidatedAt: h.lastValidatedAt ?? null,
+    lastValidatedAt: h.lastValidatedAt ?? h.linkedAt ?? null,
     createdAt: h.createdAt!,
-    updatedAt: h.updatedAt ?? h.createdAt!,
+    updatedAt: h.updatedAt ?? h.linkedAt ?? h.createdAt!,
     history,
   };
 }
@@ -65,22 +74,27 @@ export class AccountStore {
   async getMany(platformId: string, ids: string[]): Promise<(Account | null)[]> {
     const base = (id: string) => this.bases.ofId(platformId, id);
     const records = await readRecords(this.redis, ids, (id) => key.account(base(id), id), (id) => key.accountHistory(base(id), id));
-    return records.map(({ hash, list }, i) => (hash.id && hash.status ? toView(ids[i]!, hash, list) : null));
+    return records.map(({ hash, list }, i) => (hash.status ? toView(ids[i]!, hash, list) : null));
   }
 
   async list(platformId: string, query: AccountListQuery): Promise<Page<Account>> {
     const { tenantId, status } = query;
-    // A tenant's accounts are all in its shard; the other indexes are merged over every shard.
-    const indexes = tenantId
-      ? [key.accountsByTenant(this.bases.ofTenant(platformId, tenantId), tenantId)]
-      : this.bases.all(platformId).map((base) => (status ? key.accountsByStatus(base, status) : key.accountIndex(base)));
-    return lexPage(this.redis, {
-      indexes,
-      limit: query.limit ?? 50,
-      cursor: query.cursor,
-      load: (ids) => this.getMany(platformId, ids),
-      keep: tenantId && status ? (a) => a.status === status : undefined,
-    });
+    if (tenantId) return this.listOfTenant(platformId, tenantId, query);
+    // The indexes are merged over every shard.
+    const indexes = this.bases.all(platformId).map((base) => (status ? key.accountsByStatus(base, status) : key.accountIndex(base)));
+    return lexPage(this.redis, { indexes, limit: query.limit ?? 50, cursor: query.cursor, load: (ids) => this.getMany(platformId, ids) });
+  }
+
+  /** A tenant has one account per provider, in its shard: its account pointers are the whole list. */
+  private async listOfTenant(platformId: string, tenantId: string, query: AccountListQuery): Promise<Page<Account>> {
+    const base = this.bases.ofTenant(platformId, tenantId);
+    const ids = (await this.redis.mget(PROVIDERS.map((provider) => key.accountByTenant(base, provider, tenantId))))
+      .filter((id): id is string => id !== null && (!query.cursor || id < query.cursor))
+      .sort()
+      .reverse();
+    const rows = (await this.getMany(platformId, ids)).filter((a): a is Account => a !== null && (!query.status || a.status === query.status));
+    const data = rows.slice(0, query.limit ?? 50);
+    return { data, nextCursor: rows.length > data.length ? data.at(-1)!.id : null };
   }
 
   /**

@@ -24,9 +24,11 @@ export class BatchStore {
 
   async get(platformId: string, id: string): Promise<StoredBatch | null> {
     const shards = await Promise.all(this.bases.all(platformId).map((base) => this.redis.hgetall(key.batch(base, id))));
-    const home = shards[shardOfId(id)]!;
-    if (!home.id) return null;
+    // Each part expires with its shard's last request (retention), the home part with none of its
+    // requests at creation: the batch lives as long as any part.
     const present = shards.filter((h) => h.id);
+    const home = shards[shardOfId(id)]!.id ? shards[shardOfId(id)]! : present[0];
+    if (!home) return null;
     const sum = (field: string) => present.reduce((total, h) => total + Math.max(0, Number(h[field] ?? 0)), 0);
     // Each shard marks itself complete when its last request is final; the batch is complete when all are.
     const completedAt = present.every((h) => h.completedAt) ? present.map((h) => h.completedAt!).sort().at(-1)! : null;

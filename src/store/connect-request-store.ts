@@ -87,7 +87,8 @@ function toView(id: string, h: Record<string, string>, attempts: Attempt[]): Sto
     attempts,
     createdAt: h.createdAt!,
     updatedAt: h.updatedAt!,
-    completedAt: nullable(h.completedAt),
+    // A final status is the last change a request's status makes: its updatedAt is its completion.
+    completedAt: h.status === 'linked' || h.status === 'failed' ? h.updatedAt! : null,
   };
 }
 
@@ -145,6 +146,7 @@ export class ConnectRequestStore {
         const raw = await this.run.createRequests([this.bases.ofShard(platformId, shard)], {
           batchId: batchId ?? '',
           now: now.toISOString(),
+          expireAt: now.getTime() + this.retention.keepMs,
           items: positions.map((i) => {
             const item = items[i]!;
             return { id: item.id, tenantId: item.tenantId, provider: item.provider, metadata: item.metadata ? JSON.stringify(item.metadata) : '', cred: item.encryptedCredential };
@@ -239,6 +241,7 @@ export class ConnectRequestStore {
       to: args.to,
       from: sourcesOf(args.to),
       now: now.toISOString(),
+      expireAt: now.getTime() + this.retention.keepMs,
       historyLimit: this.retention.historyLimit,
       attempt: args.attempt,
       error: args.error,

@@ -73,7 +73,6 @@ export const key = {
   accountByTenant: (base: string, provider: string, tenantId: string) => `${base}:acc-by-tenant:${provider}:${tenantId}`,
   accountIndex: (base: string) => `${base}:idx:acc`,
   accountsByStatus: (base: string, status: string) => `${base}:idx:acc:s:${status}`,
-  accountsByTenant: (base: string, tenantId: string) => `${base}:idx:acc:t:${tenantId}`,
   endpoint: (base: string, id: string) => `${base}:we:${id}`,
   endpointIndex: (base: string) => `${base}:idx:we`,
   /** Bumped on every endpoint change, so per-process endpoint caches know when to reload. */
@@ -81,6 +80,9 @@ export const key = {
   message: (base: string, id: string) => `${base}:msg:${id}`,
   messageAttempts: (base: string, id: string) => `${base}:msg:${id}:attempts`,
   messagesByRequest: (base: string, requestId: string) => `${base}:idx:msg:cr:${requestId}`,
+  messageBody: (base: string, id: string) => `${base}:msg:${id}:body`,
+  /** The dedupe key of a request's result event: the ids of its messages (lua/lib.lua recordEvent). */
+  resultEvent: (base: string, requestId: string) => `${base}:evt:result:${requestId}`,
   messageIndex: (base: string) => `${base}:idx:msg`,
   /** The message ids an event was recorded as (its dedupe key). */
   event: (base: string, dedupe: string) => `${base}:evt:${dedupe}`,

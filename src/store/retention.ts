@@ -33,15 +33,28 @@ interface Removal {
   pointers: string[];
 }
 
+/** The expiry entry of a finished webhook message (record-delivery.lua writes the same). */
+export const messageExpiryEntry = (id: string, connectRequestId: string) => [id, connectRequestId].join(ENTRY_SEPARATOR);
+
 /** The index keys a due entry's record was listed under (see the scripts that add entries). */
 function removalOf(base: string, entry: string): Removal | undefined {
   const [id = '', ...fields] = entry.split(ENTRY_SEPARATOR);
+  if (id.startsWith('cr_')) {
+    // A finished request (transition.lua): id|tenantId. Its batch's index expires with the batch.
+    const [tenantId = ''] = fields;
+    return { id, indexes: [key.requestIndex(base), key.requestsByStatus(base, 'linked'), key.requestsByStatus(base, 'failed'), key.requestsByTenant(base, tenantId)], pointers: [] };
+  }
+  if (id.startsWith('msg_')) {
+    // A delivered or finally failed message (record-delivery.lua): id|connectRequestId (empty for account events).
+    const [connectRequestId = ''] = fields;
+    return { id, indexes: connectRequestId ? [key.messageIndex(base), key.messagesByRequest(base, connectRequestId)] : [key.messageIndex(base)], pointers: [] };
+  }
   if (id.startsWith('acc_')) {
     // A revoked account (account-status.lua): id|provider|tenantId.
     const [provider = '', tenantId = ''] = fields;
     return {
       id,
-      indexes: [key.accountIndex(base), key.accountsByStatus(base, 'revoked'), key.accountsByTenant(base, tenantId)],
+      indexes: [key.accountIndex(base), key.accountsByStatus(base, 'revoked')],
       pointers: [key.accountByTenant(base, provider, tenantId)],
     };
   }
@@ -91,6 +104,8 @@ export function sweepIntervalMs(keepMs: number): number {
 }
 
 export interface SweepOptions {
+  /** LINKER_RETENTION, ms: a batch goes once its last part finished this long ago. */
+  keepMs: number;
   /** Entries read and dropped per round trip. Default 200. */
   pageSize?: number;
   /** Most entries dropped per base in one run, so one run stays short however much fell due. Default 5000. */
@@ -103,25 +118,50 @@ export interface SweepOptions {
  * bounded (pageSize × pages per base); any number of processes may run it at once, since each
  * entry's removal is one atomic, repeatable step in its base's slot. Returns how many it dropped.
  */
-export async function sweepExpired(redis: RedisClient, bases: string[], options: SweepOptions = {}): Promise<number> {
-  const { pageSize = 200, maxPerBase = 5000, now = Date.now() } = options;
+/**
+ * A batch's parts (one counter hash per data shard it has requests in, lua/create-requests.lua) go
+ * together, once every part is complete and the last completion is older than the retention, so
+ * its counts stay whole and readable as long as any of its requests. Each part adds an expiry entry
+ * (its id) when it completes; the first due one that finds the whole batch finished removes it.
+ */
+async function dropFinishedBatch(redis: RedisClient, siblings: string[], id: string, keepMs: number, now: number): Promise<void> {
+  const parts = await Promise.all(siblings.map((base) => redis.hmget(key.batch(base, id), 'id', 'completedAt')));
+  const present = parts.filter(([partId]) => partId);
+  const finished = present.every(([, completedAt]) => completedAt && Date.parse(completedAt) + keepMs <= now);
+  // A part still open, or finished later, has an entry of its own that comes due later.
+  if (!finished) return;
+  await Promise.all(siblings.flatMap((base) => [redis.del(key.batch(base, id)), redis.del(key.requestsByBatch(base, id))]));
+}
+
+/**
+ * Drops due entries of the given bases' expiry indexes from the indexes they name. Incremental and
+ * bounded (pageSize × pages per base); any number of processes may run it at once, since each
+ * entry's removal is one atomic, repeatable step in its base's slot (a batch's parts, in several
+ * slots, are removed only once all are finished for a retention period, which nothing undoes).
+ * `platforms` holds, per platform, the bases of all its data shards. Returns how many it dropped.
+ */
+export async function sweepExpired(redis: RedisClient, platforms: string[][], options: SweepOptions): Promise<number> {
+  const { pageSize = 200, maxPerBase = 5000, now = Date.now(), keepMs } = options;
   const drop = dropExpiredCommand(redis);
   let dropped = 0;
-  for (const base of bases) {
-    const expiry = key.expiry(base);
-    for (let handled = 0; handled < maxPerBase; ) {
-      const due = await redis.zrange(expiry, '-inf', now, 'BYSCORE', 'LIMIT', 0, pageSize);
-      if (due.length === 0) break;
-      const keys = [expiry];
-      const entries = [];
-      for (const entry of due) {
-        const removal = removalOf(base, entry) ?? { id: '', indexes: [], pointers: [] };
-        keys.push(...removal.indexes, ...removal.pointers);
-        entries.push({ entry, id: removal.id, indexes: removal.indexes.length, pointers: removal.pointers.length });
+  for (const siblings of platforms) {
+    for (const base of siblings) {
+      const expiry = key.expiry(base);
+      for (let handled = 0; handled < maxPerBase; ) {
+        const due = await redis.zrange(expiry, '-inf', now, 'BYSCORE', 'LIMIT', 0, pageSize);
+        if (due.length === 0) break;
+        for (const entry of due.filter((e) => e.startsWith('bat_'))) await dropFinishedBatch(redis, siblings, entry, keepMs, now);
+        const keys = [expiry];
+        const entries = [];
+        for (const entry of due) {
+          const removal = removalOf(base, entry) ?? { id: '', indexes: [], pointers: [] };
+          keys.push(...removal.indexes, ...removal.pointers);
+          entries.push({ entry, id: removal.id, indexes: removal.indexes.length, pointers: removal.pointers.length });
+        }
+        dropped += await drop(keys.length, ...keys, JSON.stringify({ now, entries }));
+        handled += due.length;
+        if (due.length < pageSize) break;
       }
-      dropped += await drop(keys.length, ...keys, JSON.stringify({ now, entries }));
-      handled += due.length;
-      if (due.length < pageSize) break;
     }
   }
   return dropped;

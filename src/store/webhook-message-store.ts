@@ -4,6 +4,7 @@ import { luaList, scripts, CONFIRMATION_RULES, type ScriptRunner } from './scrip
 import { lexPage, type Page } from './lex-page.js';
 import { shardOf } from '../domain/shards.js';
 import { readRecords } from './read-records.js';
+import { DEFAULT_RETENTION, messageExpiryEntry, type RetentionSettings } from './retention.js';
 import { eventShardKey, type EventType, type WebhookEvent } from '../domain/events.js';
 import type { DeliveryAttempt, WebhookMessage } from '../domain/schemas/webhook.js';
 import { messageIdRange, messagePredicate, type MessageFilter } from '../domain/message-filter.js';
@@ -59,16 +60,16 @@ export type DeliverableMessage = Pick<StoredMessage, 'id' | 'endpointId' | 'stat
   runStart: number;
 };
 
-function toView(h: Record<string, string>, attempts: string[]): StoredMessage {
+function toView(id: string, h: Record<string, string>, attempts: string[], body: string): StoredMessage {
   return {
-    id: h.id!,
+    id,
     endpointId: h.endpointId!,
     eventType: h.eventType as EventType,
     connectRequestId: h.connectRequestId || null,
     status: h.status as WebhookMessage['status'],
     attempts: attempts.map((a) => JSON.parse(a) as DeliveryAttempt),
-    payload: JSON.parse(h.payload!) as WebhookEvent,
-    body: h.payload!,
+    payload: JSON.parse(body) as WebhookEvent,
+    body,
     attemptCount: Number(h.attemptCount ?? 0),
     createdAt: h.createdAt!,
     updatedAt: h.updatedAt!,
@@ -86,6 +87,7 @@ export class WebhookMessageStore {
   constructor(
     private readonly redis: RedisClient,
     prefix: string,
+    private readonly retention: RetentionSettings = DEFAULT_RETENTION,
   ) {
     this.run = scripts(redis);
     this.bases = new ShardBases(prefix);
@@ -98,7 +100,7 @@ export class WebhookMessageStore {
   /** Returns the ids of the event's messages that still need delivering. */
   async recordEvent(platformId: string, args: RecordEventArgs, now = new Date()): Promise<string[]> {
     const base = this.bases.ofShard(platformId, shardOf(platformId, eventShardKey(args.event)));
-    const raw = await this.run.recordEvent([base], recordEventScriptArgs(args, now));
+    const raw = await this.run.recordEvent([base], { ...recordEventScriptArgs(args, now), expireAt: now.getTime() + this.retention.keepMs });
     const { pending } = JSON.parse(raw) as { pending: string[] | Record<string, never> };
     return luaList(pending);
   }
@@ -108,24 +110,28 @@ export class WebhookMessageStore {
     return message ?? null;
   }
 
-  /** What one delivery attempt needs, in one HGETALL: no attempt log, no parsed payload. */
+  /** What one delivery attempt needs, in one round trip: no attempt log, no parsed payload. */
   async getForDelivery(platformId: string, id: string): Promise<DeliverableMessage | null> {
-    const h = await this.redis.hgetall(key.message(this.base(platformId, id), id));
-    if (!h.id) return null;
+    const base = this.base(platformId, id);
+    const [h, body] = await Promise.all([this.redis.hgetall(key.message(base, id)), this.redis.get(key.messageBody(base, id))]);
+    if (!h.status || body === null) return null;
     return {
-      id: h.id,
+      id,
       endpointId: h.endpointId!,
       status: h.status as WebhookMessage['status'],
       attemptCount: Number(h.attemptCount ?? 0),
       runStart: Number(h.runStart ?? 0),
-      body: h.payload!,
+      body,
     };
   }
 
   async getMany(platformId: string, ids: string[]): Promise<(StoredMessage | null)[]> {
     const base = (id: string) => this.base(platformId, id);
-    const records = await readRecords(this.redis, ids, (id) => key.message(base(id), id), (id) => key.messageAttempts(base(id), id));
-    return records.map(({ hash, list }) => (hash.id ? toView(hash, list) : null));
+    const [records, bodies] = await Promise.all([
+      readRecords(this.redis, ids, (id) => key.message(base(id), id), (id) => key.messageAttempts(base(id), id)),
+      Promise.all(ids.map((id) => this.redis.get(key.messageBody(base(id), id)))),
+    ]);
+    return records.map(({ hash, list }, i) => (hash.status && bodies[i] ? toView(ids[i]!, hash, list, bodies[i]!) : null));
   }
 
   /** Newest first. A filtered page may hold fewer than `limit` messages while `nextCursor` says there is more to look through. */
@@ -159,6 +165,7 @@ export class WebhookMessageStore {
       attempt: args.attempt,
       outcome: args.outcome,
       now: now.toISOString(),
+      expireAt: now.getTime() + this.retention.keepMs,
       rules: CONFIRMATION_RULES,
     });
     const { result, confirmedRequestCreatedAt } = JSON.parse(raw) as { result: string; confirmedRequestCreatedAt?: string };
@@ -168,15 +175,20 @@ export class WebhookMessageStore {
   /**
    * Makes a finished message deliverable again (manual redelivery): a new run with a fresh schedule,
    * starting after the attempts on record. Returns the attempt the run's first job makes. A message
-   * still being delivered is left alone.
+   * still being delivered is left alone. It no longer expires until this run finishes
+   * (record-delivery.lua retires it again), nor does its request's result event, which lists it.
    */
   async reopen(platformId: string, id: string): Promise<{ attempt: number } | 'missing' | 'in_progress'> {
-    const k = key.message(this.base(platformId, id), id);
-    const [status, attemptCount] = await this.redis.hmget(k, 'status', 'attemptCount');
+    const base = this.base(platformId, id);
+    const k = key.message(base, id);
+    const [status, attemptCount, connectRequestId] = await this.redis.hmget(k, 'status', 'attemptCount', 'connectRequestId');
     if (!status) return 'missing';
     if (status === 'pending') return 'in_progress';
     const recorded = Number(attemptCount ?? 0);
-    await this.redis.hset(k, 'status', 'pending', 'runStart', recorded);
+    const revive = this.redis.multi().persist(k).persist(key.messageAttempts(base, id)).persist(key.messageBody(base, id));
+    revive.zrem(key.expiry(base), messageExpiryEntry(id, connectRequestId ?? ''));
+    if (connectRequestId) revive.persist(key.resultEvent(base, connectRequestId));
+    await revive.hset(k, 'status', 'pending', 'runStart', recorded).exec();
     return { attempt: recorded + 1 };
   }
 }

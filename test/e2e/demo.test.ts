@@ -49,7 +49,7 @@ describe('npm run demo', () => {
     // Everything has stopped: no address or token that leads nowhere.
     expect(stdout).not.toMatch(/http:\/\/|Bearer|admin token/);
     expect(stdout).toContain('npm run demo -- --keep');
-  });
+  }, 180_000);
 
   it('re-runs cleanly on the data the previous run left behind, on the ports it is given', async () => {
     const [api, sim, receiver] = await Promise.all([freePort(), freePort(), freePort()]);
@@ -59,5 +59,5 @@ describe('npm run demo', () => {
     expect(stdout).toContain(`API docs     http://127.0.0.1:${api}/docs`);
     expect(stdout).toContain(`simulator    http://127.0.0.1:${sim}`);
     expect(stdout).toContain(`receiver     http://127.0.0.1:${receiver}/`);
-  });
+  }, 180_000); // a whole demo run, then its shutdown, on a machine shared with other suites
 });

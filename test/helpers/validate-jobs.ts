@@ -3,6 +3,7 @@ import type { ProviderClient } from '../../src/providers/provider.js';
 import type { Provider } from '../../src/domain/schemas/common.js';
 import type { ValidateRequestDeps } from '../../workers/validate-request.js';
 import { createValidateProcessor } from '../../workers/validate-processor.js';
+import { CallSlots } from '../../workers/call-slots.js';
 
 /**
  * The validate processor the workers run, for running a job by hand: 4 attempts, 1 ms backoffs,
@@ -20,5 +21,6 @@ export function validateProcessor(
     logger: h.rt.logger,
     policy: { maxAttempts: 4, budgetMs: 60_000, retryBackoff: { baseMs: 1, maxMs: 1 }, rateLimitBackoff: { baseMs: 1, maxMs: 1 } },
     handOff,
+    slots: new CallSlots(h.rt.env.LINKER_CONCURRENCY),
   });
 }

@@ -20,7 +20,7 @@ async function accountTraces(accountId: string, tenantId: string): Promise<strin
   const traces: string[] = [];
   for (const k of [key.account(base, accountId), key.accountHistory(base, accountId), key.accountCredential(base, accountId)]) if (await r.exists(k)) traces.push(k);
   if ((await r.get(key.accountByTenant(base, 'smartrecruiters', tenantId))) === accountId) traces.push('acc-by-tenant');
-  for (const index of [key.accountIndex(base), key.accountsByTenant(base, tenantId), ...['active', 'invalid', 'revoked'].map((s) => key.accountsByStatus(base, s))]) {
+  for (const index of [key.accountIndex(base), ...['active', 'invalid', 'revoked'].map((s) => key.accountsByStatus(base, s))]) {
     if ((await r.zscore(index, accountId)) !== null) traces.push(index);
   }
   return traces;

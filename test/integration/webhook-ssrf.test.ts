@@ -70,8 +70,11 @@ describe('with no LINKER_WEBHOOK_ALLOWED_NETS', () => {
       expect(res.status, url).toBe(400);
       expect(res.headers['content-type']).toContain('application/problem+json');
       expect(res.body.type).toBe('urn:account-linker:problem:unsafe_webhook_url');
-      expect(res.body.detail).toContain(address);
-      expect(res.body.detail).toMatch(/allow it with LINKER_WEBHOOK_ALLOWED_NETS=\S+ if this is intended/);
+      // The platform learns only that the address is not public; what it resolved to and how to allow it are the operator's.
+      expect(res.body.detail).toContain('non-public address');
+      if (isIP(new URL(url).hostname.replace(/^\[|\]$/g, '')) === 0) expect(res.body.detail, url).not.toContain(address);
+      expect(res.body.detail).not.toContain('LINKER_WEBHOOK_ALLOWED_NETS');
+      expect(strict.logs.some((line) => line.includes(address) && line.includes('LINKER_WEBHOOK_ALLOWED_NETS')), url).toBe(true);
     }
     expect((await strict.api('GET', '/v1/webhook-endpoints')).body.data).toEqual([]);
   });

@@ -73,11 +73,12 @@ beforeAll(async () => {
     },
   });
   own = await createOwnRecords(h);
-});
+}, 180_000);
+// Set-up links tenants and clean-up scans the shared Redis: both outlast the default on a busy machine.
 afterAll(async () => {
   await own?.receiver.close();
   await h?.close();
-});
+}, 180_000);
 
 /** Ids aimed at one kind: real ones (read routes only), others' ids, and look-alikes that must not reach a Redis key. */
 function idArbitrary(kind: IdKind | undefined, write: boolean): fc.Arbitrary<string> {
@@ -92,7 +93,8 @@ function idArbitrary(kind: IdKind | undefined, write: boolean): fc.Arbitrary<str
     { weight: 1, arbitrary: fc.constantFrom(...real).map((id) => id.toUpperCase()) },
     { weight: 1, arbitrary: fc.constantFrom(...real).map((id) => id.slice(0, -1)) },
     { weight: 1, arbitrary: fc.constantFrom(`${prefix}zzzzzzzzzzzzzzzzzzzzzzzzzz`, `${prefix}80000000000000000000000000`, `${prefix}`, prefix.slice(0, -1), `${prefix}${'0'.repeat(300)}`) },
-    { weight: 1, arbitrary: oddString.map((s) => encodeURIComponent(s.replace(/[\uD800-\uDFFF]/g, '\uFFFD'))) },
+    // At most 1000 characters: past 16 KB of request line Node itself answers 431, before the API sees it.
+    { weight: 1, arbitrary: oddString.map((s) => encodeURIComponent(s.slice(0, 1000).replace(/[\uD800-\uDFFF]/g, '\uFFFD'))) },
   );
   // Well-formed ids of records that do not exist, in any data shard.
   const unknown = fc.integer({ min: 0, max: DATA_SHARDS - 1 }).map((shard) =>
@@ -185,8 +187,8 @@ describe('schema-driven fuzzing of every route', () => {
     const perTarget = Math.ceil(TOTAL_INPUTS / targets.length);
     const row = securityRow(
       'bad input',
-      `schema-driven fuzzing of all ${targets.length} routes (fast-check from the zod schemas: deep nesting, huge and negative numbers, odd Unicode, __proto__ keys, id look-alikes, bad percent-encoding in cookies and headers)`,
-      'no 5xx; every write input refused and Redis data unchanged; nothing queued; no prototype pollution; no error logged; /readyz still ready',
+      'schema-driven fuzzing of every route (fast-check from the zod schemas: deep nesting, huge and negative numbers, odd Unicode, __proto__ keys, id look-alikes, bad percent-encoding in cookies and headers)',
+      `no 5xx on any of the ${targets.length} routes; every write input refused and Redis data unchanged; nothing queued; no prototype pollution; no error logged; /readyz still ready`,
     );
     const before = await storedData(h);
     const jobsBefore = await h.rt.producers.validate.getJobCounts('waiting', 'active', 'delayed', 'prioritized');

@@ -20,8 +20,9 @@ const tokens = [
   { id: 'globex', token: 'globex-token-0123456789abcdef' },
   { id: 'initech', token: 'initech-token-much-longer-than-the-others-0123456789' },
 ];
-// Only tokens from LINKER_PLATFORMS are checked here; a miss then asks Redis by digest (no string compare).
-const redis = { hget: async () => null } as never;
+// Only tokens from LINKER_PLATFORMS are checked here; a miss then asks Redis by digest (no string compare),
+// after subscribing to token changes (a subscriber that never hears of one).
+const redis = { hget: async () => null, duplicate: () => ({ on() {}, subscribe: async () => 1 }) } as never;
 
 describe('platform token check', () => {
   beforeEach(() => {

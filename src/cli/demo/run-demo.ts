@@ -129,10 +129,11 @@ export async function runDemo(options: DemoOptions = {}): Promise<number> {
       batchIds: submitted.batchIds,
       keep,
     };
+    // Ctrl-C is taken over before the summary says it stops the demo, so one right after it stops cleanly.
+    const interrupted = keep ? new Promise<void>((resolve) => onShutdown(async () => resolve())) : undefined;
     say(formatSummary(report));
-    const code = demoSucceeded(report) ? 0 : 1;
-    if (keep) await new Promise<void>((resolve) => onShutdown(async () => resolve()));
-    return code;
+    await interrupted;
+    return demoSucceeded(report) ? 0 : 1;
   } finally {
     await stopAll();
   }

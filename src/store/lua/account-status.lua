@@ -40,11 +40,6 @@ else
 end
 redis.call('ZREM', base .. ':idx:acc:s:' .. status, a.id)
 redis.call('ZADD', base .. ':idx:acc:s:' .. to, 0, a.id)
-redis.call('RPUSH', ak .. ':history', cjson.encode(entry))
-redis.call('LTRIM', ak .. ':history', -a.historyLimit, -1)
-if to == 'revoked' then
-  redis.call('PEXPIREAT', ak, a.expireAt)
-  redis.call('PEXPIREAT', ak .. ':history', a.expireAt)
-  redis.call('ZADD', base .. ':exp', a.expireAt, a.id .. '|' .. cur[4] .. '|' .. cur[3])
-end
+appendHistory(ak, entry, a.historyLimit)
+if to == 'revoked' then retire(base, {ak, ak .. ':history'}, a.expireAt, a.id .. '|' .. cur[4] .. '|' .. cur[3]) end
 return cjson.encode(out)

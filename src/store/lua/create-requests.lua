@@ -1,5 +1,6 @@
 -- Stores connect requests and claims each tenant's in-flight slot, all or nothing per item.
--- KEYS[1] platform base. ARGV[1] JSON {batchId, now, items:[{id, tenantId, provider, metadata, cred}]}
+-- KEYS[1] platform base. ARGV[1] JSON {batchId, now, expireAt, items:[{id, tenantId, provider, metadata, cred}]}
+-- (`expireAt`: when a batch that is complete at once, with nothing accepted, expires)
 -- Returns a JSON array: "" for an accepted item, else the id of the request already in flight.
 -- An item whose id is already stored was accepted by an earlier try of the same idempotent call
 -- (ids derive from the Idempotency-Key): it is accepted again and nothing is written twice.
@@ -21,7 +22,7 @@ for i, item in ipairs(args.items) do
     local id = item.id
     redis.call('SET', inflight, id)
     redis.call('HSET', base .. ':cr:' .. id,
-      'id', id, 'tenantId', item.tenantId, 'provider', item.provider,
+      'tenantId', item.tenantId, 'provider', item.provider,
       'status', 'queued', 'confirmation', 'pending', 'batchId', batchId,
       'metadata', item.metadata, 'createdAt', now, 'updatedAt', now)
     redis.call('SET', base .. ':cred:' .. id, item.cred)
@@ -47,7 +48,11 @@ if batchId ~= '' then
   else
     redis.call('HSET', b, 'id', batchId, 'total', accepted, 'final', 0, 's:queued', accepted,
       'c:pending', accepted, 'createdAt', now)
-    if accepted == 0 then redis.call('HSET', b, 'completedAt', now) end
+    if accepted == 0 then
+      redis.call('HSET', b, 'completedAt', now)
+      -- The batch goes with all its parts, once all are finished (src/store/retention.ts).
+      redis.call('ZADD', base .. ':exp', args.expireAt, batchId)
+    end
   end
 end
 

@@ -2,7 +2,8 @@
 -- other run recorded this attempt number first (so a job that runs twice adds no phantom attempt).
 -- outcome "delivered" confirms the request; "failed" (schedule exhausted or endpoint gone) makes it
 -- unconfirmed once none of its messages can still succeed; "retry" only logs the attempt.
--- KEYS[1] the message's data shard base. ARGV[1] JSON {id, expectedCount, attempt, outcome, now, rules}.
+-- A final outcome retires the message with its attempts and body (lib.lua `retire`) at `expireAt` (ms).
+-- KEYS[1] the message's data shard base. ARGV[1] JSON {id, expectedCount, attempt, outcome, now, expireAt, rules}.
 -- Returns JSON {result: "applied"|"stale"|"missing", confirmedRequestCreatedAt?} (the latter when this
 -- attempt confirmed its request, for the confirmation latency metric).
 local base = KEYS[1]
@@ -17,16 +18,19 @@ redis.call('RPUSH', mk .. ':attempts', cjson.encode(a.attempt))
 redis.call('HSET', mk, 'attemptCount', a.expectedCount + 1, 'updatedAt', a.now)
 if a.outcome == 'retry' then return applied end
 
-redis.call('HSET', mk, 'status', a.outcome, 'finishedAt', a.now)
+redis.call('HSET', mk, 'status', a.outcome)
 local cr = m[3]
+retire(base, {mk, mk .. ':attempts', mk .. ':body'}, a.expireAt, a.id .. '|' .. cr)
 if cr == '' then return applied end
+local resultKey = base .. ':evt:result:' .. cr
+outlive(resultKey, a.expireAt)
 if a.outcome == 'delivered' then
   if setConfirmation(base, cr, 'confirmed', a.rules, a.now) then
     return cjson.encode({result = 'applied', confirmedRequestCreatedAt = redis.call('HGET', base .. ':cr:' .. cr, 'createdAt')})
   end
 else
   local open = false
-  for _, id in ipairs(redis.call('ZRANGE', base .. ':idx:msg:cr:' .. cr, 0, -1)) do
+  for _, id in ipairs(cjson.decode(redis.call('GET', resultKey) or '[]')) do
     local s = redis.call('HGET', base .. ':msg:' .. id, 'status')
     if s == 'pending' or s == 'delivered' then open = true end
   end

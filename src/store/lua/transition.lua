@@ -2,7 +2,9 @@
 -- come from src/domain/connect-request-state.ts), keeping indexes and batch counters in step.
 -- Reaching a final status releases the tenant's in-flight slot; `linked` creates or updates the
 -- account and moves the credential onto it, `failed` destroys the credential.
--- KEYS[1] platform base. ARGV[1] JSON {id, to, from:[...], now, historyLimit, attempt?, error?, link?, read?,
+-- A final status retires the request (lib.lua `retire`): it, its attempts and its result event expire at
+-- `expireAt` (ms), and its batch too when it was the batch's last.
+-- KEYS[1] platform base. ARGV[1] JSON {id, to, from:[...], now, expireAt, historyLimit, attempt?, error?, link?, read?,
 -- recorded?, below?, spentMs?}, or {ids:[...], to, from, now, read?, below?} to move several requests at once
 -- (a claim), answered with a list.
 -- Returns JSON {result: "applied"|"rejected"|"stale"|"conflict"|"missing", from, accountId?, operation?, request?}; `request`
@@ -71,13 +73,19 @@ local function transition(base, a)
   local out = {result = 'applied', from = status}
   if to ~= 'linked' and to ~= 'failed' then return withRecord(out) end
 
-  redis.call('HSET', rk, 'completedAt', now)
+  -- (completedAt is the final status' updatedAt: not stored twice.)
   local inflight = base .. ':inflight:' .. provider .. ':' .. tenantId
   if redis.call('GET', inflight) == a.id then redis.call('DEL', inflight) end
+  retire(base, {rk, rk .. ':attempts'}, a.expireAt, a.id .. '|' .. tenantId)
   if batchId and batchId ~= '' then
     local final = redis.call('HINCRBY', bk, 'final', 1)
-    if final >= tonumber(redis.call('HGET', bk, 'total')) then redis.call('HSET', bk, 'completedAt', now) end
+    if final >= tonumber(redis.call('HGET', bk, 'total')) then
+      redis.call('HSET', bk, 'completedAt', now)
+      -- The batch goes with all its parts, once all are finished (src/store/retention.ts).
+      redis.call('ZADD', base .. ':exp', a.expireAt, batchId)
+    end
   end
+  if a.event then a.event.expireAt = a.expireAt end
 
   local credKey = base .. ':cred:' .. a.id
   if to == 'failed' then
@@ -97,28 +105,23 @@ local function transition(base, a)
     operation = 'created'
     redis.call('SET', byTenant, accountId)
     redis.call('ZADD', base .. ':idx:acc', 0, accountId)
-    redis.call('ZADD', base .. ':idx:acc:t:' .. tenantId, 0, accountId)
-    redis.call('HSET', base .. ':acc:' .. accountId, 'id', accountId, 'tenantId', tenantId,
-      'provider', provider, 'createdAt', now)
+    redis.call('HSET', base .. ':acc:' .. accountId, 'tenantId', tenantId, 'provider', provider, 'createdAt', now)
   end
   local ak = base .. ':acc:' .. accountId
   local previous = redis.call('HGET', ak, 'status')
   if previous and previous ~= 'active' then redis.call('ZREM', base .. ':idx:acc:s:' .. previous, accountId) end
-  if previous == 'revoked' then
-    -- Linked again before its revoked record expired: it lives on (see account-status.lua).
-    redis.call('PERSIST', ak)
-    redis.call('PERSIST', ak .. ':history')
-    redis.call('ZREM', base .. ':exp', accountId .. '|' .. provider .. '|' .. tenantId)
-  end
+  -- Linked again before its revoked record expired: it lives on (see account-status.lua).
+  if previous == 'revoked' then revive(base, {ak, ak .. ':history'}, accountId .. '|' .. provider .. '|' .. tenantId) end
   redis.call('ZADD', base .. ':idx:acc:s:active', 0, accountId)
   if redis.call('EXISTS', credKey) == 1 then redis.call('RENAME', credKey, ak .. ':cred') end
-  local reason = 'linked by ' .. a.id
+  -- A created account's one history entry is implied by its hash (lib.lua appendHistory).
+  if operation == 'updated' then
+    appendHistory(ak, {at = now, status = 'active', reason = 'linked by ' .. a.id, connectRequestId = a.id, operation = operation}, a.historyLimit)
+  end
+  -- A link sets linkedAt only: lastValidatedAt, updatedAt and lastReason read as the link's until they change.
   redis.call('HSET', ak, 'status', 'active', 'companyIdentifier', link.company.identifier,
-    'companyName', link.company.name, 'fingerprint', link.fingerprint, 'linkedAt', now,
-    'lastValidatedAt', now, 'updatedAt', now, 'lastReason', reason, 'connectRequestId', a.id)
-  redis.call('RPUSH', ak .. ':history', cjson.encode({at = now, status = 'active', reason = reason,
-    connectRequestId = a.id, operation = operation}))
-  redis.call('LTRIM', ak .. ':history', -a.historyLimit, -1)
+    'companyName', link.company.name, 'fingerprint', link.fingerprint, 'linkedAt', now, 'connectRequestId', a.id)
+  redis.call('HDEL', ak, 'lastValidatedAt', 'updatedAt', 'lastReason')
   redis.call('HSET', rk, 'accountId', accountId, 'operation', operation,
     'companyIdentifier', link.company.identifier, 'companyName', link.company.name)
   out.accountId = accountId
