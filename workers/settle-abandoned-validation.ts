@@ -1,7 +1,7 @@
 import type { Job } from 'bullmq';
 import type { Logger } from 'pino';
 import { readWorkJob } from '../src/queues/work-job.js';
-import { finishRequest, type FinishDeps } from './finish-request.js';
+import { finishRequest, type FinishDeps } from '../src/services/finish-request.js';
 import type { ValidateRequestDeps } from './validate-request.js';
 
 /**

@@ -12,7 +12,7 @@ import { nextAttempt } from '../src/queues/work-job.js';
 import { credentialAad } from '../src/crypto/credential-aad.js';
 import { newShardedId } from '../src/domain/ids.js';
 import { shardOfId } from '../src/domain/shards.js';
-import { finishRequest } from './finish-request.js';
+import { finishRequest } from '../src/services/finish-request.js';
 import { expectedFinalRequest } from '../src/domain/expected-final-request.js';
 import type { Metrics } from '../src/observability/metrics.js';
 import type { ValidateBreaker } from './validate-breaker.js';

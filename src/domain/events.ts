@@ -1,10 +1,8 @@
-/** Webhook event types of DESIGN §5, and `endpoint.disabled` (an endpoint stopped receiving after a 410); their payload schemas are in schemas/events.ts. */
-export const EVENT_TYPES = ['account.linked', 'account.link_failed', 'account.invalidated', 'account.unlinked', 'endpoint.disabled'] as const;
-export type EventType = (typeof EVENT_TYPES)[number];
-export type AccountEventType = Exclude<EventType, 'endpoint.disabled'>;
+import type { EventType, WebhookEvent } from './schemas/events.js';
 
-export type { WebhookEvent, AccountEvent, EndpointDisabledEvent } from './schemas/events.js';
-import type { WebhookEvent } from './schemas/events.js';
+// The types live beside their payload schemas, so the schemas need nothing from this module.
+export { EVENT_TYPES, type EventType, type WebhookEvent, type AccountEvent, type EndpointDisabledEvent } from './schemas/events.js';
+export type AccountEventType = Exclude<EventType, 'endpoint.disabled'>;
 
 /**
  * What places an event's messages in a data shard (src/domain/shards.ts): the tenant it is about,

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { simKey } from '../../src/sim/index.js';
 import { seededId } from '../../src/domain/ids.js';
 import { DATA_SHARDS, shardOf } from '../../src/domain/shards.js';
-import { submitConnectRequests } from '../../src/api/submit-connect-requests.js';
+import { submitConnectRequests } from '../../src/services/submit-connect-requests.js';
 import { IDEMPOTENCY_KEY_SPACE, requestFingerprint } from '../../src/api/idempotency.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 

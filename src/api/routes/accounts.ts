@@ -3,10 +3,9 @@ import { problems } from '../errors.js';
 import type { Runtime } from '../../runtime/runtime.js';
 import { accountListQuerySchema, accountSchema } from '../../domain/schemas/account.js';
 import { pageSchema } from '../../domain/schemas/common.js';
-import { publishAccountEvent } from '../../webhooks/publish-account-event.js';
+import { unlinkAccount } from '../../services/unlink-account.js';
+import { revalidateAccount } from '../../services/revalidate-account.js';
 import { idParams } from '../id-params.js';
-
-const UNLINK_REASON = 'unlinked by the platform (DELETE /v1/accounts/:id)';
 
 export function accountRoutes(rt: Runtime): AnyRouteSpec[] {
   return [
@@ -45,14 +44,14 @@ export function accountRoutes(rt: Runtime): AnyRouteSpec[] {
       response: { status: 202, description: 'the account as it is now; the check runs on a worker', schema: accountSchema },
       errors: [404, 409],
       handler: async ({ params, platformId }) => {
-        const account = await rt.accounts.get(platformId, params.id);
-        if (!account) throw problems.notFound('account', params.id);
-        if (account.status !== 'active') {
+        const outcome = await revalidateAccount(rt, platformId, params.id);
+        if (outcome.result === 'missing') throw problems.notFound('account', params.id);
+        const { account } = outcome;
+        if (outcome.result === 'not_active') {
           throw problems.conflict(
             `Account ${account.id} is ${account.status}: it has no working key to check. Submit a new connect request for tenant "${account.tenantId}" to link it again.`,
           );
         }
-        await rt.producers.enqueueRevalidation({ platformId, accountId: account.id, reason: 'manual' });
         return { body: account };
       },
     }),
@@ -66,12 +65,8 @@ export function accountRoutes(rt: Runtime): AnyRouteSpec[] {
       response: { status: 200, description: 'the revoked account; repeating the call changes nothing', schema: accountSchema },
       errors: [404],
       handler: async ({ params, platformId }) => {
-        const change = await rt.accounts.revoke(platformId, params.id, UNLINK_REASON);
-        if (change.result === 'missing') throw problems.notFound('account', params.id);
-        const account = await rt.accounts.get(platformId, params.id);
-        if (!account) throw problems.notFound('account', params.id);
-        // Also on a repeated call: the dedupe key makes it a no-op unless the first call died before publishing.
-        if (account.status === 'revoked') await publishAccountEvent(rt.publisher, platformId, 'account.unlinked', account);
+        const account = await unlinkAccount(rt, platformId, params.id);
+        if (account === 'missing') throw problems.notFound('account', params.id);
         return { body: account };
       },
     }),

@@ -8,12 +8,10 @@ import {
   connectRequestInputSchema,
   connectRequestListQuerySchema,
   connectRequestSchema,
-  type ConnectRequestInput,
 } from '../../domain/schemas/connect-request.js';
 import { pageSchema } from '../../domain/schemas/common.js';
-import { newShardedId, seededId } from '../../domain/ids.js';
-import { DATA_SHARDS } from '../../domain/shards.js';
-import { submitConnectRequests } from '../submit-connect-requests.js';
+import { submitConnectRequests } from '../../services/submit-connect-requests.js';
+import { firstPerTenant, newBatchId, submitBatch, type BatchItem } from '../../services/submit-batch.js';
 import { parseOr400 } from '../validation.js';
 import { ProblemError } from '../errors.js';
 import { chargeBulkItems } from '../rate-limit.js';
@@ -81,38 +79,23 @@ export function connectRequestRoutes(rt: Runtime): AnyRouteSpec[] {
       response: { status: 202, description: 'the batch, with accepted and rejected items', schema: bulkResponseSchema, headers: ['Location'] },
       handler: ({ body, platformId, request }) =>
         withIdempotency(rt.idempotency, request, 'bulk', async (seed) => {
-          // The batch's home shard (its counters exist there from the start) can be any: creation time spreads them.
-          const home = (seed?.time ?? Date.now()) % DATA_SHARDS;
-          const batchId = seed ? seededId('batch', seed, 0, home) : newShardedId('batch', home);
-          const rejected: BulkResponse['rejected'] = [];
-          const valid: { index: number; input: ConnectRequestInput }[] = [];
-          const seen = new Set<string>();
+          const batchId = newBatchId(seed);
+          const invalid: BulkResponse['rejected'] = [];
+          const valid: BatchItem[] = [];
           body.items.forEach((raw, index) => {
             try {
-              const input = parseOr400(connectRequestInputSchema, raw, 'body');
-              const tenantKey = `${input.provider}/${input.tenantId}`;
-              if (seen.has(tenantKey)) {
-                rejected.push({ index, error: { code: 'duplicate_in_batch', message: `tenant "${input.tenantId}" appears earlier in this batch; only the first is accepted` } });
-                return;
-              }
-              seen.add(tenantKey);
-              valid.push({ index, input });
+              valid.push({ index, input: parseOr400(connectRequestInputSchema, raw, 'body') });
             } catch (error) {
               if (!(error instanceof ProblemError)) throw error;
               const detail = error.errors?.map((e) => `${e.path.replace(/^body/, `items[${index}]`)}: ${e.message}`).join('; ') ?? error.detail;
-              rejected.push({ index, error: { code: 'invalid_input', message: detail } });
+              invalid.push({ index, error: { code: 'invalid_input', message: detail } });
             }
           });
+          const { unique, duplicates } = firstPerTenant(valid);
           await chargeBulkItems(rt, request, body.items.length);
-          await admitPending(rt, platformId, valid.length);
-          // Called even with nothing valid, so the batch exists (total 0) for the id we return.
-          const results = await submitConnectRequests(rt, platformId, valid.map((v) => v.input), { batchId, seed });
-          const accepted: BulkResponse['accepted'] = [];
-          results.forEach((result, i) => {
-            const { index, input } = valid[i]!;
-            if (result.id !== undefined) accepted.push({ index, id: result.id });
-            else rejected.push({ index, error: { code: 'in_flight', message: `tenant "${input.tenantId}" already has connect request ${result.inFlightId} in flight`, inFlightId: result.inFlightId } });
-          });
+          await admitPending(rt, platformId, unique.length);
+          const { accepted, rejected: inFlight } = await submitBatch(rt, platformId, unique, { batchId, seed });
+          const rejected: BulkResponse['rejected'] = [...invalid, ...duplicates, ...inFlight];
           rejected.sort((a, b) => a.index - b.index);
           return { status: 202, body: { batchId, accepted, rejected }, headers: { location: `/v1/batches/${batchId}` } };
         }),

@@ -4,7 +4,7 @@ import type { Runtime } from '../../runtime/runtime.js';
 import { problems } from '../errors.js';
 import { authenticateSession, isExpired } from '../hub-session.js';
 import { parseSessionRef } from '../connect-session-token.js';
-import { submitConnectRequests } from '../submit-connect-requests.js';
+import { hubConnect } from '../../services/hub-connect.js';
 import { ConnectSessionStore, type StoredSession } from '../../store/connect-session-store.js';
 import { hubConnectBodySchema, hubViewSchema } from '../../domain/schemas/connect-session.js';
 import { HUB_ASSETS, SDK_HEADERS, hubHeaders } from '../../hub/hub-assets.js';
@@ -95,21 +95,11 @@ export function hubRoutes(rt: Runtime): AnyRouteSpec[] {
       handler: async ({ body, request }) => {
         const session = await authenticateSession(sessions, request, ttl);
         if (isExpired(session)) throw problems.sessionExpired();
-        const { platformId, id } = session;
-        const claim = await sessions.claim(platformId, id);
-        if (claim === 'used') throw problems.sessionUsed();
-        if (claim === 'missing') throw problems.sessionExpired();
-        try {
-          const [submitted] = await submitConnectRequests(rt, platformId, [
-            { tenantId: session.tenantId, provider: session.provider, credentials: { apiKey: body.apiKey }, metadata: session.metadata },
-          ]);
-          if (!submitted?.id) throw problems.hubInFlight();
-          await sessions.bind(platformId, id, submitted.id);
-        } catch (error) {
-          await sessions.release(platformId, id, session.requestId);
-          throw error;
-        }
-        const after = await sessions.get(platformId, id);
+        const outcome = await hubConnect(rt, sessions, session, body.apiKey);
+        if (outcome === 'used') throw problems.sessionUsed();
+        if (outcome === 'missing') throw problems.sessionExpired();
+        if (outcome === 'in_flight') throw problems.hubInFlight();
+        const after = await sessions.get(session.platformId, session.id);
         return { ...(await view(after!)), status: 202 };
       },
     }),

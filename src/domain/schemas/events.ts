@@ -1,8 +1,11 @@
 import { z } from 'zod';
-import type { EventType } from '../events.js';
 import { LINK_ERROR_CODES } from '../link-errors.js';
 import { companySchema, providerSchema, timestampSchema } from './common.js';
 import { INVALIDATION_CODES } from './account.js';
+
+/** Webhook event types of DESIGN §5, and `endpoint.disabled` (an endpoint stopped receiving after a 410). */
+export const EVENT_TYPES = ['account.linked', 'account.link_failed', 'account.invalidated', 'account.unlinked', 'endpoint.disabled'] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
 
 /** Fields every account event carries (DESIGN §5); each type pins what it knows. Never the key. */
 const dataBase = z.object({

@@ -1,10 +1,10 @@
 import type { Logger } from 'pino';
-import type { ConnectRequestStore, TransitionArgs } from '../src/store/connect-request-store.js';
-import type { EventPublisher } from '../src/webhooks/event-publisher.js';
-import type { Metrics } from '../src/observability/metrics.js';
-import { isFinal } from '../src/domain/connect-request-state.js';
-import type { ConnectRequest } from '../src/domain/schemas/connect-request.js';
-import { recordEventScriptArgs } from '../src/store/webhook-message-store.js';
+import type { ConnectRequestStore, TransitionArgs } from '../store/connect-request-store.js';
+import type { EventPublisher } from '../webhooks/event-publisher.js';
+import type { Metrics } from '../observability/metrics.js';
+import { isFinal } from '../domain/connect-request-state.js';
+import type { ConnectRequest } from '../domain/schemas/connect-request.js';
+import { recordEventScriptArgs } from '../store/webhook-message-store.js';
 
 export interface FinishDeps {
   requests: ConnectRequestStore;
