@@ -61,12 +61,15 @@ export async function confirmationTimes(redis: RedisClient, prefix: string, ids:
   return ids.map((id) => out.get(id)!);
 }
 
-/** When validation finished each request (its completedAt), ms since epoch, read once the requests are final. */
+/**
+ * When validation finished each request, ms since epoch, read once the requests are final: a final
+ * request's updatedAt is its completedAt (the store keeps it once; see connect-request-store.ts).
+ */
 export async function completionTimes(redis: RedisClient, prefix: string, platformId: string, ids: string[]): Promise<number[]> {
   const bases = new ShardBases(prefix);
-  const replies = await Promise.all(ids.map((id) => redis.hget(key.request(bases.ofId(platformId, id), id), 'completedAt')));
-  return replies.map((value, i) => {
-    if (!value) throw new Error(`request ${ids[i]} has no completedAt`);
-    return Date.parse(value);
+  const replies = await Promise.all(ids.map((id) => redis.hmget(key.request(bases.ofId(platformId, id), id), 'status', 'updatedAt')));
+  return replies.map(([status, updatedAt], i) => {
+    if ((status !== 'linked' && status !== 'failed') || !updatedAt) throw new Error(`request ${ids[i]} is not final (status ${status ?? 'missing'})`);
+    return Date.parse(updatedAt);
   });
 }
