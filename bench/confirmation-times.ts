@@ -1,6 +1,7 @@
 import type { RedisClient } from '../src/store/redis-client.js';
 import { key, ShardBases } from '../src/store/keys.js';
 import { BatchStore } from '../src/store/batch-store.js';
+import { isFinal, type RequestStatus } from '../src/domain/connect-request-state.js';
 import { BENCH_PLATFORM } from './service-process.js';
 
 export interface Confirmation {
@@ -69,7 +70,7 @@ export async function completionTimes(redis: RedisClient, prefix: string, platfo
   const bases = new ShardBases(prefix);
   const replies = await Promise.all(ids.map((id) => redis.hmget(key.request(bases.ofId(platformId, id), id), 'status', 'updatedAt')));
   return replies.map(([status, updatedAt], i) => {
-    if ((status !== 'linked' && status !== 'failed') || !updatedAt) throw new Error(`request ${ids[i]} is not final (status ${status ?? 'missing'})`);
+    if (!status || !isFinal(status as RequestStatus) || !updatedAt) throw new Error(`request ${ids[i]} is not final (status ${status ?? 'missing'})`);
     return Date.parse(updatedAt);
   });
 }

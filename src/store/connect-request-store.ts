@@ -2,7 +2,7 @@ import type { RedisClient } from './redis-client.js';
 import { key, ShardBases } from './keys.js';
 import { scripts, type ScriptRunner } from './scripts.js';
 import { lexPage, type Page } from './lex-page.js';
-import { sourcesOf, UNFINISHED_STATUSES, type RequestStatus } from '../domain/connect-request-state.js';
+import { isFinal, sourcesOf, UNFINISHED_STATUSES, type RequestStatus } from '../domain/connect-request-state.js';
 import type { Attempt, ConnectRequest, ConnectRequestListQuery } from '../domain/schemas/connect-request.js';
 import type { LinkError } from '../domain/link-errors.js';
 import type { Provider } from '../domain/schemas/common.js';
@@ -88,7 +88,7 @@ function toView(id: string, h: Record<string, string>, attempts: Attempt[]): Sto
     createdAt: h.createdAt!,
     updatedAt: h.updatedAt!,
     // A final status is the last change a request's status makes: its updatedAt is its completion.
-    completedAt: h.status === 'linked' || h.status === 'failed' ? h.updatedAt! : null,
+    completedAt: isFinal(h.status as RequestStatus) ? h.updatedAt! : null,
   };
 }
 
