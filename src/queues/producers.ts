@@ -168,12 +168,13 @@ export class Producers {
 }
 
 /**
- * The batch jobs of one bulk submit in one queue shard: runs of its request ids in id order. The
- * order makes them a function of the batch's requests alone, so the stranded-request sweep can name
- * them again from the batch.
+ * The batch jobs of one bulk submit in one queue shard: runs of its request ids ordered by data
+ * shard, then id. Grouped by shard, a run's claim is one script call for most runs instead of one
+ * per shard its requests span (about 13 of 16 for 20 random ids); the order makes the runs a
+ * function of the batch's requests alone, so the stranded-request sweep can name them again.
  */
 export function bulkRuns(ids: string[]): string[][] {
-  return chunks([...ids].sort());
+  return chunks([...ids].sort((a, b) => shardOfId(a) - shardOfId(b) || (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 /** Map.groupBy (Node 21+) with the values mapped. */

@@ -4,6 +4,7 @@ import { simKey } from '../../src/sim/index.js';
 import { settleAbandonedValidation } from '../../workers/settle-abandoned-validation.js';
 import { createProviders } from '../../src/providers/registry.js';
 import type { WorkJob } from '../../src/queues/work-job.js';
+import { bulkRuns } from '../../src/queues/producers.js';
 import { startHarness, waitFor, type Harness } from '../helpers/harness.js';
 import { validateProcessor } from '../helpers/validate-jobs.js';
 
@@ -67,10 +68,11 @@ it('a bulk shares batch jobs; later attempts go on in one job each; provider cal
   expect(requests[25].attempts.map((a: { outcome: string }) => a.outcome)).toEqual(['rate_limited', 'success']);
   for (const [i, r] of requests.entries()) if (i !== 3 && i !== 25) expect(r.attempts).toHaveLength(1);
 
-  // 20 + 10 requests, in id order, in two batch jobs; the two that needed more went on in `one` jobs.
-  const sorted = [...ids].sort();
-  expect(await h.rt.producers.validate.getJob(`b-${sorted[0]}`)).toMatchObject({ name: 'batch', data: { kind: 'batch', ids: sorted.slice(0, 20) } });
-  expect(await h.rt.producers.validate.getJob(`b-${sorted[20]}`)).toMatchObject({ data: { ids: sorted.slice(20) } });
+  // 20 + 10 requests, by data shard, in two batch jobs; the two that needed more went on in `one` jobs.
+  const runs = bulkRuns(ids);
+  expect(runs.map((run) => run.length)).toEqual([20, 10]);
+  expect(await h.rt.producers.validate.getJob(`b-${runs[0]![0]}`)).toMatchObject({ name: 'batch', data: { kind: 'batch', ids: runs[0] } });
+  expect(await h.rt.producers.validate.getJob(`b-${runs[1]![0]}`)).toMatchObject({ data: { ids: runs[1] } });
   for (const attempt of [2, 3]) expect(await h.rt.producers.validate.getJob(`${flaky}-${attempt}`)).toMatchObject({ name: 'one', data: { kind: 'one', id: flaky, attempt } });
   expect(await h.rt.producers.validate.getJob(`${rateLimited}-2`)).toMatchObject({ data: { id: rateLimited, attempt: 2 } });
   expect(h.sim.stats().maxInFlight).toBeLessThanOrEqual(CONCURRENCY);
@@ -90,13 +92,13 @@ it('a request is handed to the next job only once its retry is recorded, so that
           seen.push({ id: requestId, attempt, request: (await h.api('GET', `/v1/connect-requests/${requestId}`)).body });
         },
       });
-      expect(await processor(batchJob([...ids].sort()))).toEqual({ [ids[0]!]: 'retrying', [ids[1]!]: 'linked' });
+      expect(await processor(batchJob(bulkRuns(ids)[0]!))).toEqual({ [ids[0]!]: 'retrying', [ids[1]!]: 'linked' });
       expect(seen).toEqual([
         { id: ids[0], attempt: 2, request: expect.objectContaining({ status: 'retrying', attempts: [expect.objectContaining({ n: 1, httpStatus: 503 })] }) },
       ]);
       await Promise.all([...providers.values()].map((p) => p.close()));
       // Run here by hand; the queued copy must not run again once the queue resumes.
-      await (await h.rt.producers.validate.getJob(`b-${[...ids].sort()[0]}`))?.remove();
+      await (await h.rt.producers.validate.getJob(`b-${bulkRuns(ids)[0]![0]}`))?.remove();
   });
 });
 
@@ -148,7 +150,7 @@ it('a batch job BullMQ gives up on hands each request to a job of its own; a one
       { tenantId: 'abandoned-untried', apiKey: simKey('valid', 'abandoned-untried') },
       { tenantId: 'abandoned-tried', apiKey: simKey('valid', 'abandoned-tried') },
     ]);
-    const batch = (await h.rt.producers.validate.getJob(`b-${[...ids].sort()[0]}`))!;
+    const batch = (await h.rt.producers.validate.getJob(`b-${bulkRuns(ids)[0]![0]}`))!;
     await settleAbandonedValidation({ ...h.rt, handOff }, batch, new Error('job stalled more than allowable limit'), h.rt.logger);
     expect(handOffs.sort()).toEqual(ids.map((id) => [id, 1]).sort());
 
