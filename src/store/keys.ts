@@ -79,9 +79,8 @@ export const key = {
   endpointsVersion: (base: string) => `${base}:we-version`,
   message: (base: string, id: string) => `${base}:msg:${id}`,
   messageAttempts: (base: string, id: string) => `${base}:msg:${id}:attempts`,
-  messagesByRequest: (base: string, requestId: string) => `${base}:idx:msg:cr:${requestId}`,
   messageBody: (base: string, id: string) => `${base}:msg:${id}:body`,
-  /** The dedupe key of a request's result event: the ids of its messages (lua/lib.lua recordEvent). */
+  /** The dedupe key of a request's result event: the ids of its messages, the one list of a request's messages (lua/helpers/record-event.lua). */
   resultEvent: (base: string, requestId: string) => `${base}:evt:result:${requestId}`,
   messageIndex: (base: string) => `${base}:idx:msg`,
   /** The message ids an event was recorded as (its dedupe key). */

@@ -3,9 +3,10 @@ import type { RedisClient } from './redis-client.js';
 export interface LexPageOptions<T> {
   /**
    * The sorted sets (all scores 0) whose members are time-ordered ids: one, or one per data shard,
-   * merged into one newest-first sequence.
+   * merged into one newest-first sequence; or `{ ids }`, a short list already in hand (a request's
+   * messages), paged the same way.
    */
-  indexes: string[];
+  indexes: string[] | { ids: string[] };
   limit: number;
   /** Last id of the previous page. */
   cursor?: string;
@@ -33,13 +34,17 @@ const MAX_SCANNED = 20_000;
  * first `count` of the merge are exact. `more` says whether any index holds ids past the last one.
  * `bound` is where the walk ends (inclusive) instead of the index's end.
  */
-async function mergedIds(redis: RedisClient, indexes: string[], options: { after?: string; count: number; rev: boolean; bound?: string }): Promise<{ ids: string[]; more: boolean }> {
+async function mergedIds(redis: RedisClient, indexes: LexPageOptions<unknown>['indexes'], options: { after?: string; count: number; rev: boolean; bound?: string }): Promise<{ ids: string[]; more: boolean }> {
   const { after, count, rev, bound } = options;
   const start = after ? `(${after}` : rev ? '+' : '-';
   const end = bound ? `[${bound}` : rev ? '-' : '+';
-  const lists = await Promise.all(
-    indexes.map((index) => (rev ? redis.zrange(index, start, end, 'BYLEX', 'REV', 'LIMIT', 0, count + 1) : redis.zrange(index, start, end, 'BYLEX', 'LIMIT', 0, count + 1))),
-  );
+  const past = (id: string) => !after || (rev ? id < after : id > after);
+  const within = (id: string) => !bound || (rev ? id >= bound : id <= bound);
+  const lists = Array.isArray(indexes)
+    ? await Promise.all(
+        indexes.map((index) => (rev ? redis.zrange(index, start, end, 'BYLEX', 'REV', 'LIMIT', 0, count + 1) : redis.zrange(index, start, end, 'BYLEX', 'LIMIT', 0, count + 1))),
+      )
+    : [indexes.ids.filter((id) => past(id) && within(id))];
   const all = lists.flat().sort();
   if (rev) all.reverse();
   return { ids: all.slice(0, count), more: all.length > count };

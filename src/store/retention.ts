@@ -33,8 +33,8 @@ interface Removal {
   pointers: string[];
 }
 
-/** The expiry entry of a finished webhook message (record-delivery.lua writes the same). */
-export const messageExpiryEntry = (id: string, connectRequestId: string) => [id, connectRequestId].join(ENTRY_SEPARATOR);
+/** The expiry entry of a finished webhook message (record-delivery.lua writes the same): its id alone, one index lists it. */
+export const messageExpiryEntry = (id: string) => id;
 
 /** The index keys a due entry's record was listed under (see the scripts that add entries). */
 function removalOf(base: string, entry: string): Removal | undefined {
@@ -45,9 +45,9 @@ function removalOf(base: string, entry: string): Removal | undefined {
     return { id, indexes: [key.requestIndex(base), key.requestsByStatus(base, 'linked'), key.requestsByStatus(base, 'failed'), key.requestsByTenant(base, tenantId)], pointers: [] };
   }
   if (id.startsWith('msg_')) {
-    // A delivered or finally failed message (record-delivery.lua): id|connectRequestId (empty for account events).
-    const [connectRequestId = ''] = fields;
-    return { id, indexes: connectRequestId ? [key.messageIndex(base), key.messagesByRequest(base, connectRequestId)] : [key.messageIndex(base)], pointers: [] };
+    // A delivered or finally failed message (record-delivery.lua). Its request's result event lists it
+    // and expires with the last of them (`outlive`), so the message index is the only one to trim.
+    return { id, indexes: [key.messageIndex(base)], pointers: [] };
   }
   if (id.startsWith('acc_')) {
     // A revoked account (account-status.lua): id|provider|tenantId.

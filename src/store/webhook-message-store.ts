@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { RedisClient } from './redis-client.js';
 import { key, ShardBases } from './keys.js';
 import { scripts, CONFIRMATION_RULES, type ScriptRunner } from './scripts.js';
@@ -39,6 +40,9 @@ export function recordEventScriptArgs(args: RecordEventArgs, now: Date): RecordE
     rules: CONFIRMATION_RULES,
   };
 }
+
+/** A result event's dedupe key holds its message ids (lua/helpers/record-event.lua). */
+const messageIdList = z.array(z.string());
 
 export type DeliveryOutcome = 'delivered' | 'failed' | 'retry';
 
@@ -136,15 +140,19 @@ export class WebhookMessageStore {
   async list(platformId: string, query: MessageFilter & { limit?: number; cursor?: string }): Promise<Page<StoredMessage>> {
     const { connectRequestId } = query;
     return lexPage(this.redis, {
-      indexes: connectRequestId
-        ? [key.messagesByRequest(this.base(platformId, connectRequestId), connectRequestId)]
-        : this.bases.all(platformId).map((base) => key.messageIndex(base)),
+      indexes: connectRequestId ? { ids: await this.messageIdsOf(platformId, connectRequestId) } : this.bases.all(platformId).map((base) => key.messageIndex(base)),
       limit: query.limit ?? 50,
       cursor: query.cursor,
       ...messageIdRange(query),
       keep: messagePredicate(query),
       load: (ids) => this.getMany(platformId, ids),
     });
+  }
+
+  /** A connect request's messages: those its result event was recorded as (none before it finished). */
+  private async messageIdsOf(platformId: string, connectRequestId: string): Promise<string[]> {
+    const ids = await this.redis.get(key.resultEvent(this.base(platformId, connectRequestId), connectRequestId));
+    return ids ? messageIdList.parse(JSON.parse(ids)) : [];
   }
 
   /**
@@ -183,7 +191,7 @@ export class WebhookMessageStore {
     if (status === 'pending') return 'in_progress';
     const recorded = Number(attemptCount ?? 0);
     const revive = this.redis.multi().persist(k).persist(key.messageAttempts(base, id)).persist(key.messageBody(base, id));
-    revive.zrem(key.expiry(base), messageExpiryEntry(id, connectRequestId ?? ''));
+    revive.zrem(key.expiry(base), messageExpiryEntry(id));
     if (connectRequestId) revive.persist(key.resultEvent(base, connectRequestId));
     await revive.hset(k, 'status', 'pending', 'runStart', recorded).exec();
     return { attempt: recorded + 1 };

@@ -128,3 +128,24 @@ describe('POST /v1/webhook-messages/redeliver', () => {
     expect((await h.api('GET', `/v1/webhook-messages?connectRequestId=${ids.linked}`)).body.data[0].attempts.length).toBe(before);
   });
 });
+
+describe("a request's messages", () => {
+  it('one per endpoint, paged by connectRequestId newest first, none of another request', async () => {
+    const other = { token: OTHER_PLATFORM.token };
+    const endpoints = await Promise.all([1, 2, 3].map(() => registerEndpoint(h, r.url, other)));
+    const id = await submitLink(h, 'tenant-f-fan-out', key('valid', 'fan-out'), other);
+    await waitForConfirmation(h, id, 'confirmed', other);
+    const neighbour = await submitLink(h, 'tenant-f-neighbour', key('valid', 'neighbour'), other);
+    await waitForConfirmation(h, neighbour, 'confirmed', other);
+
+    const page = (cursor?: string) => h.api('GET', `/v1/webhook-messages?connectRequestId=${id}&limit=2${cursor ? `&cursor=${cursor}` : ''}`, other);
+    const first = await page();
+    expect(first.body.data).toHaveLength(2);
+    const second = await page(first.body.nextCursor);
+    expect(second.body.nextCursor).toBeNull();
+    const messages = [...first.body.data, ...second.body.data] as { id: string; connectRequestId: string; endpointId: string }[];
+    expect(messages.map((m) => m.connectRequestId)).toEqual([id, id, id]);
+    expect(messages.map((m) => m.id)).toEqual(messages.map((m) => m.id).sort().reverse());
+    expect(messages.map((m) => m.endpointId).sort()).toEqual(endpoints.map((e) => e.id).sort());
+  });
+});

@@ -20,7 +20,7 @@ if a.outcome == 'retry' then return applied end
 
 redis.call('HSET', mk, 'status', a.outcome)
 local cr = m[3]
-retire(base, {mk, mk .. ':attempts', mk .. ':body'}, a.expireAt, a.id .. '|' .. cr)
+retire(base, {mk, mk .. ':attempts', mk .. ':body'}, a.expireAt, a.id)
 if cr == '' then return applied end
 local resultKey = base .. ':evt:result:' .. cr
 outlive(resultKey, a.expireAt)

@@ -2,7 +2,7 @@
 
 -- Records an event once (keyed by a dedupe key) as one webhook message per subscribed endpoint. The
 -- dedupe key holds the message ids: for a request's result (`evt:result:<request id>`) it is also
--- the list of the request's messages.
+-- the list of the request's messages (GET /v1/webhook-messages?connectRequestId= reads it: no index of its own).
 -- A connect request's result with no subscriber settles its confirmation as not_required.
 -- `a`: {dedupe, now, connectRequestId, eventType, payload, messages:[{id, endpointId}], rules, expireAt}; the
 -- dedupe key expires at `expireAt` (ms), with the records it guards.
@@ -27,7 +27,6 @@ local function recordEvent(base, a)
       'status', 'pending', 'attemptCount', 0, 'connectRequestId', cr, 'createdAt', a.now, 'updatedAt', a.now)
     redis.call('SET', base .. ':msg:' .. m.id .. ':body', a.payload)
     redis.call('ZADD', base .. ':idx:msg', 0, m.id)
-    if cr ~= '' then redis.call('ZADD', base .. ':idx:msg:cr:' .. cr, 0, m.id) end
     table.insert(ids, m.id)
   end
   redis.call('SET', dk, #ids == 0 and '[]' or cjson.encode(ids), 'PXAT', a.expireAt)
