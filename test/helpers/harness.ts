@@ -3,6 +3,7 @@ import { Writable } from 'node:stream';
 import { request } from 'undici';
 import type { FastifyInstance } from 'fastify';
 import { deleteByPrefix } from '../../src/store/delete-prefix.js';
+import { prefixKeyPages } from '../../src/store/prefix-keys.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { createRuntime, type Runtime } from '../../src/runtime/runtime.js';
 import { buildApp } from '../../src/api/app.js';
@@ -109,25 +110,19 @@ export async function startHarness(name: string, options: HarnessOptions = {}): 
   const dumpRedis = async () => {
     const redis = rt.redis;
     const out: string[] = [];
-    const patterns = [`${env.LINKER_REDIS_PREFIX}:*`, `{${env.LINKER_REDIS_PREFIX}:q}*`];
-    for (const match of patterns) {
-      let cursor = '0';
-      do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', match, 'COUNT', 1000);
-        cursor = next;
-        for (const k of keys) {
-          const type = await redis.type(k);
-          const value =
-            type === 'string' ? await redis.get(k)
-            : type === 'hash' ? JSON.stringify(await redis.hgetall(k))
-            : type === 'list' ? JSON.stringify(await redis.lrange(k, 0, -1))
-            : type === 'set' ? JSON.stringify(await redis.smembers(k))
-            : type === 'zset' ? JSON.stringify(await redis.zrange(k, 0, -1))
-            : type === 'stream' ? JSON.stringify(await redis.xrange(k, '-', '+'))
-            : '';
-          out.push(`${k} ${value}`);
-        }
-      } while (cursor !== '0');
+    for await (const { keys } of prefixKeyPages(redis, env.LINKER_REDIS_PREFIX!)) {
+      for (const k of keys) {
+        const type = await redis.type(k);
+        const value =
+          type === 'string' ? await redis.get(k)
+          : type === 'hash' ? JSON.stringify(await redis.hgetall(k))
+          : type === 'list' ? JSON.stringify(await redis.lrange(k, 0, -1))
+          : type === 'set' ? JSON.stringify(await redis.smembers(k))
+          : type === 'zset' ? JSON.stringify(await redis.zrange(k, 0, -1))
+          : type === 'stream' ? JSON.stringify(await redis.xrange(k, '-', '+'))
+          : '';
+        out.push(`${k} ${value}`);
+      }
     }
     // SCAN's order changes as keys come and go: sorted, two dumps of the same data are equal.
     return out.sort().join('\n');

@@ -39,5 +39,12 @@ describe('deliver queue shards', () => {
     }
     expect(messages.filter((m) => m.attempts.length === 2)).toHaveLength(1);
     expect(used.size).toBeGreaterThan(1);
+
+    // The prefix scan behind Redis dumps and clean-up finds every queue shard's keys.
+    const dumped = (await h.dumpRedis()).split('\n').map((line) => line.split(' ')[0]!);
+    for (const shard of used) {
+      const { prefix } = h.rt.producers.deliver.shards[shard]!.opts;
+      expect(dumped.some((k) => k.startsWith(`${prefix}:deliver:`)), `keys under ${prefix}`).toBe(true);
+    }
   });
 });
