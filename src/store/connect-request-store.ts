@@ -143,7 +143,19 @@ export class ConnectRequestStore {
     if (batchId !== undefined && !groups.has(shardOfId(batchId))) groups.set(shardOfId(batchId), []);
     await Promise.all(
       [...groups].map(async ([shard, positions]) => {
-        const raw = await this.run.createRequests([this.bases.ofShard(platformId, shard)], {
+        const base = this.bases.ofShard(platformId, shard);
+        const keys = {
+          requests: key.requestIndex(base),
+          queued: key.requestsByStatus(base, 'queued'),
+          batch: key.batch(base, batchId ?? ''),
+          batchRequests: key.requestsByBatch(base, batchId ?? ''),
+          expiry: key.expiry(base),
+          each: positions.map((i) => {
+            const { id, tenantId, provider } = items[i]!;
+            return { request: key.request(base, id), credential: key.pendingCredential(base, id), inflight: key.inflight(base, provider, tenantId), tenantRequests: key.requestsByTenant(base, tenantId) };
+          }),
+        };
+        const raw = await this.run.createRequests(keys, {
           batchId: batchId ?? '',
           now: now.toISOString(),
           expireAt: now.getTime() + this.retention.keepMs,
@@ -187,7 +199,7 @@ export class ConnectRequestStore {
     await Promise.all(
       [...positionsByShard(ids)].map(async ([shard, positions]) => {
         const shardIds = positions.map((i) => ids[i]!);
-        const replies = await this.run.claim([this.bases.ofShard(platformId, shard)], { ids: shardIds, to: 'validating', from, now: now.toISOString(), read: true, below });
+        const replies = await this.run.claim({ base: this.bases.ofShard(platformId, shard) }, { ids: shardIds, to: 'validating', from, now: now.toISOString(), read: true, below });
         replies.forEach((claim, n) => {
           claims[positions[n]!] = {
             result: claim.result,
@@ -235,7 +247,7 @@ export class ConnectRequestStore {
 
   /** Applies a state transition when the current state allows it; a repeat is a harmless no-op. */
   async transition(platformId: string, id: string, args: TransitionArgs, now = new Date()): Promise<TransitionResult> {
-    const reply = await this.run.transition([this.bases.ofId(platformId, id)], {
+    const reply = await this.run.transition({ base: this.bases.ofId(platformId, id) }, {
       id,
       to: args.to,
       from: sourcesOf(args.to),

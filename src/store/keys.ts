@@ -81,12 +81,14 @@ export const key = {
   messageAttempts: (base: string, id: string) => `${base}:msg:${id}:attempts`,
   messagesByRequest: (base: string, requestId: string) => `${base}:idx:msg:cr:${requestId}`,
   messageBody: (base: string, id: string) => `${base}:msg:${id}:body`,
-  /** The dedupe key of a request's result event: the ids of its messages (lua/lib.lua recordEvent). */
+  /** The dedupe key of a request's result event: the ids of its messages (lua/helpers/record-event.lua). */
   resultEvent: (base: string, requestId: string) => `${base}:evt:result:${requestId}`,
   messageIndex: (base: string) => `${base}:idx:msg`,
   /** The message ids an event was recorded as (its dedupe key). */
   event: (base: string, dedupe: string) => `${base}:evt:${dedupe}`,
   idempotency: (base: string, idemKey: string) => `${base}:idem:${idemKey}`,
+  /** Held while a call works under the key (claim-idempotency.lua). */
+  idempotencyLease: (base: string, idemKey: string) => `${base}:idem:${idemKey}:lease`,
   session: (base: string, id: string) => `${base}:cs:${id}`,
   /** Finished records by expiry time, naming the index entries to drop then (src/store/retention.ts). */
   expiry: (base: string) => `${base}:exp`,

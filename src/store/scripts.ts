@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { RedisClient } from './redis-client.js';
 import { CONFIRMATIONS, REQUEST_STATUSES, confirmationSourcesOf } from '../domain/connect-request-state.js';
 import { ACCOUNT_STATUSES } from '../domain/schemas/account.js';
+import { luaKeyBuilders } from './lua-key-builders.js';
 
 /** The confirmation rules of the domain, handed to every script that moves a confirmation. */
 export const CONFIRMATION_RULES = Object.fromEntries(CONFIRMATIONS.map((to) => [to, confirmationSourcesOf(to)]));
@@ -36,50 +37,62 @@ const claimReply = z.object({
 const HELPERS = { 'set-confirmation': [], 'record-event': ['set-confirmation'], 'append-history': [], retention: [] } as const;
 type Helper = keyof typeof HELPERS;
 
-interface ScriptSpec<Reply> {
+interface ScriptSpec<Key extends string, Each extends string, Reply> {
   file: string;
+  /** Its KEYS, in this order (named the same at the top of its file). */
+  keys: readonly Key[];
+  /** A script over several records (requests, messages): each record's keys, in this order, one group per record after `keys`. */
+  each: readonly Each[];
   helpers: Helper[];
   /** How the reply is read: most scripts answer JSON; the rest a plain Redis value. */
   json: boolean;
   reply: z.ZodType<Reply>;
 }
 
-const spec = <Reply>(file: string, reply: z.ZodType<Reply>, options: { helpers?: Helper[]; json?: boolean } = {}): ScriptSpec<Reply> => ({
-  file,
-  reply,
-  helpers: options.helpers ?? [],
-  json: options.json ?? true,
-});
+const spec = <const Key extends string, Reply, const Each extends string = never>(
+  file: string,
+  keys: readonly Key[],
+  reply: z.ZodType<Reply>,
+  options: { each?: readonly Each[]; helpers?: Helper[]; json?: boolean } = {},
+): ScriptSpec<Key, Each, Reply> => ({ file, keys, reply, each: options.each ?? [], helpers: options.helpers ?? [], json: options.json ?? true });
 
-/**
- * Every Lua script, with the reply it answers. Each takes its keys (all in one slot; the first may
- * be the base its other keys start with) and one JSON argument, documented at the top of its file.
- */
+/** Every Lua script, with its KEYS and the reply it answers; each takes one JSON argument, documented at the top of its file. */
 const SPECS = {
-  createRequests: spec('create-requests.lua', luaArray(z.string())),
-  transition: spec('transition.lua', transitionReply, { helpers: ['record-event', 'append-history', 'retention'] }),
-  claim: spec('transition.lua', z.array(claimReply), { helpers: ['record-event', 'append-history', 'retention'] }),
-  recordEvent: spec('record-event.lua', z.object({ created: z.boolean(), pending: luaArray(z.string()) }), { helpers: ['record-event'] }),
+  createRequests: spec('create-requests.lua', ['requests', 'queued', 'batch', 'batchRequests', 'expiry'], luaArray(z.string()), {
+    each: ['request', 'credential', 'inflight', 'tenantRequests'],
+  }),
+  transition: spec('transition.lua', ['base'], transitionReply, { helpers: ['record-event', 'append-history', 'retention'] }),
+  claim: spec('transition.lua', ['base'], z.array(claimReply), { helpers: ['record-event', 'append-history', 'retention'] }),
+  recordEvent: spec('record-event.lua', ['base', 'event', 'messages', 'request', 'requestMessages'], z.object({ created: z.boolean(), pending: luaArray(z.string()) }), {
+    each: ['message', 'body'],
+    helpers: ['record-event'],
+  }),
   recordDelivery: spec(
     'record-delivery.lua',
+    ['base', 'message', 'attempts', 'body', 'expiry'],
     z.object({ result: z.enum(['applied', 'stale', 'missing']), endpointId: z.string().optional(), confirmedRequestCreatedAt: z.string().optional() }),
     { helpers: ['set-confirmation', 'retention'] },
   ),
-  claimSession: spec('claim-session.lua', z.enum(['claimed', 'used', 'missing']), { json: false }),
+  claimSession: spec('claim-session.lua', ['session'], z.enum(['claimed', 'used', 'missing']), { json: false }),
   accountStatus: spec(
     'account-status.lua',
+    ['base', 'account', 'credential', 'history', 'target', 'expiry'],
     z.union([z.object({ result: z.enum(['applied', 'rejected']), from: z.enum(ACCOUNT_STATUSES) }), z.object({ result: z.literal('missing') })]),
     { helpers: ['append-history', 'retention'] },
   ),
-  replaceCredential: spec('replace-credential.lua', z.union([z.literal(0), z.literal(1)]), { json: false }),
-  claimIdempotency: spec('claim-idempotency.lua', z.object({ state: z.enum(['new', 'existing']), entry: z.string(), claimed: z.boolean() })),
-  createEndpoint: spec('create-endpoint.lua', z.union([z.literal(0), z.literal(1)]), { json: false }),
-  disableEndpoint: spec('disable-endpoint.lua', z.union([z.literal(0), z.literal(1)]), { json: false }),
+  replaceCredential: spec('replace-credential.lua', ['credential'], z.union([z.literal(0), z.literal(1)]), { json: false }),
+  claimIdempotency: spec('claim-idempotency.lua', ['entry', 'lease'], z.object({ state: z.enum(['new', 'existing']), entry: z.string(), claimed: z.boolean() })),
+  createEndpoint: spec('create-endpoint.lua', ['endpoints', 'endpoint', 'version'], z.union([z.literal(0), z.literal(1)]), { json: false }),
+  disableEndpoint: spec('disable-endpoint.lua', ['endpoint', 'version'], z.union([z.literal(0), z.literal(1)]), { json: false }),
 };
 
 type Specs = typeof SPECS;
-type ReplyOf<S> = S extends ScriptSpec<infer R> ? R : never;
-export type ScriptRunner = { [N in keyof Specs]: (keys: string[], args: unknown) => Promise<ReplyOf<Specs[N]>> };
+/** A script's keys by name; a script over several records adds `each`, one entry per record. */
+type KeysOf<S> = S extends ScriptSpec<infer Key, infer Each, unknown>
+  ? Record<Key, string> & ([Each] extends [never] ? unknown : { each: Record<Each, string>[] })
+  : never;
+type ReplyOf<S> = S extends ScriptSpec<string, string, infer R> ? R : never;
+export type ScriptRunner = { [N in keyof Specs]: (keys: KeysOf<Specs[N]>, args: unknown) => Promise<ReplyOf<Specs[N]>> };
 
 const lua = (path: string) => readFileSync(new URL(`./lua/${path}`, import.meta.url), 'utf8');
 
@@ -91,25 +104,42 @@ function helperSource(helpers: readonly Helper[], seen = new Set<Helper>()): str
     .join('');
 }
 
+/** `eachKeys(i)`: the keys of the i-th record of a script over several records, in `each` order. */
+const eachKeysSource = (fixed: number, size: number) =>
+  `local function eachKeys(i)\n  local at = ${fixed} + (i - 1) * ${size}\n  return unpack(KEYS, at + 1, at + ${size})\nend\n`;
+
+/** A script as Redis runs it: the key builders it uses, eachKeys for a script over several records, its helpers, itself. */
+export function scriptSource(name: keyof Specs): string {
+  const { file, keys, each, helpers } = SPECS[name] as ScriptSpec<string, string, unknown>;
+  const body = `${helperSource(helpers)}${lua(file)}`;
+  return `${luaKeyBuilders(body)}${each.length ? eachKeysSource(keys.length, each.length) : ''}${body}`;
+}
+
+/** KEYS in the declared order: the script's own, then each record's. */
+function keysOf({ keys, each }: ScriptSpec<string, string, unknown>, named: Record<string, string> & { each?: Record<string, string>[] }): string[] {
+  return [...keys.map((k) => named[k]!), ...(named.each ?? []).flatMap((group) => each.map((k) => group[k]!))];
+}
+
 type ScriptCommand = (numberOfKeys: number, ...keysAndArgs: string[]) => Promise<unknown>;
 const defined = new WeakSet<object>();
 
 /**
  * Registers the Lua scripts on a client (EVALSHA with automatic EVAL fallback) and returns one
- * typed caller per script: keys and JSON argument in, the reply checked against its schema out.
+ * typed caller per script: named keys and JSON argument in, the reply checked against its schema out.
  */
 export function scripts(redis: RedisClient): ScriptRunner {
   const names = Object.keys(SPECS) as (keyof Specs)[];
   if (!defined.has(redis)) {
-    for (const name of names) redis.defineCommand(`al_${name}`, { lua: `${helperSource(SPECS[name].helpers)}${lua(SPECS[name].file)}` });
+    for (const name of names) redis.defineCommand(`al_${name}`, { lua: scriptSource(name) });
     defined.add(redis);
   }
   const commands = redis as unknown as Record<string, ScriptCommand>;
   const caller = <N extends keyof Specs>(name: N) => {
-    const { json, reply } = SPECS[name] as ScriptSpec<ReplyOf<Specs[N]>>;
-    return async (keys: string[], args: unknown) => {
+    const script = SPECS[name] as ScriptSpec<string, string, ReplyOf<Specs[N]>>;
+    return async (named: KeysOf<Specs[N]>, args: unknown) => {
+      const keys = keysOf(script, named as Record<string, string>);
       const raw = await commands[`al_${name}`]!.call(redis, keys.length, ...keys, JSON.stringify(args));
-      return reply.parse(json ? JSON.parse(String(raw)) : raw);
+      return script.reply.parse(script.json ? JSON.parse(String(raw)) : raw);
     };
   };
   return Object.fromEntries(names.map((name) => [name, caller(name)])) as ScriptRunner;

@@ -25,17 +25,17 @@ local function hashOf(k)
 end
 
 local function transition(base, a)
-  local rk = base .. ':cr:' .. a.id
+  local rk = K.request(base, a.id)
   local cur = redis.call('HMGET', rk, 'status', 'batchId', 'tenantId', 'provider')
   local status, batchId, tenantId, provider = cur[1], cur[2], cur[3], cur[4]
   if not status then return {result = 'missing'} end
-  local byTenant = base .. ':acc-by-tenant:' .. provider .. ':' .. tenantId
+  local byTenant = K.accountByTenant(base, provider, tenantId)
 
   local function withRecord(out)
     if a.read then
       out.request = hashOf(rk)
-      out.attempts = redis.call('LRANGE', rk .. ':attempts', 0, -1)
-      out.credential = redis.call('GET', base .. ':cred:' .. a.id) or nil
+      out.attempts = redis.call('LRANGE', K.requestAttempts(base, a.id), 0, -1)
+      out.credential = redis.call('GET', K.pendingCredential(base, a.id)) or nil
       out.tenantAccountId = redis.call('GET', byTenant) or nil
     end
     return out
@@ -50,7 +50,7 @@ local function transition(base, a)
   end
 
   if a.below or a.recorded then
-    local recorded = redis.call('LLEN', rk .. ':attempts')
+    local recorded = redis.call('LLEN', K.requestAttempts(base, a.id))
     if a.below and recorded >= a.below then return withRecord({result = 'stale', from = status}) end
     if a.recorded and recorded ~= a.recorded then return {result = 'conflict', from = status} end
   end
@@ -58,13 +58,13 @@ local function transition(base, a)
   local to, now = a.to, a.now
   redis.call('HSET', rk, 'status', to, 'updatedAt', now)
   if a.spentMs then redis.call('HSET', rk, 'spentMs', a.spentMs) end
-  if a.attempt then redis.call('RPUSH', rk .. ':attempts', cjson.encode(a.attempt)) end
+  if a.attempt then redis.call('RPUSH', K.requestAttempts(base, a.id), cjson.encode(a.attempt)) end
   if status ~= to then
-    redis.call('ZREM', base .. ':idx:cr:s:' .. status, a.id)
-    redis.call('ZADD', base .. ':idx:cr:s:' .. to, 0, a.id)
+    redis.call('ZREM', K.requestsByStatus(base, status), a.id)
+    redis.call('ZADD', K.requestsByStatus(base, to), 0, a.id)
   end
 
-  local bk = base .. ':bat:' .. (batchId or '')
+  local bk = K.batch(base, batchId or '')
   if batchId and batchId ~= '' and status ~= to then
     redis.call('HINCRBY', bk, 's:' .. status, -1)
     redis.call('HINCRBY', bk, 's:' .. to, 1)
@@ -74,24 +74,29 @@ local function transition(base, a)
   if to ~= 'linked' and to ~= 'failed' then return withRecord(out) end
 
   -- (completedAt is the final status' updatedAt: not stored twice.)
-  local inflight = base .. ':inflight:' .. provider .. ':' .. tenantId
+  local inflight = K.inflight(base, provider, tenantId)
   if redis.call('GET', inflight) == a.id then redis.call('DEL', inflight) end
-  retire(base, {rk, rk .. ':attempts'}, a.expireAt, a.id .. '|' .. tenantId)
+  retire(K.expiry(base), {rk, K.requestAttempts(base, a.id)}, a.expireAt, a.id .. '|' .. tenantId)
   if batchId and batchId ~= '' then
     local final = redis.call('HINCRBY', bk, 'final', 1)
     if final >= tonumber(redis.call('HGET', bk, 'total')) then
       redis.call('HSET', bk, 'completedAt', now)
       -- The batch goes with all its parts, once all are finished (src/store/retention.ts).
-      redis.call('ZADD', base .. ':exp', a.expireAt, batchId)
+      redis.call('ZADD', K.expiry(base), a.expireAt, batchId)
     end
   end
-  if a.event then a.event.expireAt = a.expireAt end
+  local eventKeys
+  if a.event then
+    a.event.expireAt = a.expireAt
+    eventKeys = {event = K.event(base, a.event.dedupe), messages = K.messageIndex(base), request = rk, requestMessages = K.messagesByRequest(base, a.id),
+      messageKeys = function(i) local id = a.event.messages[i].id return K.message(base, id), K.messageBody(base, id) end}
+  end
 
-  local credKey = base .. ':cred:' .. a.id
+  local credKey = K.pendingCredential(base, a.id)
   if to == 'failed' then
     redis.call('DEL', credKey)
     redis.call('HSET', rk, 'errorCode', a.error.code, 'errorMessage', a.error.message)
-    if a.event then out.published = recordEvent(base, a.event).pending
+    if a.event then out.published = recordEvent(base, eventKeys, a.event).pending
     else out.request = hashOf(rk) end
     return out
   end
@@ -104,19 +109,19 @@ local function transition(base, a)
     accountId = link.accountId
     operation = 'created'
     redis.call('SET', byTenant, accountId)
-    redis.call('ZADD', base .. ':idx:acc', 0, accountId)
-    redis.call('HSET', base .. ':acc:' .. accountId, 'tenantId', tenantId, 'provider', provider, 'createdAt', now)
+    redis.call('ZADD', K.accountIndex(base), 0, accountId)
+    redis.call('HSET', K.account(base, accountId), 'tenantId', tenantId, 'provider', provider, 'createdAt', now)
   end
-  local ak = base .. ':acc:' .. accountId
+  local ak, hk = K.account(base, accountId), K.accountHistory(base, accountId)
   local previous = redis.call('HGET', ak, 'status')
-  if previous and previous ~= 'active' then redis.call('ZREM', base .. ':idx:acc:s:' .. previous, accountId) end
+  if previous and previous ~= 'active' then redis.call('ZREM', K.accountsByStatus(base, previous), accountId) end
   -- Linked again before its revoked record expired: it lives on (see account-status.lua).
-  if previous == 'revoked' then revive(base, {ak, ak .. ':history'}, accountId .. '|' .. provider .. '|' .. tenantId) end
-  redis.call('ZADD', base .. ':idx:acc:s:active', 0, accountId)
-  if redis.call('EXISTS', credKey) == 1 then redis.call('RENAME', credKey, ak .. ':cred') end
+  if previous == 'revoked' then revive(K.expiry(base), {ak, hk}, accountId .. '|' .. provider .. '|' .. tenantId) end
+  redis.call('ZADD', K.accountsByStatus(base, 'active'), 0, accountId)
+  if redis.call('EXISTS', credKey) == 1 then redis.call('RENAME', credKey, K.accountCredential(base, accountId)) end
   -- A created account's one history entry is implied by its hash (lib.lua appendHistory).
   if operation == 'updated' then
-    appendHistory(ak, {at = now, status = 'active', reason = 'linked by ' .. a.id, connectRequestId = a.id, operation = operation}, a.historyLimit)
+    appendHistory(ak, hk, {at = now, status = 'active', reason = 'linked by ' .. a.id, connectRequestId = a.id, operation = operation}, a.historyLimit)
   end
   -- A link sets linkedAt only: lastValidatedAt, updatedAt and lastReason read as the link's until they change.
   redis.call('HSET', ak, 'status', 'active', 'companyIdentifier', link.company.identifier,
@@ -127,7 +132,7 @@ local function transition(base, a)
   out.accountId = accountId
   out.operation = operation
   if a.event and a.event.accountId == accountId and a.event.operation == operation then
-    out.published = recordEvent(base, a.event).pending
+    out.published = recordEvent(base, eventKeys, a.event).pending
   else
     out.request = hashOf(rk)
   end
