@@ -14,7 +14,7 @@ const hash = z.record(z.string(), z.string());
 const requestStatus = z.enum(REQUEST_STATUSES);
 const operation = z.enum(['created', 'updated']);
 
-/** What a transition did to one request (transition.lua). */
+/** What a move did to one request (move.lua, finish-request.lua). */
 const transitionReply = z.discriminatedUnion('result', [
   z.object({ result: z.literal('applied'), from: requestStatus, accountId: z.string().optional(), operation: operation.optional(), request: hash.optional(), published: luaArray(z.string()).optional() }),
   z.object({ result: z.literal('rejected'), from: requestStatus, request: hash.optional() }),
@@ -24,7 +24,7 @@ const transitionReply = z.discriminatedUnion('result', [
   z.object({ result: z.literal('missing') }),
 ]);
 
-/** A request claimed (or not) for validation, with what the validate worker reads (transition.lua with `read`). */
+/** A request claimed (or not) for validation, with what the validate worker reads (claim.lua). */
 const claimReply = z.object({
   result: z.enum(['applied', 'rejected', 'stale', 'missing']),
   request: hash.optional(),
@@ -34,7 +34,7 @@ const claimReply = z.object({
 });
 
 /** Helpers a script may start with, in src/store/lua/helpers; each lists what it needs before it. */
-const HELPERS = { 'set-confirmation': [], 'record-event': ['set-confirmation'], 'append-history': [], retention: [] } as const;
+const HELPERS = { 'set-confirmation': [], 'record-event': ['set-confirmation'], 'append-history': [], retention: [], 'move-request': [] } as const;
 type Helper = keyof typeof HELPERS;
 
 interface ScriptSpec<Key extends string, Each extends string, Reply> {
@@ -61,8 +61,14 @@ const SPECS = {
   createRequests: spec('create-requests.lua', ['requests', 'queued', 'batch', 'batchRequests', 'expiry'], luaArray(z.string()), {
     each: ['request', 'credential', 'inflight', 'tenantRequests'],
   }),
-  transition: spec('transition.lua', ['base'], transitionReply, { helpers: ['record-event', 'append-history', 'retention'] }),
-  claim: spec('transition.lua', ['base'], z.array(claimReply), { helpers: ['record-event', 'append-history', 'retention'] }),
+  claim: spec('claim.lua', ['base', 'target'], z.array(claimReply), { each: ['request', 'attempts', 'credential'], helpers: ['move-request'] }),
+  move: spec('move.lua', ['base', 'request', 'attempts', 'target'], transitionReply, { helpers: ['move-request'] }),
+  finishRequest: spec(
+    'finish-request.lua',
+    ['base', 'request', 'attempts', 'target', 'credential', 'expiry', 'accounts', 'activeAccounts', 'event', 'messages', 'requestMessages'],
+    transitionReply,
+    { each: ['message', 'body'], helpers: ['move-request', 'record-event', 'append-history', 'retention'] },
+  ),
   recordEvent: spec('record-event.lua', ['base', 'event', 'messages', 'request', 'requestMessages'], z.object({ created: z.boolean(), pending: luaArray(z.string()) }), {
     each: ['message', 'body'],
     helpers: ['record-event'],
