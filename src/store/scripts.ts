@@ -5,6 +5,21 @@ import { CONFIRMATIONS, REQUEST_STATUSES, confirmationSourcesOf } from '../domai
 import { ACCOUNT_STATUSES } from '../domain/schemas/account.js';
 import { luaKeyBuilders } from './lua-key-builders.js';
 
+/**
+ * The typed layer over the Lua scripts in src/store/lua: one spec per script names its KEYS in order,
+ * its helpers and its reply schema; `scripts()` gives one caller per script that takes the keys by
+ * name, encodes the argument as JSON and checks the reply.
+ *
+ * Where a script's keys come from (the key layout is written once, in keys.ts):
+ * - Every key known before the script runs is built in TypeScript with keys.ts and passed in KEYS,
+ *   as BullMQ's commands do and as Redis Cluster expects. A script over several records (a shard's
+ *   requests, an event's messages) takes one group of keys per record (`each`; in Lua `eachKeys(i)`).
+ * - A key that depends on data the script reads (the account behind a tenant's pointer, the batch a
+ *   request names, the ids an event was recorded as) is built in Lua from the shard base passed in
+ *   KEYS with `K.<name>(base, …)`: lua-key-builders.ts generates `K` from keys.ts' own `key`.
+ * - No script writes a key by concatenation; a new key is added to `key` in keys.ts.
+ */
+
 /** The confirmation rules of the domain, handed to every script that moves a confirmation. */
 export const CONFIRMATION_RULES = Object.fromEntries(CONFIRMATIONS.map((to) => [to, confirmationSourcesOf(to)]));
 
@@ -57,7 +72,7 @@ const spec = <const Key extends string, Reply, const Each extends string = never
 ): ScriptSpec<Key, Each, Reply> => ({ file, keys, reply, each: options.each ?? [], helpers: options.helpers ?? [], json: options.json ?? true });
 
 /** Every Lua script, with its KEYS and the reply it answers; each takes one JSON argument, documented at the top of its file. */
-const SPECS = {
+export const SCRIPT_SPECS = {
   createRequests: spec('create-requests.lua', ['requests', 'queued', 'batch', 'batchRequests', 'expiry'], luaArray(z.string()), {
     each: ['request', 'credential', 'inflight', 'tenantRequests'],
   }),
@@ -92,7 +107,7 @@ const SPECS = {
   disableEndpoint: spec('disable-endpoint.lua', ['endpoint', 'version'], z.union([z.literal(0), z.literal(1)]), { json: false }),
 };
 
-type Specs = typeof SPECS;
+type Specs = typeof SCRIPT_SPECS;
 /** A script's keys by name; a script over several records adds `each`, one entry per record. */
 type KeysOf<S> = S extends ScriptSpec<infer Key, infer Each, unknown>
   ? Record<Key, string> & ([Each] extends [never] ? unknown : { each: Record<Each, string>[] })
@@ -116,7 +131,7 @@ const eachKeysSource = (fixed: number, size: number) =>
 
 /** A script as Redis runs it: the key builders it uses, eachKeys for a script over several records, its helpers, itself. */
 export function scriptSource(name: keyof Specs): string {
-  const { file, keys, each, helpers } = SPECS[name] as ScriptSpec<string, string, unknown>;
+  const { file, keys, each, helpers } = SCRIPT_SPECS[name] as ScriptSpec<string, string, unknown>;
   const body = `${helperSource(helpers)}${lua(file)}`;
   return `${luaKeyBuilders(body)}${each.length ? eachKeysSource(keys.length, each.length) : ''}${body}`;
 }
@@ -134,14 +149,14 @@ const defined = new WeakSet<object>();
  * typed caller per script: named keys and JSON argument in, the reply checked against its schema out.
  */
 export function scripts(redis: RedisClient): ScriptRunner {
-  const names = Object.keys(SPECS) as (keyof Specs)[];
+  const names = Object.keys(SCRIPT_SPECS) as (keyof Specs)[];
   if (!defined.has(redis)) {
     for (const name of names) redis.defineCommand(`al_${name}`, { lua: scriptSource(name) });
     defined.add(redis);
   }
   const commands = redis as unknown as Record<string, ScriptCommand>;
   const caller = <N extends keyof Specs>(name: N) => {
-    const script = SPECS[name] as ScriptSpec<string, string, ReplyOf<Specs[N]>>;
+    const script = SCRIPT_SPECS[name] as ScriptSpec<string, string, ReplyOf<Specs[N]>>;
     return async (named: KeysOf<Specs[N]>, args: unknown) => {
       const keys = keysOf(script, named as Record<string, string>);
       const raw = await commands[`al_${name}`]!.call(redis, keys.length, ...keys, JSON.stringify(args));

@@ -9,7 +9,7 @@
 -- (the stored hash) comes back, so the caller can publish the result without reading it back.
 -- KEYS[1] base, KEYS[2] request, KEYS[3] attempts, KEYS[4] target (the index of `to`), KEYS[5]
 -- credential, KEYS[6] expiry, KEYS[7] accounts, KEYS[8] activeAccounts, KEYS[9] event, KEYS[10]
--- messages, KEYS[11] requestMessages; then per message of `event`: message, body. The in-flight slot,
+-- messages, KEYS[11] requestMessages; then per message of the event: message, body. The in-flight slot,
 -- the account pointer, the account's keys and the batch's are built from what the request holds.
 -- ARGV[1] JSON {id, to, from:[...], now, expireAt, historyLimit, attempt?, error?, link?, event?,
 -- recorded?, below?, spentMs?}.
