@@ -1,6 +1,8 @@
 import { key } from './keys.js';
 
-type KeyName = keyof typeof key;
+type KeyBuilder = (...parts: string[]) => string;
+/** keys.ts' builders, as the generator calls them. */
+const BUILDERS: Readonly<Record<string, KeyBuilder>> = key;
 
 /** Stands for a builder's parameter while its template is read; no key part holds it. */
 const MARK = '\u0000';
@@ -11,8 +13,7 @@ const PLAIN = /^[\w:.-]*$/;
  * The Lua twin of one `key` builder, read from the builder itself: called with marked parameters,
  * its result is the template, e.g. `request = function(p0, p1) return p0 .. ':cr:' .. p1 end`.
  */
-function luaBuilder(name: KeyName): string {
-  const build = key[name] as (...parts: string[]) => string;
+function luaBuilder(name: string, build: KeyBuilder): string {
   const params = Array.from({ length: build.length }, (_, i) => `p${i}`);
   const parts = build(...params.map((p) => `${MARK}${p}${MARK}`)).split(MARK);
   const terms = parts.flatMap((part, i) => {
@@ -31,8 +32,9 @@ function luaBuilder(name: KeyName): string {
 export function luaKeyBuilders(source: string): string {
   const names = [...new Set([...source.matchAll(/\bK\.(\w+)\(/g)].map((m) => m[1]!))].sort();
   if (names.length === 0) return '';
-  for (const name of names) {
-    if (!(name in key)) throw new Error(`A Lua script calls K.${name}, which src/store/keys.ts does not define: add it to \`key\` there`);
-  }
-  return `local K = {\n${names.map((name) => luaBuilder(name as KeyName)).join(',\n')},\n}\n`;
+  const builders = names.map((name) => {
+    if (!Object.hasOwn(BUILDERS, name)) throw new Error(`A Lua script calls K.${name}, which src/store/keys.ts does not define: add it to \`key\` there`);
+    return luaBuilder(name, BUILDERS[name]!);
+  });
+  return `local K = {\n${builders.join(',\n')},\n}\n`;
 }

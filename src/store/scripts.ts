@@ -112,6 +112,9 @@ type Specs = typeof SCRIPT_SPECS;
 type KeysOf<S> = S extends ScriptSpec<infer Key, infer Each, unknown>
   ? Record<Key, string> & ([Each] extends [never] ? unknown : { each: Record<Each, string>[] })
   : never;
+type AnySpec = ScriptSpec<string, string, unknown>;
+/** Keys by name, as a caller passes them (see KeysOf). */
+type NamedKeys = Record<string, string> & { each?: Record<string, string>[] };
 type ReplyOf<S> = S extends ScriptSpec<string, string, infer R> ? R : never;
 export type ScriptRunner = { [N in keyof Specs]: (keys: KeysOf<Specs[N]>, args: unknown) => Promise<ReplyOf<Specs[N]>> };
 
@@ -130,14 +133,13 @@ const eachKeysSource = (fixed: number, size: number) =>
   `local function eachKeys(i)\n  local at = ${fixed} + (i - 1) * ${size}\n  return unpack(KEYS, at + 1, at + ${size})\nend\n`;
 
 /** A script as Redis runs it: the key builders it uses, eachKeys for a script over several records, its helpers, itself. */
-export function scriptSource(name: keyof Specs): string {
-  const { file, keys, each, helpers } = SCRIPT_SPECS[name] as ScriptSpec<string, string, unknown>;
+export function scriptSource({ file, keys, each, helpers }: AnySpec): string {
   const body = `${helperSource(helpers)}${lua(file)}`;
   return `${luaKeyBuilders(body)}${each.length ? eachKeysSource(keys.length, each.length) : ''}${body}`;
 }
 
 /** KEYS in the declared order: the script's own, then each record's. */
-function keysOf({ keys, each }: ScriptSpec<string, string, unknown>, named: Record<string, string> & { each?: Record<string, string>[] }): string[] {
+function keysOf({ keys, each }: AnySpec, named: NamedKeys): string[] {
   return [...keys.map((k) => named[k]!), ...(named.each ?? []).flatMap((group) => each.map((k) => group[k]!))];
 }
 
@@ -151,17 +153,16 @@ const defined = new WeakSet<object>();
 export function scripts(redis: RedisClient): ScriptRunner {
   const names = Object.keys(SCRIPT_SPECS) as (keyof Specs)[];
   if (!defined.has(redis)) {
-    for (const name of names) redis.defineCommand(`al_${name}`, { lua: scriptSource(name) });
+    for (const name of names) redis.defineCommand(`al_${name}`, { lua: scriptSource(SCRIPT_SPECS[name]) });
     defined.add(redis);
   }
   const commands = redis as unknown as Record<string, ScriptCommand>;
-  const caller = <N extends keyof Specs>(name: N) => {
-    const script = SCRIPT_SPECS[name] as ScriptSpec<string, string, ReplyOf<Specs[N]>>;
-    return async (named: KeysOf<Specs[N]>, args: unknown) => {
-      const keys = keysOf(script, named as Record<string, string>);
-      const raw = await commands[`al_${name}`]!.call(redis, keys.length, ...keys, JSON.stringify(args));
-      return script.reply.parse(script.json ? JSON.parse(String(raw)) : raw);
-    };
+  const caller = (name: keyof Specs, script: AnySpec) => async (named: NamedKeys, args: unknown) => {
+    const keys = keysOf(script, named);
+    const raw = await commands[`al_${name}`]!.call(redis, keys.length, ...keys, JSON.stringify(args));
+    return script.reply.parse(script.json ? JSON.parse(String(raw)) : raw);
   };
-  return Object.fromEntries(names.map((name) => [name, caller(name)])) as ScriptRunner;
+  // The one cast of the layer: each caller takes its script's KeysOf and answers what its spec's
+  // schema parsed, which ScriptRunner states per script and a map built by name cannot.
+  return Object.fromEntries(names.map((name) => [name, caller(name, SCRIPT_SPECS[name])])) as unknown as ScriptRunner;
 }
