@@ -21,7 +21,7 @@ export type AccountChange = { result: 'applied' | 'rejected'; from: AccountStatu
 
 /**
  * The account as the API shows it. A link writes only what it changes, so the rest reads as the
- * link's (lua/transition.lua): no history list yet means the one entry of the link that created it,
+ * link's (lua/finish-request.lua): no history list yet means the one entry of the link that created it,
  * and lastValidatedAt, updatedAt and lastReason that were not written since are the link's own.
  */
 function toView(id: string, h: Record<string, string>, raw: string[]): Account {
@@ -118,21 +118,34 @@ export class AccountStore {
 
   /** A check succeeded for the credential linked by `linkedBy`. */
   markValidated(platformId: string, id: string, linkedBy: string, now = new Date()): Promise<AccountChange> {
-    return this.change(platformId, { id, op: 'validated', linkedBy, now: now.toISOString() });
+    return this.change(platformId, { id, op: 'validated', to: 'active', linkedBy, now: now.toISOString() });
   }
 
   /** A check got a definite 401/403 for the credential linked by `linkedBy`: active → invalid. */
   invalidate(platformId: string, id: string, linkedBy: string, error: { code: InvalidationCode; message: string }, now = new Date()): Promise<AccountChange> {
-    return this.change(platformId, { id, op: 'invalidate', linkedBy, errorCode: error.code, reason: error.message, now: now.toISOString() });
+    return this.change(platformId, { id, op: 'invalidate', to: 'invalid', linkedBy, errorCode: error.code, reason: error.message, now: now.toISOString() });
   }
 
   /** Unlink: destroys the credential, keeps the account and its history as `revoked` for the retention period. */
   revoke(platformId: string, id: string, reason: string, now = new Date()): Promise<AccountChange> {
-    return this.change(platformId, { id, op: 'revoke', reason, now: now.toISOString(), expireAt: now.getTime() + this.retention.keepMs });
+    return this.change(platformId, { id, op: 'revoke', to: 'revoked', reason, now: now.toISOString(), expireAt: now.getTime() + this.retention.keepMs });
   }
 
-  private async change(platformId: string, args: Record<string, string | number> & { id: string }): Promise<AccountChange> {
-    return this.run.accountStatus([this.bases.ofId(platformId, args.id)], { ...args, historyLimit: this.retention.historyLimit });
+  /** `to`: the status the change moves to (a successful check stays active). */
+  private async change(platformId: string, args: Record<string, string | number> & { id: string; to: AccountStatus }): Promise<AccountChange> {
+    const { id, to } = args;
+    const base = this.bases.ofId(platformId, id);
+    return this.run.accountStatus(
+      {
+        base,
+        account: key.account(base, id),
+        credential: key.accountCredential(base, id),
+        history: key.accountHistory(base, id),
+        target: key.accountsByStatus(base, to),
+        expiry: key.expiry(base),
+      },
+      { ...args, historyLimit: this.retention.historyLimit },
+    );
   }
 
   /** The account's API key in clear, re-encrypted in place if it was sealed with an older vault key; null once unlinked. */

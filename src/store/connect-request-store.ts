@@ -9,7 +9,7 @@ import type { Provider } from '../domain/schemas/common.js';
 import type { CredentialVault } from '../crypto/vault.js';
 import { openSealedBlob } from './sealed-credential.js';
 import { readRecords } from './read-records.js';
-import type { RecordEventScriptArgs } from './webhook-message-store.js';
+import { messageKeys, type RecordEventScriptArgs } from './webhook-message-store.js';
 import { ALL_SHARDS, positionsByShard, shardOfId } from '../domain/shards.js';
 import { DEFAULT_RETENTION, type RetentionSettings } from './retention.js';
 
@@ -114,6 +114,25 @@ function viewOrNull(id: string, hash: Record<string, string> | undefined, attemp
   return toView(id, hash, (attempts ?? []).map((a) => JSON.parse(a) as Attempt));
 }
 
+/** move.lua's keys: the request, its attempts, the index of the status it moves to. */
+function moveKeys(base: string, id: string, to: RequestStatus) {
+  return { base, request: key.request(base, id), attempts: key.requestAttempts(base, id), target: key.requestsByStatus(base, to) };
+}
+
+/** finish-request.lua's keys: move.lua's, the credential, the expiry and account indexes, and the result event's. */
+function finishKeys(base: string, id: string, args: TransitionArgs) {
+  return {
+    ...moveKeys(base, id, args.to),
+    credential: key.pendingCredential(base, id),
+    expiry: key.expiry(base),
+    accounts: key.accountIndex(base),
+    activeAccounts: key.accountsByStatus(base, 'active'),
+    event: args.event ? key.event(base, args.event.dedupe) : key.resultEvent(base, id),
+    messages: key.messageIndex(base),
+    each: messageKeys(base, args.event?.messages ?? []),
+  };
+}
+
 /**
  * Connect requests of every platform: creation, state transitions, reads and lists. A request
  * lives in its tenant's data shard (its id names it); a batch keeps counters in every shard it has
@@ -143,7 +162,19 @@ export class ConnectRequestStore {
     if (batchId !== undefined && !groups.has(shardOfId(batchId))) groups.set(shardOfId(batchId), []);
     await Promise.all(
       [...groups].map(async ([shard, positions]) => {
-        const raw = await this.run.createRequests([this.bases.ofShard(platformId, shard)], {
+        const base = this.bases.ofShard(platformId, shard);
+        const keys = {
+          requests: key.requestIndex(base),
+          queued: key.requestsByStatus(base, 'queued'),
+          batch: key.batch(base, batchId ?? ''),
+          batchRequests: key.requestsByBatch(base, batchId ?? ''),
+          expiry: key.expiry(base),
+          each: positions.map((i) => {
+            const { id, tenantId, provider } = items[i]!;
+            return { request: key.request(base, id), credential: key.pendingCredential(base, id), inflight: key.inflight(base, provider, tenantId), tenantRequests: key.requestsByTenant(base, tenantId) };
+          }),
+        };
+        const raw = await this.run.createRequests(keys, {
           batchId: batchId ?? '',
           now: now.toISOString(),
           expireAt: now.getTime() + this.retention.keepMs,
@@ -187,7 +218,13 @@ export class ConnectRequestStore {
     await Promise.all(
       [...positionsByShard(ids)].map(async ([shard, positions]) => {
         const shardIds = positions.map((i) => ids[i]!);
-        const replies = await this.run.claim([this.bases.ofShard(platformId, shard)], { ids: shardIds, to: 'validating', from, now: now.toISOString(), read: true, below });
+        const base = this.bases.ofShard(platformId, shard);
+        const keys = {
+          base,
+          target: key.requestsByStatus(base, 'validating'),
+          each: shardIds.map((id) => ({ request: key.request(base, id), attempts: key.requestAttempts(base, id), credential: key.pendingCredential(base, id) })),
+        };
+        const replies = await this.run.claim(keys, { ids: shardIds, to: 'validating', from, now: now.toISOString(), below });
         replies.forEach((claim, n) => {
           claims[positions[n]!] = {
             result: claim.result,
@@ -233,9 +270,22 @@ export class ConnectRequestStore {
     return counts.reduce((sum, n) => sum + n, 0);
   }
 
-  /** Applies a state transition when the current state allows it; a repeat is a harmless no-op. */
+  /**
+   * Applies a state transition when the current state allows it; a repeat is a harmless no-op. A
+   * final status is finish-request.lua's (account, credential, event), any other move.lua's.
+   */
   async transition(platformId: string, id: string, args: TransitionArgs, now = new Date()): Promise<TransitionResult> {
-    const reply = await this.run.transition([this.bases.ofId(platformId, id)], {
+    const base = this.bases.ofId(platformId, id);
+    const argv = this.transitionArgs(id, args, now);
+    const reply = await (isFinal(args.to) ? this.run.finishRequest(finishKeys(base, id, args), argv) : this.run.move(moveKeys(base, id, args.to), argv));
+    if (reply.result === 'missing' || reply.result === 'conflict') return reply;
+    if (reply.result === 'stale') return { result: 'conflict', from: reply.from };
+    const { request, ...rest } = reply;
+    return request ? { ...rest, request: toView(id, request, []) } : rest;
+  }
+
+  private transitionArgs(id: string, args: TransitionArgs, now: Date) {
+    return {
       id,
       to: args.to,
       from: sourcesOf(args.to),
@@ -249,10 +299,6 @@ export class ConnectRequestStore {
       recorded: args.recorded,
       below: args.below,
       spentMs: args.spentMs,
-    });
-    if (reply.result === 'missing' || reply.result === 'conflict') return reply;
-    if (reply.result === 'stale') return { result: 'conflict', from: reply.from };
-    const { request, ...rest } = reply;
-    return request ? { ...rest, request: toView(id, request, []) } : rest;
+    };
   }
 }

@@ -114,7 +114,7 @@ export class ConnectSessionStore {
     // A session whose request failed is free again; failed is final, so reading it first is safe.
     const requestId = await this.redis.hget(this.k(platformId, id), 'requestId');
     const failed = requestId ? (await this.redis.hget(key.request(this.bases.ofId(platformId, requestId), requestId), 'status')) === 'failed' : false;
-    const result = await this.run.claimSession([this.k(platformId, id)], {
+    const result = await this.run.claimSession({ session: this.k(platformId, id) }, {
       failedRequestId: failed ? requestId : '',
       now,
       maxSubmissions: this.maxSubmissions,

@@ -62,23 +62,24 @@ export class IdempotencyStore {
     return platformBase(this.prefix, platformId);
   }
 
-  private k(platformId: string, idemKey: string, scope: string) {
-    return key.idempotency(this.base(platformId), `${scope}:${idemKey}`);
+  private keys(platformId: string, idemKey: string, scope: string) {
+    const base = this.base(platformId);
+    return { entry: key.idempotency(base, `${scope}:${idemKey}`), lease: key.idempotencyLease(base, `${scope}:${idemKey}`) };
   }
 
   async begin(platformId: string, scope: string, idemKey: string, fingerprint: string): Promise<IdempotencyBegin> {
     const fresh: Entry = { fingerprint, seed: newIdSeed() };
     const deadline = Date.now() + this.waitMs;
+    const keys = this.keys(platformId, idemKey, scope);
     for (let delay = 25; ; delay = Math.min(delay * 2, 500)) {
-      const claim = await this.run.claimIdempotency([this.base(platformId)], {
-        key: `${scope}:${idemKey}`,
+      const claim = await this.run.claimIdempotency(keys, {
         entry: JSON.stringify(fresh),
         leaseMs: this.lease * 1000,
         ttlSeconds: this.ttl,
       });
       const entry = JSON.parse(claim.entry) as Entry;
       if (entry.fingerprint !== fingerprint) {
-        if (claim.claimed) await this.redis.del(`${this.k(platformId, idemKey, scope)}:lease`);
+        if (claim.claimed) await this.redis.del(keys.lease);
         return { state: 'mismatch' };
       }
       if (entry.response) return { state: 'replay', response: entry.response };
@@ -89,22 +90,22 @@ export class IdempotencyStore {
   }
 
   async complete(platformId: string, scope: string, idemKey: string, fingerprint: string, seed: IdSeed, response: StoredResponse): Promise<void> {
-    const k = this.k(platformId, idemKey, scope);
+    const { entry, lease } = this.keys(platformId, idemKey, scope);
     await this.redis
       .multi()
-      .set(k, JSON.stringify({ fingerprint, seed, response } satisfies Entry), 'EX', this.ttl)
-      .del(`${k}:lease`)
+      .set(entry, JSON.stringify({ fingerprint, seed, response } satisfies Entry), 'EX', this.ttl)
+      .del(lease)
       .exec();
   }
 
   /** A call that failed midway lets go of the key; a retry takes over with the same id seed. */
   async release(platformId: string, scope: string, idemKey: string): Promise<void> {
-    await this.redis.del(`${this.k(platformId, idemKey, scope)}:lease`);
+    await this.redis.del(this.keys(platformId, idemKey, scope).lease);
   }
 
   /** Forgets a key whose call was refused before creating anything, so the client can retry with it. */
   async abandon(platformId: string, scope: string, idemKey: string): Promise<void> {
-    const k = this.k(platformId, idemKey, scope);
-    await this.redis.del(k, `${k}:lease`);
+    const { entry, lease } = this.keys(platformId, idemKey, scope);
+    await this.redis.del(entry, lease);
   }
 }

@@ -86,6 +86,8 @@ export const key = {
   /** The message ids an event was recorded as (its dedupe key). */
   event: (base: string, dedupe: string) => `${base}:evt:${dedupe}`,
   idempotency: (base: string, idemKey: string) => `${base}:idem:${idemKey}`,
+  /** Held while a call works under the key (claim-idempotency.lua). */
+  idempotencyLease: (base: string, idemKey: string) => `${base}:idem:${idemKey}:lease`,
   session: (base: string, id: string) => `${base}:cs:${id}`,
   /** Finished records by expiry time, naming the index entries to drop then (src/store/retention.ts). */
   expiry: (base: string) => `${base}:exp`,

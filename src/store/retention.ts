@@ -40,7 +40,7 @@ export const messageExpiryEntry = (id: string) => id;
 function removalOf(base: string, entry: string): Removal | undefined {
   const [id = '', ...fields] = entry.split(ENTRY_SEPARATOR);
   if (id.startsWith('cr_')) {
-    // A finished request (transition.lua): id|tenantId. Its batch's index expires with the batch.
+    // A finished request (finish-request.lua): id|tenantId. Its batch's index expires with the batch.
     const [tenantId = ''] = fields;
     return { id, indexes: [key.requestIndex(base), key.requestsByStatus(base, 'linked'), key.requestsByStatus(base, 'failed'), key.requestsByTenant(base, tenantId)], pointers: [] };
   }

@@ -3,6 +3,22 @@ import { z } from 'zod';
 import type { RedisClient } from './redis-client.js';
 import { CONFIRMATIONS, REQUEST_STATUSES, confirmationSourcesOf } from '../domain/connect-request-state.js';
 import { ACCOUNT_STATUSES } from '../domain/schemas/account.js';
+import { luaKeyBuilders } from './lua-key-builders.js';
+
+/**
+ * The typed layer over the Lua scripts in src/store/lua: one spec per script names its KEYS in order,
+ * its helpers and its reply schema; `scripts()` gives one caller per script that takes the keys by
+ * name, encodes the argument as JSON and checks the reply.
+ *
+ * Where a script's keys come from (the key layout is written once, in keys.ts):
+ * - Every key known before the script runs is built in TypeScript with keys.ts and passed in KEYS,
+ *   as BullMQ's commands do and as Redis Cluster expects. A script over several records (a shard's
+ *   requests, an event's messages) takes one group of keys per record (`each`; in Lua `eachKeys(i)`).
+ * - A key that depends on data the script reads (the account behind a tenant's pointer, the batch a
+ *   request names, the ids an event was recorded as) is built in Lua from the shard base passed in
+ *   KEYS with `K.<name>(base, …)`: lua-key-builders.ts generates `K` from keys.ts' own `key`.
+ * - No script writes a key by concatenation; a new key is added to `key` in keys.ts.
+ */
 
 /** The confirmation rules of the domain, handed to every script that moves a confirmation. */
 export const CONFIRMATION_RULES = Object.fromEntries(CONFIRMATIONS.map((to) => [to, confirmationSourcesOf(to)]));
@@ -13,7 +29,7 @@ const hash = z.record(z.string(), z.string());
 const requestStatus = z.enum(REQUEST_STATUSES);
 const operation = z.enum(['created', 'updated']);
 
-/** What a transition did to one request (transition.lua). */
+/** What a move did to one request (move.lua, finish-request.lua). */
 const transitionReply = z.discriminatedUnion('result', [
   z.object({ result: z.literal('applied'), from: requestStatus, accountId: z.string().optional(), operation: operation.optional(), request: hash.optional(), published: luaArray(z.string()).optional() }),
   z.object({ result: z.literal('rejected'), from: requestStatus, request: hash.optional() }),
@@ -23,7 +39,7 @@ const transitionReply = z.discriminatedUnion('result', [
   z.object({ result: z.literal('missing') }),
 ]);
 
-/** A request claimed (or not) for validation, with what the validate worker reads (transition.lua with `read`). */
+/** A request claimed (or not) for validation, with what the validate worker reads (claim.lua). */
 const claimReply = z.object({
   result: z.enum(['applied', 'rejected', 'stale', 'missing']),
   request: hash.optional(),
@@ -33,53 +49,74 @@ const claimReply = z.object({
 });
 
 /** Helpers a script may start with, in src/store/lua/helpers; each lists what it needs before it. */
-const HELPERS = { 'set-confirmation': [], 'record-event': ['set-confirmation'], 'append-history': [], retention: [] } as const;
+const HELPERS = { 'set-confirmation': [], 'record-event': ['set-confirmation'], 'append-history': [], retention: [], 'move-request': [] } as const;
 type Helper = keyof typeof HELPERS;
 
-interface ScriptSpec<Reply> {
+interface ScriptSpec<Key extends string, Each extends string, Reply> {
   file: string;
+  /** Its KEYS, in this order (named the same at the top of its file). */
+  keys: readonly Key[];
+  /** A script over several records (requests, messages): each record's keys, in this order, one group per record after `keys`. */
+  each: readonly Each[];
   helpers: Helper[];
   /** How the reply is read: most scripts answer JSON; the rest a plain Redis value. */
   json: boolean;
   reply: z.ZodType<Reply>;
 }
 
-const spec = <Reply>(file: string, reply: z.ZodType<Reply>, options: { helpers?: Helper[]; json?: boolean } = {}): ScriptSpec<Reply> => ({
-  file,
-  reply,
-  helpers: options.helpers ?? [],
-  json: options.json ?? true,
-});
+const spec = <const Key extends string, Reply, const Each extends string = never>(
+  file: string,
+  keys: readonly Key[],
+  reply: z.ZodType<Reply>,
+  options: { each?: readonly Each[]; helpers?: Helper[]; json?: boolean } = {},
+): ScriptSpec<Key, Each, Reply> => ({ file, keys, reply, each: options.each ?? [], helpers: options.helpers ?? [], json: options.json ?? true });
 
-/**
- * Every Lua script, with the reply it answers. Each takes its keys (all in one slot; the first may
- * be the base its other keys start with) and one JSON argument, documented at the top of its file.
- */
-const SPECS = {
-  createRequests: spec('create-requests.lua', luaArray(z.string())),
-  transition: spec('transition.lua', transitionReply, { helpers: ['record-event', 'append-history', 'retention'] }),
-  claim: spec('transition.lua', z.array(claimReply), { helpers: ['record-event', 'append-history', 'retention'] }),
-  recordEvent: spec('record-event.lua', z.object({ created: z.boolean(), pending: luaArray(z.string()) }), { helpers: ['record-event'] }),
+/** Every Lua script, with its KEYS and the reply it answers; each takes one JSON argument, documented at the top of its file. */
+export const SCRIPT_SPECS = {
+  createRequests: spec('create-requests.lua', ['requests', 'queued', 'batch', 'batchRequests', 'expiry'], luaArray(z.string()), {
+    each: ['request', 'credential', 'inflight', 'tenantRequests'],
+  }),
+  claim: spec('claim.lua', ['base', 'target'], z.array(claimReply), { each: ['request', 'attempts', 'credential'], helpers: ['move-request'] }),
+  move: spec('move.lua', ['base', 'request', 'attempts', 'target'], transitionReply, { helpers: ['move-request'] }),
+  finishRequest: spec(
+    'finish-request.lua',
+    ['base', 'request', 'attempts', 'target', 'credential', 'expiry', 'accounts', 'activeAccounts', 'event', 'messages'],
+    transitionReply,
+    { each: ['message', 'body'], helpers: ['move-request', 'record-event', 'append-history', 'retention'] },
+  ),
+  recordEvent: spec('record-event.lua', ['base', 'event', 'messages', 'request'], z.object({ created: z.boolean(), pending: luaArray(z.string()) }), {
+    each: ['message', 'body'],
+    helpers: ['record-event'],
+  }),
   recordDelivery: spec(
     'record-delivery.lua',
+    ['base', 'message', 'attempts', 'body', 'expiry'],
     z.object({ result: z.enum(['applied', 'stale', 'missing']), endpointId: z.string().optional(), confirmedRequestCreatedAt: z.string().optional() }),
     { helpers: ['set-confirmation', 'retention'] },
   ),
-  claimSession: spec('claim-session.lua', z.enum(['claimed', 'used', 'missing']), { json: false }),
+  claimSession: spec('claim-session.lua', ['session'], z.enum(['claimed', 'used', 'missing']), { json: false }),
   accountStatus: spec(
     'account-status.lua',
+    ['base', 'account', 'credential', 'history', 'target', 'expiry'],
     z.union([z.object({ result: z.enum(['applied', 'rejected']), from: z.enum(ACCOUNT_STATUSES) }), z.object({ result: z.literal('missing') })]),
     { helpers: ['append-history', 'retention'] },
   ),
-  replaceCredential: spec('replace-credential.lua', z.union([z.literal(0), z.literal(1)]), { json: false }),
-  claimIdempotency: spec('claim-idempotency.lua', z.object({ state: z.enum(['new', 'existing']), entry: z.string(), claimed: z.boolean() })),
-  createEndpoint: spec('create-endpoint.lua', z.union([z.literal(0), z.literal(1)]), { json: false }),
-  disableEndpoint: spec('disable-endpoint.lua', z.union([z.literal(0), z.literal(1)]), { json: false }),
+  replaceCredential: spec('replace-credential.lua', ['credential'], z.union([z.literal(0), z.literal(1)]), { json: false }),
+  claimIdempotency: spec('claim-idempotency.lua', ['entry', 'lease'], z.object({ state: z.enum(['new', 'existing']), entry: z.string(), claimed: z.boolean() })),
+  createEndpoint: spec('create-endpoint.lua', ['endpoints', 'endpoint', 'version'], z.union([z.literal(0), z.literal(1)]), { json: false }),
+  disableEndpoint: spec('disable-endpoint.lua', ['endpoint', 'version'], z.union([z.literal(0), z.literal(1)]), { json: false }),
 };
 
-type Specs = typeof SPECS;
-type ReplyOf<S> = S extends ScriptSpec<infer R> ? R : never;
-export type ScriptRunner = { [N in keyof Specs]: (keys: string[], args: unknown) => Promise<ReplyOf<Specs[N]>> };
+type Specs = typeof SCRIPT_SPECS;
+/** A script's keys by name; a script over several records adds `each`, one entry per record. */
+type KeysOf<S> = S extends ScriptSpec<infer Key, infer Each, unknown>
+  ? Record<Key, string> & ([Each] extends [never] ? unknown : { each: Record<Each, string>[] })
+  : never;
+type AnySpec = ScriptSpec<string, string, unknown>;
+/** Keys by name, as a caller passes them (see KeysOf). */
+type NamedKeys = Record<string, string> & { each?: Record<string, string>[] };
+type ReplyOf<S> = S extends ScriptSpec<string, string, infer R> ? R : never;
+export type ScriptRunner = { [N in keyof Specs]: (keys: KeysOf<Specs[N]>, args: unknown) => Promise<ReplyOf<Specs[N]>> };
 
 const lua = (path: string) => readFileSync(new URL(`./lua/${path}`, import.meta.url), 'utf8');
 
@@ -91,26 +128,41 @@ function helperSource(helpers: readonly Helper[], seen = new Set<Helper>()): str
     .join('');
 }
 
+/** `eachKeys(i)`: the keys of the i-th record of a script over several records, in `each` order. */
+const eachKeysSource = (fixed: number, size: number) =>
+  `local function eachKeys(i)\n  local at = ${fixed} + (i - 1) * ${size}\n  return unpack(KEYS, at + 1, at + ${size})\nend\n`;
+
+/** A script as Redis runs it: the key builders it uses, eachKeys for a script over several records, its helpers, itself. */
+export function scriptSource({ file, keys, each, helpers }: AnySpec): string {
+  const body = `${helperSource(helpers)}${lua(file)}`;
+  return `${luaKeyBuilders(body)}${each.length ? eachKeysSource(keys.length, each.length) : ''}${body}`;
+}
+
+/** KEYS in the declared order: the script's own, then each record's. */
+function keysOf({ keys, each }: AnySpec, named: NamedKeys): string[] {
+  return [...keys.map((k) => named[k]!), ...(named.each ?? []).flatMap((group) => each.map((k) => group[k]!))];
+}
+
 type ScriptCommand = (numberOfKeys: number, ...keysAndArgs: string[]) => Promise<unknown>;
 const defined = new WeakSet<object>();
 
 /**
  * Registers the Lua scripts on a client (EVALSHA with automatic EVAL fallback) and returns one
- * typed caller per script: keys and JSON argument in, the reply checked against its schema out.
+ * typed caller per script: named keys and JSON argument in, the reply checked against its schema out.
  */
 export function scripts(redis: RedisClient): ScriptRunner {
-  const names = Object.keys(SPECS) as (keyof Specs)[];
+  const names = Object.keys(SCRIPT_SPECS) as (keyof Specs)[];
   if (!defined.has(redis)) {
-    for (const name of names) redis.defineCommand(`al_${name}`, { lua: `${helperSource(SPECS[name].helpers)}${lua(SPECS[name].file)}` });
+    for (const name of names) redis.defineCommand(`al_${name}`, { lua: scriptSource(SCRIPT_SPECS[name]) });
     defined.add(redis);
   }
   const commands = redis as unknown as Record<string, ScriptCommand>;
-  const caller = <N extends keyof Specs>(name: N) => {
-    const { json, reply } = SPECS[name] as ScriptSpec<ReplyOf<Specs[N]>>;
-    return async (keys: string[], args: unknown) => {
-      const raw = await commands[`al_${name}`]!.call(redis, keys.length, ...keys, JSON.stringify(args));
-      return reply.parse(json ? JSON.parse(String(raw)) : raw);
-    };
+  const caller = (name: keyof Specs, script: AnySpec) => async (named: NamedKeys, args: unknown) => {
+    const keys = keysOf(script, named);
+    const raw = await commands[`al_${name}`]!.call(redis, keys.length, ...keys, JSON.stringify(args));
+    return script.reply.parse(script.json ? JSON.parse(String(raw)) : raw);
   };
-  return Object.fromEntries(names.map((name) => [name, caller(name)])) as ScriptRunner;
+  // The one cast of the layer: each caller takes its script's KeysOf and answers what its spec's
+  // schema parsed, which ScriptRunner states per script and a map built by name cannot.
+  return Object.fromEntries(names.map((name) => [name, caller(name, SCRIPT_SPECS[name])])) as unknown as ScriptRunner;
 }

@@ -16,6 +16,6 @@ export async function openSealedCredential(redis: RedisClient, run: ScriptRunner
 /** The same for a ciphertext the caller already read from `key` (in a pipeline with other reads). */
 export async function openSealedBlob(run: ScriptRunner, key: string, blob: string, vault: CredentialVault, aad: string): Promise<string> {
   const plaintext = vault.decrypt(blob, aad);
-  if (vault.isStale(blob)) await run.replaceCredential([key], { old: blob, fresh: vault.encrypt(plaintext, aad) });
+  if (vault.isStale(blob)) await run.replaceCredential({ credential: key }, { old: blob, fresh: vault.encrypt(plaintext, aad) });
   return plaintext;
 }

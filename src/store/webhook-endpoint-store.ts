@@ -61,7 +61,8 @@ export class WebhookEndpointStore {
   /** Stores a new endpoint; false (nothing stored) when the platform already has `maxEndpoints`. */
   async create(platformId: string, endpoint: WebhookEndpoint, secret: string, maxEndpoints: number): Promise<boolean> {
     const secrets: StoredSecret[] = [{ secret, expiresAt: null }];
-    const stored = await this.run.createEndpoint([this.base(platformId)], {
+    const base = this.base(platformId);
+    const stored = await this.run.createEndpoint({ endpoints: key.endpointIndex(base), endpoint: key.endpoint(base, endpoint.id), version: key.endpointsVersion(base) }, {
       id: endpoint.id,
       max: maxEndpoints,
       fields: {
@@ -117,7 +118,7 @@ export class WebhookEndpointStore {
    */
   async disable(platformId: string, id: string, reason: string, at: string): Promise<boolean> {
     const base = this.base(platformId);
-    const changed = Number(await this.run.disableEndpoint([key.endpoint(base, id), key.endpointsVersion(base)], { reason, now: at })) === 1;
+    const changed = Number(await this.run.disableEndpoint({ endpoint: key.endpoint(base, id), version: key.endpointsVersion(base) }, { reason, now: at })) === 1;
     if (changed) this.cache.forget(platformId);
     return changed;
   }

@@ -44,6 +44,11 @@ export function recordEventScriptArgs(args: RecordEventArgs, now: Date): RecordE
 /** A result event's dedupe key holds its message ids (lua/helpers/record-event.lua). */
 const messageIdList = z.array(z.string());
 
+/** The keys of an event's new messages, as record-event.lua takes them (`each`), for `base` (the shard of the event's tenant). */
+export function messageKeys(base: string, messages: RecordEventArgs['messages']): { message: string; body: string }[] {
+  return messages.map(({ id }) => ({ message: key.message(base, id), body: key.messageBody(base, id) }));
+}
+
 export type DeliveryOutcome = 'delivered' | 'failed' | 'retry';
 
 export interface RecordDeliveryResult {
@@ -104,7 +109,15 @@ export class WebhookMessageStore {
   /** Returns the ids of the event's messages that still need delivering. */
   async recordEvent(platformId: string, args: RecordEventArgs, now = new Date()): Promise<string[]> {
     const base = this.bases.ofShard(platformId, shardOf(platformId, eventShardKey(args.event)));
-    return (await this.run.recordEvent([base], { ...recordEventScriptArgs(args, now), expireAt: now.getTime() + this.retention.keepMs })).pending;
+    const requestId = args.connectRequestId ?? '';
+    const keys = {
+      base,
+      event: key.event(base, args.dedupe),
+      messages: key.messageIndex(base),
+      request: key.request(base, requestId),
+      each: messageKeys(base, args.messages),
+    };
+    return (await this.run.recordEvent(keys, { ...recordEventScriptArgs(args, now), expireAt: now.getTime() + this.retention.keepMs })).pending;
   }
 
   async get(platformId: string, id: string): Promise<StoredMessage | null> {
@@ -165,7 +178,9 @@ export class WebhookMessageStore {
     args: { expectedCount: number; attempt: DeliveryAttempt; outcome: DeliveryOutcome },
     now = new Date(),
   ): Promise<RecordDeliveryResult> {
-    const { result, confirmedRequestCreatedAt } = await this.run.recordDelivery([this.base(platformId, id)], {
+    const base = this.base(platformId, id);
+    const keys = { base, message: key.message(base, id), attempts: key.messageAttempts(base, id), body: key.messageBody(base, id), expiry: key.expiry(base) };
+    const { result, confirmedRequestCreatedAt } = await this.run.recordDelivery(keys, {
       id,
       expectedCount: args.expectedCount,
       attempt: args.attempt,

@@ -77,10 +77,10 @@ describe('encryption key rotation', () => {
     // A compare-and-set against a different current value is refused.
     await h.rt.redis.set(credKey, 'v1.new.other');
     const run = (await import('../../src/store/scripts.js')).scripts(h.rt.redis);
-    expect(await run.replaceCredential([credKey], { old: stale, fresh: 'x' })).toBe(0);
+    expect(await run.replaceCredential({ credential: credKey }, { old: stale, fresh: 'x' })).toBe(0);
     expect(await h.rt.redis.get(credKey)).toBe('v1.new.other');
     await h.rt.redis.del(credKey);
-    expect(await run.replaceCredential([credKey], { old: stale, fresh: 'x' })).toBe(0);
+    expect(await run.replaceCredential({ credential: credKey }, { old: stale, fresh: 'x' })).toBe(0);
     expect(await h.rt.redis.exists(credKey)).toBe(0);
   });
 });

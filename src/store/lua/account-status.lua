@@ -3,14 +3,16 @@
 --   invalidate: a check got a definite 401/403; active → invalid.
 --   revoke:     the platform unlinked it; any status → revoked, the credential and its
 --               fingerprint are destroyed, the history stays until the account expires at
---               `expireAt` (ms), unless the tenant links again before (transition.lua).
+--               `expireAt` (ms), unless the tenant links again before (finish-request.lua).
 -- A check speaks only for the credential it read: `validated` and `invalidate` apply only while the
 -- account is still active and still linked by `linkedBy` (a re-link or an unlink since then wins).
--- KEYS[1] platform base. ARGV[1] JSON {id, op, now, historyLimit, linkedBy?, reason?, errorCode?, expireAt?}.
+-- KEYS[1] base, KEYS[2] account, KEYS[3] credential, KEYS[4] history, KEYS[5] target (the index of
+-- status `to`: invalid, revoked, or active for `validated`, which moves none), KEYS[6] expiry. The
+-- index of the status it moves from is built from the status read.
+-- ARGV[1] JSON {id, op, to, now, historyLimit, linkedBy?, reason?, errorCode?, expireAt?}.
 -- Returns JSON {result: "applied"|"rejected"|"missing", from}.
-local base = KEYS[1]
+local base, ak = KEYS[1], KEYS[2]
 local a = cjson.decode(ARGV[1])
-local ak = base .. ':acc:' .. a.id
 local cur = redis.call('HMGET', ak, 'status', 'connectRequestId', 'tenantId', 'provider')
 local status, linkedBy = cur[1], cur[2]
 if not status then return cjson.encode({result = 'missing'}) end
@@ -28,18 +30,18 @@ if a.op == 'validated' then
   return cjson.encode(out)
 end
 
-local to = a.op == 'invalidate' and 'invalid' or 'revoked'
+local to = a.to
 local entry = {at = a.now, status = to, reason = a.reason}
 redis.call('HSET', ak, 'status', to, 'updatedAt', a.now, 'lastReason', a.reason)
 if to == 'invalid' then
   redis.call('HSET', ak, 'lastValidatedAt', a.now)
   entry.errorCode = a.errorCode
 else
-  redis.call('DEL', ak .. ':cred')
+  redis.call('DEL', KEYS[3])
   redis.call('HDEL', ak, 'fingerprint')
 end
-redis.call('ZREM', base .. ':idx:acc:s:' .. status, a.id)
-redis.call('ZADD', base .. ':idx:acc:s:' .. to, 0, a.id)
-appendHistory(ak, entry, a.historyLimit)
-if to == 'revoked' then retire(base, {ak, ak .. ':history'}, a.expireAt, a.id .. '|' .. cur[4] .. '|' .. cur[3]) end
+redis.call('ZREM', K.accountsByStatus(base, status), a.id)
+redis.call('ZADD', KEYS[5], 0, a.id)
+appendHistory(ak, KEYS[4], entry, a.historyLimit)
+if to == 'revoked' then retire(KEYS[6], {ak, KEYS[4]}, a.expireAt, a.id .. '|' .. cur[4] .. '|' .. cur[3]) end
 return cjson.encode(out)

@@ -1,7 +1,7 @@
 -- Claims a connect session for one key submission, so two Connect clicks (or two tabs) with one
 -- token can never both submit. A session is free when it never submitted, when its last request
 -- failed (the end user may try another key), or when a claimer died before binding its request.
--- KEYS[1] the session. ARGV[1] JSON {now (ms), maxSubmissions, staleMs, failedRequestId}: the
+-- KEYS[1] session. ARGV[1] JSON {now (ms), maxSubmissions, staleMs, failedRequestId}: the
 -- caller read the session's request as failed (a final status, so still true now); the request lives
 -- in its tenant's data shard, another slot.
 -- Returns "claimed", "used" or "missing".

@@ -1,10 +1,11 @@
 -- Stores connect requests and claims each tenant's in-flight slot, all or nothing per item.
--- KEYS[1] platform base. ARGV[1] JSON {batchId, now, expireAt, items:[{id, tenantId, provider, metadata, cred}]}
+-- KEYS[1] requests, KEYS[2] queued, KEYS[3] batch, KEYS[4] batchRequests, KEYS[5] expiry (the batch's
+-- two are unused without a batch); then per item: request, credential, inflight, tenantRequests.
+-- ARGV[1] JSON {batchId, now, expireAt, items:[{id, tenantId, provider, metadata, cred}]}
 -- (`expireAt`: when a batch that is complete at once, with nothing accepted, expires)
 -- Returns a JSON array: "" for an accepted item, else the id of the request already in flight.
 -- An item whose id is already stored was accepted by an earlier try of the same idempotent call
 -- (ids derive from the Idempotency-Key): it is accepted again and nothing is written twice.
-local base = KEYS[1]
 local args = cjson.decode(ARGV[1])
 local batchId = args.batchId or ''
 local now = args.now
@@ -12,31 +13,31 @@ local results = {}
 local accepted = 0
 
 for i, item in ipairs(args.items) do
-  local inflight = base .. ':inflight:' .. item.provider .. ':' .. item.tenantId
+  local rk, credential, inflight, tenantRequests = eachKeys(i)
   local existing = redis.call('GET', inflight)
-  if existing == item.id or redis.call('EXISTS', base .. ':cr:' .. item.id) == 1 then
+  if existing == item.id or redis.call('EXISTS', rk) == 1 then
     results[i] = ''
   elseif existing then
     results[i] = existing
   else
     local id = item.id
     redis.call('SET', inflight, id)
-    redis.call('HSET', base .. ':cr:' .. id,
+    redis.call('HSET', rk,
       'tenantId', item.tenantId, 'provider', item.provider,
       'status', 'queued', 'confirmation', 'pending', 'batchId', batchId,
       'metadata', item.metadata, 'createdAt', now, 'updatedAt', now)
-    redis.call('SET', base .. ':cred:' .. id, item.cred)
-    redis.call('ZADD', base .. ':idx:cr', 0, id)
-    redis.call('ZADD', base .. ':idx:cr:s:queued', 0, id)
-    redis.call('ZADD', base .. ':idx:cr:t:' .. item.tenantId, 0, id)
-    if batchId ~= '' then redis.call('ZADD', base .. ':idx:cr:b:' .. batchId, 0, id) end
+    redis.call('SET', credential, item.cred)
+    redis.call('ZADD', KEYS[1], 0, id)
+    redis.call('ZADD', KEYS[2], 0, id)
+    redis.call('ZADD', tenantRequests, 0, id)
+    if batchId ~= '' then redis.call('ZADD', KEYS[4], 0, id) end
     results[i] = ''
     accepted = accepted + 1
   end
 end
 
 if batchId ~= '' then
-  local b = base .. ':bat:' .. batchId
+  local b = KEYS[3]
   if redis.call('EXISTS', b) == 1 then
     -- A retry of the same idempotent call: only items accepted for the first time are added.
     if accepted > 0 then
@@ -51,7 +52,7 @@ if batchId ~= '' then
     if accepted == 0 then
       redis.call('HSET', b, 'completedAt', now)
       -- The batch goes with all its parts, once all are finished (src/store/retention.ts).
-      redis.call('ZADD', base .. ':exp', args.expireAt, batchId)
+      redis.call('ZADD', KEYS[5], args.expireAt, batchId)
     end
   end
 end

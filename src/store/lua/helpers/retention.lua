@@ -1,11 +1,11 @@
 -- Helper (src/store/scripts.ts prepends it to the scripts that name it): retention of records.
 
 -- Retention (src/store/retention.ts): `keys` expire natively at `at` (ms), and the expiry index
--- gets `entry` (the record's id and what its index keys are built from), so the sweep drops the
--- id from those indexes then.
-local function retire(base, keys, at, entry)
+-- (`expiry`) gets `entry` (the record's id and what its index keys are built from), so the sweep
+-- drops the id from those indexes then.
+local function retire(expiry, keys, at, entry)
   for _, k in ipairs(keys) do redis.call('PEXPIREAT', k, at) end
-  redis.call('ZADD', base .. ':exp', at, entry)
+  redis.call('ZADD', expiry, at, entry)
 end
 
 -- Keeps `k` at least until `at` (ms): a key listing several records lives as long as the last of them.
@@ -15,7 +15,7 @@ local function outlive(k, at)
 end
 
 -- A retired record in use again (a redelivery, a re-link): it stays until retired anew.
-local function revive(base, keys, entry)
+local function revive(expiry, keys, entry)
   for _, k in ipairs(keys) do redis.call('PERSIST', k) end
-  redis.call('ZREM', base .. ':exp', entry)
+  redis.call('ZREM', expiry, entry)
 end

@@ -6,16 +6,16 @@ local function contains(list, value)
 end
 
 -- Moves a request's confirmation to `to` when the rules (from src/domain/connect-request-state.ts,
--- passed in by the caller as {to: [allowed sources]}) allow it; keeps batch counters in step.
-local function setConfirmation(base, requestId, to, rules, now)
-  local rk = base .. ':cr:' .. requestId
+-- passed in by the caller as {to: [allowed sources]}) allow it; keeps batch counters in step. `rk`:
+-- the request; its batch's key is built from `base` and the batch id the request holds.
+local function setConfirmation(base, rk, to, rules, now)
   local cur = redis.call('HMGET', rk, 'confirmation', 'batchId')
   local from, batchId = cur[1], cur[2]
   if not from or not contains(rules[to], from) then return false end
   redis.call('HSET', rk, 'confirmation', to, 'confirmationAt', now)
-  local bk = base .. ':bat:' .. (batchId or '')
   -- EXISTS: a batch past its retention must not come back as a hash holding only counters.
-  if batchId and batchId ~= '' and redis.call('EXISTS', bk) == 1 then
+  local bk = batchId and batchId ~= '' and K.batch(base, batchId)
+  if bk and redis.call('EXISTS', bk) == 1 then
     redis.call('HINCRBY', bk, 'c:' .. from, -1)
     redis.call('HINCRBY', bk, 'c:' .. to, 1)
   end
