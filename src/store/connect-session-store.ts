@@ -125,15 +125,19 @@ export class ConnectSessionStore {
 
   /** Records the connect request a claim created. */
   async bind(platformId: string, id: string, requestId: string): Promise<void> {
-    await this.redis.hset(this.k(platformId, id), { status: 'used', requestId });
+    const k = this.k(platformId, id);
+    await this.redis.multi().hset(k, { status: 'used', requestId }).pexpire(k, this.retentionMs, 'NX').exec();
   }
 
   /** Gives a claim back when no request was created, so the end user can try again. */
   async release(platformId: string, id: string, previousRequestId: string | null): Promise<void> {
+    const k = this.k(platformId, id);
     await this.redis
       .multi()
-      .hset(this.k(platformId, id), { status: previousRequestId ? 'used' : 'open' })
-      .hincrby(this.k(platformId, id), 'submissions', -1)
+      .hset(k, { status: previousRequestId ? 'used' : 'open' })
+      .hincrby(k, 'submissions', -1)
+      // A session that expired since its claim comes back as a stub: it must not stay for good.
+      .pexpire(k, this.retentionMs, 'NX')
       .exec();
   }
 }

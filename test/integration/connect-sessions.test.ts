@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simKey } from '../../src/sim/index.js';
 import { startHarness, waitFor, type Harness } from '../helpers/harness.js';
 import { PLATFORMS } from '../helpers/test-env.js';
+import { ConnectSessionStore } from '../../src/store/connect-session-store.js';
+import { key as keys, platformBase } from '../../src/store/keys.js';
 
 let h: Harness;
 const usedKeys: string[] = [];
@@ -201,6 +203,23 @@ describe('the Hub page', () => {
     }
     const html = (await h.api('GET', '/hub', { token: null })).text;
     expect(html).not.toMatch(/<script>|<script [^>]*>[^<]|https?:\/\//);
+  });
+});
+
+describe('a session that expires between its claim and its outcome', () => {
+  it('is not brought back for good by binding or releasing the claim', async () => {
+    const retentionMs = 60_000;
+    const store = new ConnectSessionStore(h.rt.redis, h.rt.env.LINKER_REDIS_PREFIX, { retentionMs });
+    for (const settle of [(id: string) => store.bind('acme', id, 'cr_gone'), (id: string) => store.release('acme', id, null)]) {
+      const { id } = await store.create('acme', { tenantId: 'tenant-expiring', provider: 'smartrecruiters' }, 1000);
+      expect(await store.claim('acme', id)).toBe('claimed');
+      const k = keys.session(platformBase(h.rt.env.LINKER_REDIS_PREFIX, 'acme'), id);
+      await h.rt.redis.del(k);
+      await settle(id);
+      const ttl = await h.rt.redis.pttl(k);
+      expect(ttl).toBeGreaterThan(0);
+      expect(ttl).toBeLessThanOrEqual(retentionMs);
+    }
   });
 });
 

@@ -21,7 +21,7 @@ const pageQuerySchema = z.object({ session: z.string().max(400).optional() });
 
 /** The Connect Hub: the end-user page and the two calls it makes with its session token. */
 export function hubRoutes(rt: Runtime): AnyRouteSpec[] {
-  const sessions = new ConnectSessionStore(rt.redis, rt.env.LINKER_REDIS_PREFIX);
+  const sessions = new ConnectSessionStore(rt.redis, rt.env.LINKER_REDIS_PREFIX, { retentionMs: rt.env.LINKER_RETENTION });
   const settings = new HubSettingsStore(rt.redis, rt.env.LINKER_REDIS_PREFIX);
   const ttl = rt.env.LINKER_CONNECT_SESSION_TTL;
 
