@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { loadavg } from 'node:os';
 import { Redis } from 'ioredis';
 import { startSimulator } from '../src/sim/index.js';
 import { createRedis } from '../src/store/redis-client.js';
@@ -27,6 +28,8 @@ export interface ClusterRun {
   linksPerS: number;
   /** Each master's share of the Redis CPU the run cost, in the cluster's slot order. */
   cpuShares: number[];
+  /** The host's 1-minute load average when the run ended: on a shared machine it explains links/s. */
+  loadAverage: number;
 }
 
 /**
@@ -58,8 +61,8 @@ export async function runClusterMode(argv: string[]): Promise<boolean> {
         const result = await measureThroughput(client, redis, prefix, n, `cluster${masters}`);
         const spent = (await Promise.all(cluster.ports.map(cpuSeconds))).map((s, i) => s - before[i]!);
         const total = spent.reduce((a, b) => a + b, 0);
-        const run = { masters, linksPerS: Math.round(result.perS), cpuShares: spent.map((s) => Number((s / total).toFixed(3))) };
-        log(`${masters} master(s): ${n} links in ${result.elapsedMs} ms = ${run.linksPerS}/s; Redis CPU ${total.toFixed(1)} s, per master ${run.cpuShares.join(' / ')}`);
+        const run = { masters, linksPerS: Math.round(result.perS), cpuShares: spent.map((s) => Number((s / total).toFixed(3))), loadAverage: Number(loadavg()[0]!.toFixed(2)) };
+        log(`${masters} master(s): ${n} links in ${result.elapsedMs} ms = ${run.linksPerS}/s; Redis CPU ${total.toFixed(1)} s, per master ${run.cpuShares.join(' / ')}; load average ${run.loadAverage}`);
         runs.push(run);
       } finally {
         await client.close();

@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
+import { createRedis } from '../../src/store/redis-client.js';
 import { freePort } from './free-port.js';
 
 export interface RedisCluster {
@@ -105,6 +106,9 @@ export async function startRestartableRedis(): Promise<RestartableRedis> {
 /**
  * A throw-away Redis Cluster of `masters` nodes (1, or 3 and more) on loopback (no replicas),
  * started with `redis-server --cluster-enabled yes` in a temp dir and joined with `redis-cli --cluster create`.
+ * Each node announces 127.0.0.1: a node learns its own address only from a peer's MEET, so a lone
+ * master would list its slots under an empty host in CLUSTER SLOTS, which cluster clients skip,
+ * leaving them reconnecting forever without an error. Resolves once a cluster client answers.
  */
 export async function startRedisCluster(masters = 3): Promise<RedisCluster> {
   requireRedisTools();
@@ -115,7 +119,17 @@ export async function startRedisCluster(masters = 3): Promise<RedisCluster> {
     taken.add(port);
     ports.push(port);
   }
-  const { remove } = await startServers(ports, (port) => ['--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${port}.conf`, '--maxmemory-policy', 'noeviction']);
+  const url = `redis+cluster://${ports.map((p) => `127.0.0.1:${p}`).join(',')}`;
+  const { remove } = await startServers(ports, (port) => [
+    '--cluster-enabled',
+    'yes',
+    '--cluster-config-file',
+    `nodes-${port}.conf`,
+    '--cluster-announce-ip',
+    '127.0.0.1',
+    '--maxmemory-policy',
+    'noeviction',
+  ]);
   try {
     // redis-cli --cluster create wants 3 masters at least; one master simply takes every slot.
     const create =
@@ -124,11 +138,28 @@ export async function startRedisCluster(masters = 3): Promise<RedisCluster> {
         : spawnSync('redis-cli', ['--cluster', 'create', ...ports.map((p) => `127.0.0.1:${p}`), '--cluster-replicas', '0', '--cluster-yes'], { encoding: 'utf8', timeout: 30_000 });
     if (create.status !== 0) throw new Error(`redis-cli --cluster create failed:\n${create.stdout}\n${create.stderr}`);
     for (const port of ports) await waitForClusterOk(port);
+    await waitForClusterClient(url);
   } catch (error) {
     await remove();
     throw error;
   }
-  return { ports, url: `redis+cluster://${ports.map((p) => `127.0.0.1:${p}`).join(',')}`, stop: remove };
+  return { ports, url, stop: remove };
+}
+
+/** A cluster client (the service's own) gets a PING through: the slot map names reachable nodes. */
+async function waitForClusterClient(url: string): Promise<void> {
+  const client = createRedis(url, { maxRetriesPerRequest: 0 });
+  client.on('error', () => {});
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no cluster client got through to ${url} within 10 s: does CLUSTER SLOTS name each master's address?`)), 10_000);
+  });
+  try {
+    await Promise.race([client.ping(), timeout]);
+  } finally {
+    clearTimeout(timer);
+    client.disconnect();
+  }
 }
 
 async function poll(port: number, what: string, check: (redis: Redis) => Promise<boolean>): Promise<void> {
