@@ -26,10 +26,11 @@ async function pendingWork(rt: Runtime, queueShards: number): Promise<number> {
 
 /**
  * Start-up step of every process: records the data- and queue-shard counts on first start and
- * refuses (throws, naming how to drain) a change that would strand work (src/store/shard-layout.ts).
+ * refuses (throws, naming how to drain) a change that would strand work or hide records written by
+ * a release before the shards (src/store/shard-layout.ts).
  */
 export async function refuseUnsafeShardLayout(rt: Runtime, logger: Logger): Promise<void> {
   const wanted = { dataShards: DATA_SHARDS, queueShards: rt.env.LINKER_QUEUE_SHARDS };
-  const check = await checkShardLayout(rt.redis, rt.env.LINKER_REDIS_PREFIX, wanted, (recorded) => pendingWork(rt, recorded.queueShards));
+  const check = await checkShardLayout(rt.redis, rt.env.LINKER_REDIS_PREFIX, wanted, (recorded) => pendingWork(rt, recorded.queueShards), await rt.platforms.ids());
   if (check.result === 'changed') logger.warn({ from: check.from, to: wanted }, 'shard layout changed with nothing pending; recorded the new one');
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { RedisClient } from './redis-client.js';
-import { globalKey } from './keys.js';
+import { globalKey, key, platformBase } from './keys.js';
 
 /** How a deployment's data and queues are split (recorded in Redis by the first process to start). */
 export const shardLayoutSchema = z.object({
@@ -25,17 +25,26 @@ export class ShardLayoutError extends Error {}
  *   shards, requests not yet final) is not zero: jobs in queue shards that no longer exist would wait
  *   forever, and a request's next job would go to another queue than its last one.
  * With nothing pending the new queue-shard count is recorded and the process starts.
+ * - no layout recorded yet, but records of `platformIds` in the layout of releases before the shards
+ *   (every key of a platform under the one hash tag `{platformId}`): this release would read none of
+ *   them, so every account would look unlinked. Always refused.
  */
 export async function checkShardLayout(
   redis: RedisClient,
   prefix: string,
   wanted: ShardLayout,
   pendingWork: (recorded: ShardLayout) => Promise<number>,
+  platformIds: string[] = [],
 ): Promise<LayoutCheck> {
   const k = globalKey(prefix, 'shard-layout');
   const encoded = JSON.stringify(wanted);
-  if ((await redis.set(k, encoded, 'NX')) === 'OK') return { result: 'recorded' };
-  const recorded = shardLayoutSchema.parse(JSON.parse((await redis.get(k)) ?? encoded));
+  let stored = await redis.get(k);
+  if (stored === null) {
+    await refuseSingleTagRecords(redis, prefix, platformIds);
+    if ((await redis.set(k, encoded, 'NX')) === 'OK') return { result: 'recorded' };
+    stored = await redis.get(k);
+  }
+  const recorded = shardLayoutSchema.parse(JSON.parse(stored ?? encoded));
   if (recorded.dataShards === wanted.dataShards && recorded.queueShards === wanted.queueShards) return { result: 'same' };
   if (recorded.dataShards !== wanted.dataShards) {
     throw new ShardLayoutError(
@@ -52,4 +61,16 @@ export async function checkShardLayout(
   }
   await redis.set(k, encoded);
   return { result: 'changed', from: recorded };
+}
+
+/** The request and account indexes the single-tag layout kept per platform; the sharded layout has none there. */
+async function refuseSingleTagRecords(redis: RedisClient, prefix: string, platformIds: string[]): Promise<void> {
+  for (const platformId of platformIds) {
+    const base = platformBase(prefix, platformId);
+    if ((await redis.exists(key.requestIndex(base), key.accountIndex(base))) === 0) continue;
+    throw new ShardLayoutError(
+      `platform "${platformId}" has records under LINKER_REDIS_PREFIX "${prefix}" in the layout of a release before the data shards (every key under the hash tag {${platformId}}); ` +
+        'this release reads none of them, so its accounts would look unlinked. Drain with the release that wrote them, then start this one on a new LINKER_REDIS_PREFIX and submit those tenants again (docs/operations.md, "Upgrading from the single-tag layout").',
+    );
+  }
 }

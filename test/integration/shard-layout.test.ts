@@ -38,3 +38,16 @@ it('always refuses another data-shard count: the records would not be found', as
   await expect(checkShardLayout(h.rt.redis, prefix, { dataShards: 32, queueShards: 1 }, async () => 0)).rejects.toThrow(/written with 16 data shards; this release uses 32/);
   await h.rt.redis.del(`${prefix}:{global}:shard-layout`);
 });
+
+it("refuses to start over a platform's records in the single-tag layout of a release before the shards, and records nothing", async () => {
+  const prefix = `${h.rt.env.LINKER_REDIS_PREFIX}-single-tag`;
+  const rt = { ...h.rt, env: { ...h.rt.env, LINKER_REDIS_PREFIX: prefix } };
+  // What such a release left: the account index under the platform's own hash tag.
+  await h.rt.redis.zadd(`${prefix}:{acme}:idx:acc`, 0, 'acc_01old');
+  await expect(refuseUnsafeShardLayout(rt, silent)).rejects.toThrow(/platform "acme" has records under LINKER_REDIS_PREFIX "[^"]+-single-tag" in the layout of a release before the data shards.*start this one on a new LINKER_REDIS_PREFIX/);
+  expect(await h.rt.redis.exists(`${prefix}:{global}:shard-layout`)).toBe(0);
+  await h.rt.redis.del(`${prefix}:{acme}:idx:acc`);
+  await refuseUnsafeShardLayout(rt, silent);
+  expect(await h.rt.redis.exists(`${prefix}:{global}:shard-layout`)).toBe(1);
+  await h.rt.redis.del(`${prefix}:{global}:shard-layout`);
+});
