@@ -10,6 +10,7 @@ import { ensureRedis } from './local-redis.js';
 import { devEncryptionKey } from './dev-encryption-key.js';
 import { onShutdown } from './on-shutdown.js';
 import { warnUnlessNoEviction } from './redis-policy-check.js';
+import { waitForRedis } from './wait-for-redis.js';
 import { refuseUnsafeShardLayout } from './shard-layout-check.js';
 import { startMetricsServer, type MetricsServer } from '../observability/metrics-server.js';
 
@@ -47,6 +48,7 @@ export async function runService(options: ServiceOptions): Promise<RunningServic
   const redis = await ensureRedis(env.REDIS_URL, env.LINKER_DATA_DIR, logger);
   const keys = env.LINKER_ENCRYPTION_KEYS ?? devEncryptionKey(env.LINKER_DATA_DIR, (m) => logger.warn(m));
   const runtime = createRuntime({ ...env, REDIS_URL: redis.url, LINKER_ENCRYPTION_KEYS: keys }, logger);
+  await waitForRedis(runtime.redis, redis.url, logger);
   await warnUnlessNoEviction(runtime.redis, logger);
   await refuseUnsafeShardLayout(runtime, logger);
 
