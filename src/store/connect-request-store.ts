@@ -50,8 +50,6 @@ export type TransitionResult =
   | { result: 'conflict'; from: RequestStatus }
   | { result: 'missing' };
 
-type ScriptTransitionResult = TransitionResult | { result: 'stale'; from: RequestStatus };
-
 /**
  * A request claimed for validation (`applied`), or why not: `stale` when it already holds the attempt
  * the claiming job was to make; `request` is null only when it is `missing`.

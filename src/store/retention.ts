@@ -114,11 +114,6 @@ export interface SweepOptions {
 }
 
 /**
- * Drops due entries of the given bases' expiry indexes from the indexes they name. Incremental and
- * bounded (pageSize × pages per base); any number of processes may run it at once, since each
- * entry's removal is one atomic, repeatable step in its base's slot. Returns how many it dropped.
- */
-/**
  * A batch's parts (one counter hash per data shard it has requests in, lua/create-requests.lua) go
  * together, once every part is complete and the last completion is older than the retention, so
  * its counts stay whole and readable as long as any of its requests. Each part adds an expiry entry

@@ -14,7 +14,8 @@ for i, id in ipairs(a.ids) do
   a.id = id
   local out, r = moveRequest(base, {request = rk, attempts = attempts, target = KEYS[2]}, a)
   if out.result ~= 'missing' then
-    out.request = hashOf(rk)
+    -- A request rejected as final comes with its hash already.
+    out.request = out.request or hashOf(rk)
     out.attempts = redis.call('LRANGE', attempts, 0, -1)
     out.credential = redis.call('GET', credential) or nil
     out.tenantAccountId = redis.call('GET', K.accountByTenant(base, r.provider, r.tenantId)) or nil
