@@ -43,5 +43,5 @@ end
 redis.call('ZREM', K.accountsByStatus(base, status), a.id)
 redis.call('ZADD', KEYS[5], 0, a.id)
 appendHistory(ak, KEYS[4], entry, a.historyLimit)
-if to == 'revoked' then retire(KEYS[6], {ak, KEYS[4]}, a.expireAt, a.id .. '|' .. cur[4] .. '|' .. cur[3]) end
+if to == 'revoked' then retire(KEYS[6], {ak, KEYS[4]}, a.expireAt, accountEntry(a.id, cur[4], cur[3])) end
 return cjson.encode(out)

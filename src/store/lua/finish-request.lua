@@ -61,7 +61,7 @@ local ak, hk = K.account(base, accountId), K.accountHistory(base, accountId)
 local previous = redis.call('HGET', ak, 'status')
 if previous and previous ~= 'active' then redis.call('ZREM', K.accountsByStatus(base, previous), accountId) end
 -- Linked again before its revoked record expired: it lives on (see account-status.lua).
-if previous == 'revoked' then revive(expiry, {ak, hk}, accountId .. '|' .. provider .. '|' .. tenantId) end
+if previous == 'revoked' then revive(expiry, {ak, hk}, accountEntry(accountId, provider, tenantId)) end
 redis.call('ZADD', KEYS[8], 0, accountId)
 if redis.call('EXISTS', credKey) == 1 then redis.call('RENAME', credKey, K.accountCredential(base, accountId)) end
 -- A created account's one history entry is implied by its hash (helpers/append-history.lua).

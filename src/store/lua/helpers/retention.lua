@@ -14,6 +14,12 @@ local function outlive(k, at)
   if t == -1 or (t >= 0 and t < at) then redis.call('PEXPIREAT', k, at) end
 end
 
+-- A revoked account's expiry entry (removalOf in src/store/retention.ts reads it): retired by
+-- account-status.lua, revived by finish-request.lua when its tenant links again.
+local function accountEntry(id, provider, tenantId)
+  return id .. '|' .. provider .. '|' .. tenantId
+end
+
 -- A retired record in use again (a redelivery, a re-link): it stays until retired anew.
 local function revive(expiry, keys, entry)
   for _, k in ipairs(keys) do redis.call('PERSIST', k) end
