@@ -11,3 +11,8 @@ export type AccountEventType = Exclude<EventType, 'endpoint.disabled'>;
 export function eventShardKey(event: WebhookEvent): string {
   return event.type === 'endpoint.disabled' ? event.data.endpointId : event.data.tenantId;
 }
+
+/** The dedupe key of a request's result event: one result event per request, however often it is published. */
+export function resultDedupe(requestId: string): string {
+  return `result:${requestId}`;
+}

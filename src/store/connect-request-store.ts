@@ -125,7 +125,8 @@ function finishKeys(base: string, id: string, args: TransitionArgs) {
     expiry: key.expiry(base),
     accounts: key.accountIndex(base),
     activeAccounts: key.accountsByStatus(base, 'active'),
-    event: args.event ? key.event(base, args.event.dedupe) : key.resultEvent(base, id),
+    // The event a final transition records is always the request's result event.
+    event: key.resultEvent(base, id),
     messages: key.messageIndex(base),
     each: messageKeys(base, args.event?.messages ?? []),
   };

@@ -1,4 +1,5 @@
 import { DATA_SHARDS, shardOf, shardOfId } from '../domain/shards.js';
+import { resultDedupe } from '../domain/events.js';
 import { slotSpreadTags } from './slot-spread-tags.js';
 
 /**
@@ -81,7 +82,7 @@ export const key = {
   messageAttempts: (base: string, id: string) => `${base}:msg:${id}:attempts`,
   messageBody: (base: string, id: string) => `${base}:msg:${id}:body`,
   /** The dedupe key of a request's result event: the ids of its messages, the one list of a request's messages (lua/helpers/record-event.lua). */
-  resultEvent: (base: string, requestId: string) => `${base}:evt:result:${requestId}`,
+  resultEvent: (base: string, requestId: string): string => key.event(base, resultDedupe(requestId)),
   messageIndex: (base: string) => `${base}:idx:msg`,
   /** The message ids an event was recorded as (its dedupe key). */
   event: (base: string, dedupe: string) => `${base}:evt:${dedupe}`,

@@ -1,14 +1,11 @@
 import type { WebhookEndpointStore } from '../store/webhook-endpoint-store.js';
 import type { RecordEventArgs, WebhookMessageStore } from '../store/webhook-message-store.js';
 import type { Producers } from '../queues/producers.js';
-import { eventShardKey, type WebhookEvent } from '../domain/events.js';
+import { eventShardKey, resultDedupe, type WebhookEvent } from '../domain/events.js';
 import type { ConnectRequest } from '../domain/schemas/connect-request.js';
 import { newShardedId } from '../domain/ids.js';
 import { shardOf } from '../domain/shards.js';
 import { requestResultEvent } from './event-builder.js';
-
-/** One result event per request, however often it is published. */
-const resultDedupe = (requestId: string) => `result:${requestId}`;
 
 /**
  * Turns an event into one message per subscribed endpoint and queues their delivery. Safe to call
