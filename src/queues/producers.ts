@@ -6,7 +6,7 @@ import { REVALIDATE_JOB, type RevalidateJobData, type RevalidateSweepJobData } f
 import { SWEEP_JOB_OPTIONS, revalidateJobOptions } from './job-options.js';
 import { TickBatcher } from './tick-batcher.js';
 import { BATCH_SIZE, chunks, workJobEntry, type WorkJob } from './work-job.js';
-import { ShardedQueue, queueShardOf } from './queue-shards.js';
+import { ShardedQueue } from './queue-shards.js';
 import { shardOfId } from '../domain/shards.js';
 import { FairShare } from './fair-share.js';
 
@@ -73,10 +73,8 @@ export class Producers {
    * queueing the same requests again (a retried submit, the stranded-request sweep) adds nothing twice.
    */
   async enqueueValidations(platformId: string, requestIds: string[], { batchId }: { batchId?: string }): Promise<void> {
-    const byShard = groupBy(requestIds, (id) => String(queueShardOf(shardOfId(id), this.validate.shards.length)), (id) => id);
     await Promise.all(
-      [...byShard].map(async ([shard, ids]) => {
-        const queue = this.validate.shards[Number(shard)]!;
+      [...groupBy(requestIds, (id) => this.validateQueueOf(id), (id) => id)].map(async ([queue, ids]) => {
         if (batchId === undefined) return addAll(queue, ids.map((id) => workJobEntry({ kind: 'one', platformId, id, attempt: 1 })));
         const runs = bulkRuns(ids);
         const priorities = await this.fairShare.priorities(queue, platformId, batchId, runs.length);
@@ -107,12 +105,13 @@ export class Producers {
   }
 
   private async addDeliveryBatches(items: MessageRef[]): Promise<void> {
-    const byQueue = groupBy(items, (i) => `${this.deliverShardOf(i.messageId)}\n${i.platformId}`, (i) => i.messageId);
+    const byPlatform = groupBy(items, (i) => i.platformId, (i) => i.messageId);
     await Promise.all(
-      [...byQueue].map(([queueKey, ids]) => {
-        const [shard, platformId] = queueKey.split('\n') as [string, string];
-        return addAll(this.deliver.shards[Number(shard)]!, chunks(ids, MESSAGES_PER_BATCH).map((run) => workJobEntry({ kind: 'batch', platformId, ids: run })));
-      }),
+      [...byPlatform].flatMap(([platformId, messageIds]) =>
+        [...groupBy(messageIds, (id) => this.deliverQueueOf(id), (id) => id)].map(([queue, ids]) =>
+          addAll(queue, chunks(ids, MESSAGES_PER_BATCH).map((run) => workJobEntry({ kind: 'batch', platformId, ids: run }))),
+        ),
+      ),
     );
   }
 
@@ -122,12 +121,12 @@ export class Producers {
    */
   async enqueueDeliveryAttempt(platformId: string, messageId: string, attempt: number, at: number): Promise<void> {
     const job = workJobEntry({ kind: 'one', platformId, id: messageId, attempt }, { delay: Math.max(0, Math.round(at - Date.now())) });
-    await this.deliver.shards[this.deliverShardOf(messageId)]!.add(job.name, job.data, job.opts);
+    await this.deliverQueueOf(messageId).add(job.name, job.data, job.opts);
   }
 
   /** A message's deliver queue shard follows from the data shard its id names, like its request's. */
-  private deliverShardOf(messageId: string): number {
-    return queueShardOf(shardOfId(messageId), this.deliver.shards.length);
+  private deliverQueueOf(messageId: string): Queue<WorkJob> {
+    return this.deliver.of(shardOfId(messageId));
   }
 
   /**
@@ -178,8 +177,8 @@ export function bulkRuns(ids: string[]): string[][] {
 }
 
 /** Map.groupBy (Node 21+) with the values mapped. */
-function groupBy<T, V>(items: T[], keyOf: (item: T) => string, valueOf: (item: T) => V): Map<string, V[]> {
-  const groups = new Map<string, V[]>();
+function groupBy<T, K, V>(items: T[], keyOf: (item: T) => K, valueOf: (item: T) => V): Map<K, V[]> {
+  const groups = new Map<K, V[]>();
   for (const item of items) {
     const group = groups.get(keyOf(item));
     if (group) group.push(valueOf(item));
