@@ -1,4 +1,4 @@
-import { Worker, type Job, type WorkerOptions } from 'bullmq';
+import { Worker, type WorkerOptions } from 'bullmq';
 import type { Dispatcher } from 'undici';
 import type { Runtime } from '../src/runtime/runtime.js';
 import { QUEUE } from '../src/queues/queue-names.js';
@@ -6,6 +6,7 @@ import { createSafeDispatcher } from '../src/webhooks/safe-dispatcher.js';
 import { EndpointSlots } from '../src/webhooks/endpoint-slots.js';
 import { createDeliverProcessor } from './deliver-processor.js';
 import { settleAbandonedDelivery } from './settle-abandoned-delivery.js';
+import { onAbandoned } from './on-abandoned.js';
 import { disableGoneEndpoint } from '../src/webhooks/endpoint-gone.js';
 
 /**
@@ -45,10 +46,7 @@ export function startDeliverWorkers(rt: Runtime, options: WorkerOptions & { conc
   const workers = shards.map((shard) => {
     const queue = rt.producers.deliver.shards[shard]!;
     const worker = new Worker(QUEUE.deliver, processor, { ...options, prefix: queue.opts.prefix, concurrency: Math.ceil(options.concurrency / shards.length) });
-    worker.on('failed', (job: Job | undefined, error) => {
-      if (!job || job.attemptsMade < (job.opts.attempts ?? 1)) return;
-      void settleAbandonedDelivery(rt.messages, job, error).catch((err: unknown) => rt.logger.error({ err, jobId: job.id }, 'could not settle the messages of an abandoned deliver job'));
-    });
+    onAbandoned(worker, rt.logger, 'messages', (job, error) => settleAbandonedDelivery(rt.messages, job, error));
     return worker;
   });
   return { workers, close: (force) => (force ? dispatcher.destroy() : dispatcher.close()) };

@@ -1,4 +1,4 @@
-import { Worker, type Job } from 'bullmq';
+import { Worker } from 'bullmq';
 import type { Runtime } from '../src/runtime/runtime.js';
 import { QUEUE, type QueueName } from '../src/queues/queue-names.js';
 import { queuePrefix } from '../src/store/keys.js';
@@ -11,6 +11,7 @@ import { sweepExpired, sweepIntervalMs } from '../src/store/retention.js';
 import { createValidateProcessor } from './validate-processor.js';
 import { CallSlots } from './call-slots.js';
 import { settleAbandonedValidation } from './settle-abandoned-validation.js';
+import { onAbandoned } from './on-abandoned.js';
 import { createRevalidateProcessor } from './revalidate-processor.js';
 import { startDeliverWorkers } from './deliver-workers.js';
 import { revalidationBackoff } from './backoff-strategy.js';
@@ -91,14 +92,7 @@ export function startWorkers(rt: Runtime, options: WorkerOptions = {}): RunningW
       const queue = rt.producers.validate.shards[shard]!;
       // Jobs in flight per shard; the process's provider calls are bounded by its call slots.
       const worker = new Worker(QUEUE.validate, processor, { ...common, prefix: queue.opts.prefix, limiter: PAUSE_ONLY_LIMITER });
-      worker.on('failed', (job: Job | undefined, error) => {
-        if (!job) return;
-        // Failed for good (attempts spent, or stalled too often), not waiting for another attempt.
-        const settle = async () => {
-          if ((await job.getState()) === 'failed') await settleAbandonedValidation({ ...rt, handOff }, job, error, logger);
-        };
-        void settle().catch((err: unknown) => logger.error({ err, jobId: job.id }, 'could not settle the requests of an abandoned validate job'));
-      });
+      onAbandoned(worker, logger, 'requests', (job, error) => settleAbandonedValidation({ ...rt, handOff }, job, error, logger));
       workers.push(worker);
     }
   }
