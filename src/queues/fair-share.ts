@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Queue } from 'bullmq';
 import type { RedisClient } from '../store/redis-client.js';
+import { luaCommand, type LuaCommand } from '../store/lua-command.js';
 
 const lua = readFileSync(new URL('./fair-share.lua', import.meta.url), 'utf8');
 
@@ -10,8 +11,6 @@ const BATCH_PRIORITY_TTL_S = 30 * 24 * 3600;
 /** BullMQ's prioritized score: priority in the high bits, a counter in the low 32. */
 const PRIORITY_UNIT = 2 ** 32;
 
-type FairShareCommand = (prioritized: string, rounds: string, batchKey: string, platformId: string, weight: number, count: number, ttl: number) => Promise<number[]>;
-
 /**
  * BullMQ priorities for bulk jobs so that platforms with backlogs share validation by weight
  * (LINKER_PLATFORM_WEIGHTS, default 1): see fair-share.lua. Computed atomically in the queue shard's
@@ -19,20 +18,19 @@ type FairShareCommand = (prioritized: string, rounds: string, batchKey: string, 
  * retries) carries no priority at all: BullMQ serves its wait list before any prioritized job.
  */
 export class FairShare {
-  private readonly command: FairShareCommand;
+  private readonly command: LuaCommand;
 
   constructor(
     private readonly redis: RedisClient,
     private readonly weights: ReadonlyMap<string, number>,
   ) {
-    if (!('al_fairShare' in redis)) redis.defineCommand('al_fairShare', { numberOfKeys: 3, lua });
-    const commands = redis as unknown as Record<'al_fairShare', FairShareCommand>;
-    this.command = (...args) => commands.al_fairShare.call(redis, ...args);
+    this.command = luaCommand(redis, 'al_fairShare', () => lua);
   }
 
   /** Priorities for `count` jobs of bulk batch `batchId` of `platformId` about to be added to `queue`, in order. */
-  priorities(queue: Queue, platformId: string, batchId: string, count: number): Promise<number[]> {
-    return this.command(queue.keys.prioritized!, queue.toKey('fair-rounds'), batchKey(queue, batchId), platformId, this.weights.get(platformId) ?? 1, count, BATCH_PRIORITY_TTL_S);
+  async priorities(queue: Queue, platformId: string, batchId: string, count: number): Promise<number[]> {
+    const keys = [queue.keys.prioritized!, queue.toKey('fair-rounds'), batchKey(queue, batchId)];
+    return (await this.command(keys.length, ...keys, platformId, this.weights.get(platformId) ?? 1, count, BATCH_PRIORITY_TTL_S)) as number[];
   }
 
   /**

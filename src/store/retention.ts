@@ -1,5 +1,6 @@
 import type { RedisClient } from './redis-client.js';
 import { key } from './keys.js';
+import { luaCommand } from './lua-command.js';
 
 /** What the stores keep and for how long (DESIGN §10, Retention). */
 export interface RetentionSettings {
@@ -86,17 +87,6 @@ end
 return done
 `;
 
-type DropExpired = (numKeys: number, ...args: string[]) => Promise<number>;
-const defined = new WeakSet<object>();
-
-function dropExpiredCommand(redis: RedisClient): DropExpired {
-  if (!defined.has(redis)) {
-    redis.defineCommand('al_dropExpired', { lua: DROP_EXPIRED });
-    defined.add(redis);
-  }
-  const command = (redis as unknown as Record<string, DropExpired>).al_dropExpired!;
-  return (numKeys, ...args) => command.call(redis, numKeys, ...args);
-}
 
 /** How often workers sweep: often enough that an index lags its records by a fraction of the retention, at most a minute. */
 export function sweepIntervalMs(keepMs: number): number {
@@ -137,7 +127,7 @@ async function dropFinishedBatch(redis: RedisClient, siblings: string[], id: str
  */
 export async function sweepExpired(redis: RedisClient, platforms: string[][], options: SweepOptions): Promise<number> {
   const { pageSize = 200, maxPerBase = 5000, now = Date.now(), keepMs } = options;
-  const drop = dropExpiredCommand(redis);
+  const drop = luaCommand(redis, 'al_dropExpired', () => DROP_EXPIRED);
   let dropped = 0;
   for (const siblings of platforms) {
     for (const base of siblings) {
@@ -153,7 +143,7 @@ export async function sweepExpired(redis: RedisClient, platforms: string[][], op
           keys.push(...removal.indexes, ...removal.pointers);
           entries.push({ entry, id: removal.id, indexes: removal.indexes.length, pointers: removal.pointers.length });
         }
-        dropped += await drop(keys.length, ...keys, JSON.stringify({ now, entries }));
+        dropped += Number(await drop(keys.length, ...keys, JSON.stringify({ now, entries })));
         handled += due.length;
         if (due.length < pageSize) break;
       }

@@ -4,6 +4,7 @@ import type { RedisClient } from './redis-client.js';
 import { CONFIRMATIONS, REQUEST_STATUSES, confirmationSourcesOf } from '../domain/connect-request-state.js';
 import { ACCOUNT_STATUSES } from '../domain/schemas/account.js';
 import { luaKeyBuilders } from './lua-key-builders.js';
+import { luaCommand } from './lua-command.js';
 
 /**
  * The typed layer over the Lua scripts in src/store/lua: one spec per script names its KEYS in order,
@@ -143,24 +144,19 @@ function keysOf({ keys, each }: AnySpec, named: NamedKeys): string[] {
   return [...keys.map((k) => named[k]!), ...(named.each ?? []).flatMap((group) => each.map((k) => group[k]!))];
 }
 
-type ScriptCommand = (numberOfKeys: number, ...keysAndArgs: string[]) => Promise<unknown>;
-const defined = new WeakSet<object>();
-
 /**
  * Registers the Lua scripts on a client (EVALSHA with automatic EVAL fallback) and returns one
  * typed caller per script: named keys and JSON argument in, the reply checked against its schema out.
  */
 export function scripts(redis: RedisClient): ScriptRunner {
   const names = Object.keys(SCRIPT_SPECS) as (keyof Specs)[];
-  if (!defined.has(redis)) {
-    for (const name of names) redis.defineCommand(`al_${name}`, { lua: scriptSource(SCRIPT_SPECS[name]) });
-    defined.add(redis);
-  }
-  const commands = redis as unknown as Record<string, ScriptCommand>;
-  const caller = (name: keyof Specs, script: AnySpec) => async (named: NamedKeys, args: unknown) => {
-    const keys = keysOf(script, named);
-    const raw = await commands[`al_${name}`]!.call(redis, keys.length, ...keys, JSON.stringify(args));
-    return script.reply.parse(script.json ? JSON.parse(String(raw)) : raw);
+  const caller = (name: keyof Specs, script: AnySpec) => {
+    const command = luaCommand(redis, `al_${name}`, () => scriptSource(script));
+    return async (named: NamedKeys, args: unknown) => {
+      const keys = keysOf(script, named);
+      const raw = await command(keys.length, ...keys, JSON.stringify(args));
+      return script.reply.parse(script.json ? JSON.parse(String(raw)) : raw);
+    };
   };
   // The one cast of the layer: each caller takes its script's KeysOf and answers what its spec's
   // schema parsed, which ScriptRunner states per script and a map built by name cannot.
