@@ -72,7 +72,7 @@ export function hubRoutes(rt: Runtime): AnyRouteSpec[] {
       tag: 'connect hub',
       auth: 'session',
       response: { status: 200, description: 'what the page shows', schema: hubViewSchema },
-      errors: [401, 410],
+      errors: [410],
       handler: async ({ request }) => {
         const session = await authenticateSession(sessions, request, ttl);
         const result = await view(session);

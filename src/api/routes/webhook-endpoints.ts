@@ -95,7 +95,7 @@ export function webhookEndpointRoutes(rt: Runtime): AnyRouteSpec[] {
       auth: 'platform',
       params: idParams('webhookEndpoint'),
       response: { status: 200, description: 'the endpoint, enabled', schema: webhookEndpointSchema },
-      errors: [401, 404],
+      errors: [404],
       handler: async ({ params, platformId }) => {
         const endpoint = await rt.endpoints.enable(platformId, params.id);
         if (!endpoint) throw problems.notFound('webhook endpoint', params.id);
