@@ -3,6 +3,7 @@ import { attemptsOf, readWorkJob } from '../src/queues/work-job.js';
 import { createRequestValidator, type ValidateRequestDeps } from './validate-request.js';
 import type { DrainMeter } from '../src/store/drain-meter.js';
 import type { CallSlots } from './call-slots.js';
+import { lazyChild } from '../src/observability/lazy-child.js';
 
 export interface ValidateProcessorDeps extends ValidateRequestDeps {
   /** The process's provider calls (LINKER_CONCURRENCY), interactive ones first. */
@@ -30,7 +31,7 @@ export function createValidateProcessor(deps: ValidateProcessorDeps) {
       items.map(({ id }, i) =>
         deps.slots.run(work.kind === 'one', async () => {
           if (held) return 'held';
-          const log = deps.logger.child({ platformId: work.platformId, requestId: id, jobId: job.id, attempt });
+          const log = lazyChild(deps.logger, { platformId: work.platformId, requestId: id, jobId: job.id, attempt });
           try {
             return await validateRequest(work.platformId, attempt, claims[i]!, log);
           } catch (err) {
