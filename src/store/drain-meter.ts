@@ -23,7 +23,10 @@ export class DrainMeter {
   async record(finished: number, now = Date.now()): Promise<void> {
     if (finished <= 0) return;
     const key = this.bucketKey(Math.floor(now / BUCKET_MS));
-    await this.redis.multi().incrby(key, finished).pexpire(key, BUCKET_MS * (WINDOW_BUCKETS + 2)).exec();
+    // Two commands rather than MULTI: the connection pipelines them into one write, and a MULTI
+    // costs ioredis a pipeline object per job. A bucket left without its expiry (a crash between
+    // the two) is one counter that a later job of the same 10 s gives its expiry.
+    await Promise.all([this.redis.incrby(key, finished), this.redis.pexpire(key, BUCKET_MS * (WINDOW_BUCKETS + 2))]);
   }
 
   /** Requests finished per second over the last minute; 0 when nothing finished. */
