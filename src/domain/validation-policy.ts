@@ -52,9 +52,6 @@ const RATE_LIMIT_FLOOR_MS = 250;
 
 export function next(state: ValidationState, outcome: ValidationOutcome, now: number, settings: ValidationSettings): ValidationDecision {
   const spent = state.spentMs + outcome.durationMs;
-  const outOfBudget = (delayMs: number) => spent + delayMs > settings.budgetMs;
-  const later = (kind: 'retry' | 'wait', delayMs: number): ValidationDecision => ({ kind, delayMs, resumeAt: now + delayMs, spentMs: spent + delayMs });
-
   switch (outcome.kind) {
     case 'success':
       return { kind: 'finish', error: null };
@@ -64,15 +61,17 @@ export function next(state: ValidationState, outcome: ValidationOutcome, now: nu
       const n = state.counted + 1;
       if (n >= settings.maxAttempts) return unavailable(`${outcome.message}; gave up after ${n} attempts`);
       const delayMs = fullJitterDelay(n, settings.retryBackoff, settings.random);
-      if (outOfBudget(delayMs)) return unavailable(`${outcome.message}; the validation budget ran out after ${n} attempts`);
-      return later('retry', delayMs);
+      if (spent + delayMs > settings.budgetMs) return unavailable(`${outcome.message}; the validation budget ran out after ${n} attempts`);
+      return later('retry', delayMs, now, spent);
     }
     case 'rate_limited': {
       const delayMs = outcome.retryAfterMs ?? fullJitterDelay(state.rateLimitWaits + 1, settings.rateLimitBackoff, settings.random) + RATE_LIMIT_FLOOR_MS;
-      if (outOfBudget(delayMs)) return unavailable('SmartRecruiters kept rate limiting the key until the validation budget ran out');
-      return later('wait', delayMs);
+      if (spent + delayMs > settings.budgetMs) return unavailable('SmartRecruiters kept rate limiting the key until the validation budget ran out');
+      return later('wait', delayMs, now, spent);
     }
   }
 }
+
+const later = (kind: 'retry' | 'wait', delayMs: number, now: number, spent: number): ValidationDecision => ({ kind, delayMs, resumeAt: now + delayMs, spentMs: spent + delayMs });
 
 const unavailable = (message: string): ValidationDecision => ({ kind: 'finish', error: { code: 'provider_unavailable', message } });
