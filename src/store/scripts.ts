@@ -21,8 +21,12 @@ import { luaCommand } from './lua-command.js';
  * - No script writes a key by concatenation; a new key is added to `key` in keys.ts.
  */
 
-/** The confirmation rules of the domain, handed to every script that moves a confirmation. */
-export const CONFIRMATION_RULES = Object.fromEntries(CONFIRMATIONS.map((to) => [to, confirmationSourcesOf(to)]));
+/**
+ * The confirmation rules of the domain as a Lua table, `{[to] = {allowed sources}}`, written into the
+ * scripts that move a confirmation (helpers/set-confirmation.lua) rather than sent with every call.
+ */
+const confirmationRulesSource = () =>
+  `local CONFIRMATION_RULES = {${CONFIRMATIONS.map((to) => `${to} = {${confirmationSourcesOf(to).map((from) => `'${from}'`).join(', ')}}`).join(', ')}}\n`;
 
 /** A list in a script's JSON answer: cjson writes an empty Lua table as {}, so an empty list arrives as an object. */
 const luaArray = <T extends z.ZodType>(item: T) => z.preprocess((v) => (Array.isArray(v) ? v : []), z.array(item));
@@ -133,10 +137,11 @@ function helperSource(helpers: readonly Helper[], seen = new Set<Helper>()): str
 const eachKeysSource = (fixed: number, size: number) =>
   `local function eachKeys(i)\n  local at = ${fixed} + (i - 1) * ${size}\n  return unpack(KEYS, at + 1, at + ${size})\nend\n`;
 
-/** A script as Redis runs it: the key builders it uses, eachKeys for a script over several records, its helpers, itself. */
+/** A script as Redis runs it: the key builders it uses, the confirmation rules if it moves a confirmation, eachKeys for a script over several records, its helpers, itself. */
 export function scriptSource({ file, keys, each, helpers }: AnySpec): string {
   const body = `${helperSource(helpers)}${lua(file)}`;
-  return `${luaKeyBuilders(body)}${each.length ? eachKeysSource(keys.length, each.length) : ''}${body}`;
+  const rules = /\bCONFIRMATION_RULES\b/.test(body) ? confirmationRulesSource() : '';
+  return `${luaKeyBuilders(body)}${rules}${each.length ? eachKeysSource(keys.length, each.length) : ''}${body}`;
 }
 
 /** KEYS in the declared order: the script's own, then each record's. */

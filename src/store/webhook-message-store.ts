@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { RedisClient } from './redis-client.js';
 import { key, ShardBases } from './keys.js';
-import { scripts, CONFIRMATION_RULES, type ScriptRunner } from './scripts.js';
+import { scripts, type ScriptRunner } from './scripts.js';
 import { lexPage, type Page } from './lex-page.js';
 import { shardOf } from '../domain/shards.js';
 import { readRecords } from './read-records.js';
@@ -26,7 +26,6 @@ export interface RecordEventScriptArgs {
   eventType: string;
   payload: string;
   messages: { id: string; endpointId: string }[];
-  rules: typeof CONFIRMATION_RULES;
 }
 
 export function recordEventScriptArgs(args: RecordEventArgs, now: Date): RecordEventScriptArgs {
@@ -37,7 +36,6 @@ export function recordEventScriptArgs(args: RecordEventArgs, now: Date): RecordE
     eventType: args.event.type,
     payload: JSON.stringify(args.event),
     messages: args.messages,
-    rules: CONFIRMATION_RULES,
   };
 }
 
@@ -187,7 +185,6 @@ export class WebhookMessageStore {
       outcome: args.outcome,
       now: now.toISOString(),
       expireAt: now.getTime() + this.retention.keepMs,
-      rules: CONFIRMATION_RULES,
     });
     return { applied: result === 'applied', ...(confirmedRequestCreatedAt ? { confirmedRequestCreatedAt } : {}) };
   }

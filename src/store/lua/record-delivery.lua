@@ -5,7 +5,7 @@
 -- A final outcome retires the message with its attempts and body (helpers/retention.lua `retire`) at `expireAt` (ms).
 -- KEYS[1] base, KEYS[2] message, KEYS[3] attempts, KEYS[4] body, KEYS[5] expiry. The keys of the
 -- message's request, its result event and that event's other messages are built from the ids read.
--- ARGV[1] JSON {id, expectedCount, attempt, outcome, now, expireAt, rules}.
+-- ARGV[1] JSON {id, expectedCount, attempt, outcome, now, expireAt}.
 -- Returns JSON {result: "applied"|"stale"|"missing", confirmedRequestCreatedAt?} (the latter when this
 -- attempt confirmed its request, for the confirmation latency metric).
 local base, mk = KEYS[1], KEYS[2]
@@ -26,7 +26,7 @@ if cr == '' then return applied end
 local resultKey, rk = K.resultEvent(base, cr), K.request(base, cr)
 outlive(resultKey, a.expireAt)
 if a.outcome == 'delivered' then
-  if setConfirmation(base, rk, 'confirmed', a.rules, a.now) then
+  if setConfirmation(base, rk, 'confirmed', a.now) then
     return cjson.encode({result = 'applied', confirmedRequestCreatedAt = redis.call('HGET', rk, 'createdAt')})
   end
 else
@@ -35,6 +35,6 @@ else
     local s = redis.call('HGET', K.message(base, id), 'status')
     if s == 'pending' or s == 'delivered' then open = true end
   end
-  if not open then setConfirmation(base, rk, 'unconfirmed', a.rules, a.now) end
+  if not open then setConfirmation(base, rk, 'unconfirmed', a.now) end
 end
 return applied

@@ -6,7 +6,7 @@
 -- A connect request's result with no subscriber settles its confirmation as not_required.
 -- `ks`: {event (the dedupe key), messages (the message index), request (the request's hash; unused
 -- for an event about no request), messageKeys(i) (the hash and body keys of a.messages[i])}. The ids of an event recorded before are read: their keys are built.
--- `a`: {now, connectRequestId, eventType, payload, messages:[{id, endpointId}], rules, expireAt}; the
+-- `a`: {now, connectRequestId, eventType, payload, messages:[{id, endpointId}], expireAt}; the
 -- dedupe key expires at `expireAt` (ms), with the records it guards.
 -- Returns {created, pending:[message ids still pending]}.
 local function recordEvent(base, ks, a)
@@ -32,6 +32,6 @@ local function recordEvent(base, ks, a)
     table.insert(ids, m.id)
   end
   redis.call('SET', ks.event, #ids == 0 and '[]' or cjson.encode(ids), 'PXAT', a.expireAt)
-  if cr ~= '' and #ids == 0 then setConfirmation(base, ks.request, 'not_required', a.rules, a.now) end
+  if cr ~= '' and #ids == 0 then setConfirmation(base, ks.request, 'not_required', a.now) end
   return {created = true, pending = ids}
 end

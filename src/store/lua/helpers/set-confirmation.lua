@@ -5,13 +5,14 @@ local function contains(list, value)
   return false
 end
 
--- Moves a request's confirmation to `to` when the rules (from src/domain/connect-request-state.ts,
--- passed in by the caller as {to: [allowed sources]}) allow it; keeps batch counters in step. `rk`:
--- the request; its batch's key is built from `base` and the batch id the request holds.
-local function setConfirmation(base, rk, to, rules, now)
+-- Moves a request's confirmation to `to` when the rules of src/domain/connect-request-state.ts allow
+-- it (CONFIRMATION_RULES, {[to] = {allowed sources}}, written into the script by src/store/scripts.ts);
+-- keeps batch counters in step. `rk`: the request; its batch's key is built from `base` and the
+-- batch id the request holds.
+local function setConfirmation(base, rk, to, now)
   local cur = redis.call('HMGET', rk, 'confirmation', 'batchId')
   local from, batchId = cur[1], cur[2]
-  if not from or not contains(rules[to], from) then return false end
+  if not from or not contains(CONFIRMATION_RULES[to], from) then return false end
   redis.call('HSET', rk, 'confirmation', to, 'confirmationAt', now)
   -- EXISTS: a batch past its retention must not come back as a hash holding only counters.
   local bk = batchId and batchId ~= '' and K.batch(base, batchId)
