@@ -146,7 +146,11 @@ export function scriptSource({ file, keys, each, helpers }: AnySpec): string {
 
 /** KEYS in the declared order: the script's own, then each record's. */
 function keysOf({ keys, each }: AnySpec, named: NamedKeys): string[] {
-  return [...keys.map((k) => named[k]!), ...(named.each ?? []).flatMap((group) => each.map((k) => group[k]!))];
+  // Loops, not map/flatMap: this runs on every script call, several per link.
+  const out: string[] = [];
+  for (const k of keys) out.push(named[k]!);
+  for (const group of named.each ?? []) for (const k of each) out.push(group[k]!);
+  return out;
 }
 
 /**
