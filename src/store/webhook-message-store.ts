@@ -115,7 +115,7 @@ export class WebhookMessageStore {
       request: key.request(base, requestId),
       each: messageKeys(base, args.messages),
     };
-    return (await this.run.recordEvent(keys, { ...recordEventScriptArgs(args, now), expireAt: now.getTime() + this.retention.keepMs })).pending;
+    return (await this.run.recordEvent(keys, Object.assign(recordEventScriptArgs(args, now), { expireAt: now.getTime() + this.retention.keepMs }))).pending;
   }
 
   async get(platformId: string, id: string): Promise<StoredMessage | null> {
