@@ -28,9 +28,20 @@ import { luaCommand } from './lua-command.js';
 const confirmationRulesSource = () =>
   `local CONFIRMATION_RULES = {${CONFIRMATIONS.map((to) => `${to} = {${confirmationSourcesOf(to).map((from) => `'${from}'`).join(', ')}}`).join(', ')}}\n`;
 
+function isStringRecord(value: unknown): value is Record<string, string> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  for (const field in value) if (typeof (value as Record<string, unknown>)[field] !== 'string') return false;
+  return true;
+}
+
 /** A list in a script's JSON answer: cjson writes an empty Lua table as {}, so an empty list arrives as an object. */
 const luaArray = <T extends z.ZodType>(item: T) => z.preprocess((v) => (Array.isArray(v) ? v : []), z.array(item));
-const hash = z.record(z.string(), z.string());
+/**
+ * A Redis hash as a script answers it. Checked by a predicate rather than z.record(z.string(),
+ * z.string()), which took ~3.4 µs for a request's ten fields against ~0.4 µs: claim answers one per
+ * request of a job.
+ */
+const hash = z.custom<Record<string, string>>(isStringRecord, 'expected a Redis hash (an object of strings)');
 const requestStatus = z.enum(REQUEST_STATUSES);
 const operation = z.enum(['created', 'updated']);
 
