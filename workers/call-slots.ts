@@ -10,7 +10,7 @@ export class CallSlots {
   private readonly interactive: (() => void)[] = [];
   private readonly bulk: (() => void)[] = [];
 
-  constructor(size: number) {
+  constructor(readonly size: number) {
     this.free = size;
   }
 

@@ -1,8 +1,8 @@
 import { RateLimitError, Worker, type Job } from 'bullmq';
-import { attemptsOf, readWorkJob } from '../src/queues/work-job.js';
+import { BATCH_SIZE, attemptsOf, readWorkJob, type WorkJob } from '../src/queues/work-job.js';
 import { createRequestValidator, type ValidateRequestDeps } from './validate-request.js';
 import type { DrainMeter } from '../src/store/drain-meter.js';
-import type { CallSlots } from './call-slots.js';
+import { CallSlots } from './call-slots.js';
 import { lazyChild } from '../src/observability/lazy-child.js';
 
 export interface ValidateProcessorDeps extends ValidateRequestDeps {
@@ -17,12 +17,24 @@ export interface ValidateProcessorDeps extends ValidateRequestDeps {
  * them concurrently within the process's call slots, a `one` job's check ahead of queued batch
  * checks. A request another job already took further is left to that job. When the breaker pauses
  * validation, checks not started yet stay for the job's next run.
+ *
+ * Batch jobs claim their requests only once the call slots can soon take them: at most twice as
+ * many requests as there are slots are claimed by batch jobs at once; the rest of the worker's
+ * active batch jobs wait, unclaimed, holding only their ids. Without this gate a worker claimed
+ * LINKER_CONCURRENCY jobs of 20 (1,000 requests for 50 slots), which then showed `validating` while
+ * they waited, and their records and pending calls stayed in memory long enough for the garbage
+ * collector to copy and promote them (docs/performance.md#garbage-collection).
  */
 export function createValidateProcessor(deps: ValidateProcessorDeps) {
   const validateRequest = createRequestValidator(deps);
+  const claimedBatches = new CallSlots(Math.ceil((2 * deps.slots.size) / BATCH_SIZE));
 
   return async function validate(job: Job): Promise<Record<string, string>> {
     const work = readWorkJob(job.data);
+    return work.kind === 'batch' ? claimedBatches.run(false, () => run(job, work)) : run(job, work);
+  };
+
+  async function run(job: Job, work: WorkJob): Promise<Record<string, string>> {
     const items = attemptsOf(work);
     const attempt = items[0]!.attempt;
     const claims = await deps.requests.claimForValidation(work.platformId, items.map((i) => i.id), attempt);
@@ -50,5 +62,5 @@ export function createValidateProcessor(deps: ValidateProcessorDeps) {
     await deps.drain?.record(Object.values(results).filter((r) => r === 'linked' || r === 'failed').length);
     if (held) throw Worker.RateLimitError();
     return results;
-  };
+  }
 }

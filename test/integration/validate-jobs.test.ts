@@ -78,6 +78,29 @@ it('a bulk shares batch jobs; later attempts go on in one job each; provider cal
   expect(h.sim.stats().maxInFlight).toBeLessThanOrEqual(CONCURRENCY);
 });
 
+it('batch jobs claim their requests only as the call slots can take them: the rest stay queued, unclaimed', async () => {
+  // LINKER_CONCURRENCY 4 lets batch jobs hold 2 × 4 claimed requests: one job of up to 20.
+  await whilePaused(async () => {
+    const [slow] = await bulk([{ tenantId: 'gate-slow', apiKey: simKey('slow3000', 'gate-slow') }]);
+    const [waiting] = await bulk([{ tenantId: 'gate-waiting', apiKey: simKey('valid', 'gate-waiting') }]);
+    const providers = createProviders({ smartrecruitersBaseUrl: h.sim.url, timeoutMs: 10_000 });
+    const processor = validateProcessor(h, { providers, handOff: async () => undefined });
+    const status = async (id: string) => (await h.api('GET', `/v1/connect-requests/${id}`)).body.status;
+
+    const first = processor(batchJob([slow!]));
+    await waitFor(async () => (await status(slow!)) === 'validating' || undefined, { what: 'the slow request to be claimed' });
+    const second = processor(batchJob([waiting!]));
+    await new Promise((r) => setTimeout(r, 300));
+    // A fast key would be linked by now had its job claimed it at once.
+    expect([await status(slow!), await status(waiting!)]).toEqual(['validating', 'queued']);
+
+    expect(await first).toEqual({ [slow!]: 'linked' });
+    expect(await second).toEqual({ [waiting!]: 'linked' });
+    await Promise.all([...providers.values()].map((p) => p.close()));
+    for (const id of [slow!, waiting!]) await (await h.rt.producers.validate.getJob(`b-${id}`))?.remove();
+  });
+});
+
 it('a request is handed to the next job only once its retry is recorded, so that job can run at once', async () => {
   await whilePaused(async () => {
       const ids = await bulk([
