@@ -1,8 +1,9 @@
 import { RateLimitError, Worker, type Job } from 'bullmq';
-import { BATCH_SIZE, attemptsOf, readWorkJob, type WorkJob } from '../src/queues/work-job.js';
+import { attemptsOf, readWorkJob, type WorkJob } from '../src/queues/work-job.js';
 import { createRequestValidator, type ValidateRequestDeps } from './validate-request.js';
 import type { DrainMeter } from '../src/store/drain-meter.js';
-import { CallSlots } from './call-slots.js';
+import type { CallSlots } from './call-slots.js';
+import { ClaimBudget } from './claim-budget.js';
 import { lazyChild } from '../src/observability/lazy-child.js';
 
 export interface ValidateProcessorDeps extends ValidateRequestDeps {
@@ -18,20 +19,20 @@ export interface ValidateProcessorDeps extends ValidateRequestDeps {
  * checks. A request another job already took further is left to that job. When the breaker pauses
  * validation, checks not started yet stay for the job's next run.
  *
- * Batch jobs claim their requests only once the call slots can soon take them: at most twice as
- * many requests as there are slots are claimed by batch jobs at once; the rest of the worker's
- * active batch jobs wait, unclaimed, holding only their ids. Without this gate a worker claimed
+ * Batch jobs claim their requests only once the call slots can soon take them: batch jobs hold at
+ * most twice as many claimed requests as there are slots (workers/claim-budget.ts); the worker's
+ * other active batch jobs wait, unclaimed, holding only their ids. Without this gate a worker claimed
  * LINKER_CONCURRENCY jobs of 20 (1,000 requests for 50 slots), which then showed `validating` while
  * they waited, and their records and pending calls stayed in memory long enough for the garbage
  * collector to copy and promote them (docs/performance.md#garbage-collection).
  */
 export function createValidateProcessor(deps: ValidateProcessorDeps) {
   const validateRequest = createRequestValidator(deps);
-  const claimedBatches = new CallSlots(Math.ceil((2 * deps.slots.size) / BATCH_SIZE));
+  const claimed = new ClaimBudget(2 * deps.slots.size);
 
   return async function validate(job: Job): Promise<Record<string, string>> {
     const work = readWorkJob(job.data);
-    return work.kind === 'batch' ? claimedBatches.run(false, () => run(job, work)) : run(job, work);
+    return work.kind === 'batch' ? claimed.run(work.ids.length, () => run(job, work)) : run(job, work);
   };
 
   async function run(job: Job, work: WorkJob): Promise<Record<string, string>> {

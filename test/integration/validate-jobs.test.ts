@@ -79,25 +79,26 @@ it('a bulk shares batch jobs; later attempts go on in one job each; provider cal
 });
 
 it('batch jobs claim their requests only as the call slots can take them: the rest stay queued, unclaimed', async () => {
-  // LINKER_CONCURRENCY 4 lets batch jobs hold 2 × 4 claimed requests: one job of up to 20.
+  // LINKER_CONCURRENCY 4 lets batch jobs hold 2 × 4 claimed requests: the slow job's 8 take them all.
   await whilePaused(async () => {
-    const [slow] = await bulk([{ tenantId: 'gate-slow', apiKey: simKey('slow3000', 'gate-slow') }]);
+    const slowIds = await bulk(Array.from({ length: 8 }, (_, i) => ({ tenantId: `gate-slow-${i}`, apiKey: simKey('slow1500', `gate-slow-${i}`) })));
+    const slow = slowIds[0];
     const [waiting] = await bulk([{ tenantId: 'gate-waiting', apiKey: simKey('valid', 'gate-waiting') }]);
     const providers = createProviders({ smartrecruitersBaseUrl: h.sim.url, timeoutMs: 10_000 });
     const processor = validateProcessor(h, { providers, handOff: async () => undefined });
     const status = async (id: string) => (await h.api('GET', `/v1/connect-requests/${id}`)).body.status;
 
-    const first = processor(batchJob([slow!]));
+    const first = processor(batchJob(slowIds));
     await waitFor(async () => (await status(slow!)) === 'validating' || undefined, { what: 'the slow request to be claimed' });
     const second = processor(batchJob([waiting!]));
     await new Promise((r) => setTimeout(r, 300));
     // A fast key would be linked by now had its job claimed it at once.
     expect([await status(slow!), await status(waiting!)]).toEqual(['validating', 'queued']);
 
-    expect(await first).toEqual({ [slow!]: 'linked' });
+    expect(await first).toEqual(Object.fromEntries(slowIds.map((id) => [id, 'linked'])));
     expect(await second).toEqual({ [waiting!]: 'linked' });
     await Promise.all([...providers.values()].map((p) => p.close()));
-    for (const id of [slow!, waiting!]) await (await h.rt.producers.validate.getJob(`b-${id}`))?.remove();
+    for (const run of [...bulkRuns(slowIds), [waiting!]]) await (await h.rt.producers.validate.getJob(`b-${run[0]}`))?.remove();
   });
 });
 
