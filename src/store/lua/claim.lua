@@ -12,11 +12,12 @@ local results = {}
 for i, id in ipairs(a.ids) do
   local rk, attempts, credential = eachKeys(i)
   a.id = id
-  local out, r = moveRequest(base, {request = rk, attempts = attempts, target = KEYS[2]}, a)
+  -- Read whole at once: the move reads its fields from these, and they are the answer too.
+  local known = {hash = hashOf(rk), attempts = redis.call('LRANGE', attempts, 0, -1)}
+  local out, r = moveRequest(base, {request = rk, attempts = attempts, target = KEYS[2]}, a, known)
   if out.result ~= 'missing' then
-    -- A request rejected as final comes with its hash already.
-    out.request = out.request or hashOf(rk)
-    out.attempts = redis.call('LRANGE', attempts, 0, -1)
+    out.request = known.hash
+    out.attempts = known.attempts
     out.credential = redis.call('GET', credential) or nil
     out.tenantAccountId = redis.call('GET', K.accountByTenant(base, r.provider, r.tenantId)) or nil
   end

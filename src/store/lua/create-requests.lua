@@ -14,14 +14,15 @@ local accepted = 0
 
 for i, item in ipairs(args.items) do
   local rk, credential, inflight, tenantRequests = eachKeys(i)
-  local existing = redis.call('GET', inflight)
-  if existing == item.id or redis.call('EXISTS', rk) == 1 then
+  -- An item stored already was accepted by an earlier try. Otherwise the tenant's in-flight slot is
+  -- taken for it, unless another request holds it (SET NX GET answers which).
+  local holder = redis.call('EXISTS', rk) == 1 and item.id or redis.call('SET', inflight, item.id, 'NX', 'GET')
+  if holder == item.id then
     results[i] = ''
-  elseif existing then
-    results[i] = existing
+  elseif holder then
+    results[i] = holder
   else
     local id = item.id
-    redis.call('SET', inflight, id)
     redis.call('HSET', rk,
       'tenantId', item.tenantId, 'provider', item.provider,
       'status', 'queued', 'confirmation', 'pending', 'batchId', batchId,

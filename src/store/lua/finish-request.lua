@@ -1,4 +1,5 @@
--- Finishes a connect request: moves it to `linked` or `failed` (helpers/move-request.lua), releases
+-- Finishes a connect request: moves it to `linked` or `failed` (helpers/move-request.lua) with what
+-- the outcome adds to its record (the error, or the account and company), releases
 -- the tenant's in-flight slot and retires the request (helpers/retention.lua `retire`): it, its
 -- attempts and its result event expire at `expireAt` (ms), and its batch too when it was the batch's
 -- last. `failed` destroys the pending credential; `linked` creates or updates the tenant's account
@@ -17,14 +18,14 @@
 -- operation?, request?, published?}.
 local base, rk, credKey, expiry = KEYS[1], KEYS[2], KEYS[5], KEYS[6]
 local a = cjson.decode(ARGV[1])
-local out, r = moveRequest(base, {request = rk, attempts = KEYS[3], target = KEYS[4]}, a)
+local ks = {request = rk, attempts = KEYS[3], target = KEYS[4]}
+local out, r = checkMove(ks, a)
 if out.result ~= 'applied' then return cjson.encode(out) end
 local to, now, tenantId, provider = a.to, a.now, r.tenantId, r.provider
 
 -- (completedAt is the final status' updatedAt: not stored twice.)
 local inflight = K.inflight(base, provider, tenantId)
 if redis.call('GET', inflight) == a.id then redis.call('DEL', inflight) end
-retire(expiry, {rk, KEYS[3]}, a.expireAt, a.id .. '|' .. tenantId)
 if r.batchId ~= '' then
   local bk = K.batch(base, r.batchId)
   local final = redis.call('HINCRBY', bk, 'final', 1)
@@ -36,10 +37,16 @@ if r.batchId ~= '' then
 end
 local eventKeys = {event = KEYS[9], messages = KEYS[10], request = rk, messageKeys = eachKeys}
 if a.event then a.event.expireAt = a.expireAt end
+-- The move with what the outcome adds to the record; then the request retires, its attempts list
+-- (which the move may have just created) with it.
+local function settle(fields)
+  applyMove(base, ks, a, r, fields)
+  retire(expiry, {rk, KEYS[3]}, a.expireAt, a.id .. '|' .. tenantId)
+end
 
 if to == 'failed' then
   redis.call('DEL', credKey)
-  redis.call('HSET', rk, 'errorCode', a.error.code, 'errorMessage', a.error.message)
+  settle({'errorCode', a.error.code, 'errorMessage', a.error.message})
   if a.event then out.published = recordEvent(base, eventKeys, a.event).pending
   else out.request = hashOf(rk) end
   return cjson.encode(out)
@@ -49,31 +56,33 @@ end
 local link = a.link
 local byTenant = K.accountByTenant(base, provider, tenantId)
 local accountId = redis.call('GET', byTenant)
-local operation = 'updated'
-if not accountId then
+local operation = accountId and 'updated' or 'created'
+-- A link sets linkedAt only: lastValidatedAt, updatedAt and lastReason read as the link's until they change.
+local linkFields = {'status', 'active', 'companyIdentifier', link.company.identifier, 'companyName', link.company.name,
+  'fingerprint', link.fingerprint, 'linkedAt', now, 'connectRequestId', a.id}
+local ak
+if operation == 'created' then
   accountId = link.accountId
-  operation = 'created'
+  ak = K.account(base, accountId)
   redis.call('SET', byTenant, accountId)
   redis.call('ZADD', KEYS[7], 0, accountId)
-  redis.call('HSET', K.account(base, accountId), 'tenantId', tenantId, 'provider', provider, 'createdAt', now)
-end
-local ak, hk = K.account(base, accountId), K.accountHistory(base, accountId)
-local previous = redis.call('HGET', ak, 'status')
-if previous and previous ~= 'active' then redis.call('ZREM', K.accountsByStatus(base, previous), accountId) end
--- Linked again before its revoked record expired: it lives on (see account-status.lua).
-if previous == 'revoked' then revive(expiry, {ak, hk}, accountEntry(accountId, provider, tenantId)) end
-redis.call('ZADD', KEYS[8], 0, accountId)
-if redis.call('EXISTS', credKey) == 1 then redis.call('RENAME', credKey, K.accountCredential(base, accountId)) end
--- A created account's one history entry is implied by its hash (helpers/append-history.lua).
-if operation == 'updated' then
+  redis.call('HSET', ak, 'tenantId', tenantId, 'provider', provider, 'createdAt', now, unpack(linkFields))
+else
+  ak = K.account(base, accountId)
+  local hk = K.accountHistory(base, accountId)
+  local previous = redis.call('HGET', ak, 'status')
+  if previous and previous ~= 'active' then redis.call('ZREM', K.accountsByStatus(base, previous), accountId) end
+  -- Linked again before its revoked record expired: it lives on (see account-status.lua).
+  if previous == 'revoked' then revive(expiry, {ak, hk}, accountEntry(accountId, provider, tenantId)) end
   appendHistory(ak, hk, {at = now, status = 'active', reason = 'linked by ' .. a.id, connectRequestId = a.id, operation = operation}, a.historyLimit)
+  redis.call('HSET', ak, unpack(linkFields))
+  redis.call('HDEL', ak, 'lastValidatedAt', 'updatedAt', 'lastReason')
 end
--- A link sets linkedAt only: lastValidatedAt, updatedAt and lastReason read as the link's until they change.
-redis.call('HSET', ak, 'status', 'active', 'companyIdentifier', link.company.identifier,
-  'companyName', link.company.name, 'fingerprint', link.fingerprint, 'linkedAt', now, 'connectRequestId', a.id)
-redis.call('HDEL', ak, 'lastValidatedAt', 'updatedAt', 'lastReason')
-redis.call('HSET', rk, 'accountId', accountId, 'operation', operation,
-  'companyIdentifier', link.company.identifier, 'companyName', link.company.name)
+-- A created account's one history entry is implied by its hash (helpers/append-history.lua).
+redis.call('ZADD', KEYS[8], 0, accountId)
+-- The pending credential is there unless a crashed run moved it already (then RENAME errs: nothing to move).
+redis.pcall('RENAME', credKey, K.accountCredential(base, accountId))
+settle({'accountId', accountId, 'operation', operation, 'companyIdentifier', link.company.identifier, 'companyName', link.company.name})
 out.accountId = accountId
 out.operation = operation
 if a.event and a.event.accountId == accountId and a.event.operation == operation then

@@ -16,19 +16,18 @@ if m[1] ~= 'pending' or tonumber(m[2]) ~= a.expectedCount then return cjson.enco
 local applied = cjson.encode({result = 'applied'})
 
 redis.call('RPUSH', KEYS[3], cjson.encode(a.attempt))
-redis.call('HSET', mk, 'attemptCount', a.expectedCount + 1, 'updatedAt', a.now)
+-- A retry leaves the message pending.
+redis.call('HSET', mk, 'attemptCount', a.expectedCount + 1, 'updatedAt', a.now, 'status', a.outcome == 'retry' and 'pending' or a.outcome)
 if a.outcome == 'retry' then return applied end
 
-redis.call('HSET', mk, 'status', a.outcome)
 local cr = m[3]
 retire(KEYS[5], {mk, KEYS[3], KEYS[4]}, a.expireAt, a.id)
 if cr == '' then return applied end
 local resultKey, rk = K.resultEvent(base, cr), K.request(base, cr)
 outlive(resultKey, a.expireAt)
 if a.outcome == 'delivered' then
-  if setConfirmation(base, rk, 'confirmed', a.now) then
-    return cjson.encode({result = 'applied', confirmedRequestCreatedAt = redis.call('HGET', rk, 'createdAt')})
-  end
+  local confirmed, createdAt = setConfirmation(base, rk, 'confirmed', a.now)
+  if confirmed then return cjson.encode({result = 'applied', confirmedRequestCreatedAt = createdAt}) end
 else
   local open = false
   for _, id in ipairs(cjson.decode(redis.call('GET', resultKey) or '[]')) do

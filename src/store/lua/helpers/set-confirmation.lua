@@ -8,9 +8,9 @@ end
 -- Moves a request's confirmation to `to` when the rules of src/domain/connect-request-state.ts allow
 -- it (CONFIRMATION_RULES, {[to] = {allowed sources}}, written into the script by src/store/scripts.ts);
 -- keeps batch counters in step. `rk`: the request; its batch's key is built from `base` and the
--- batch id the request holds.
+-- batch id the request holds. Returns whether it moved, and the request's createdAt.
 local function setConfirmation(base, rk, to, now)
-  local cur = redis.call('HMGET', rk, 'confirmation', 'batchId')
+  local cur = redis.call('HMGET', rk, 'confirmation', 'batchId', 'createdAt')
   local from, batchId = cur[1], cur[2]
   if not from or not contains(CONFIRMATION_RULES[to], from) then return false end
   redis.call('HSET', rk, 'confirmation', to, 'confirmationAt', now)
@@ -20,6 +20,5 @@ local function setConfirmation(base, rk, to, now)
     redis.call('HINCRBY', bk, 'c:' .. from, -1)
     redis.call('HINCRBY', bk, 'c:' .. to, 1)
   end
-  return true
+  return true, cur[3]
 end
-
