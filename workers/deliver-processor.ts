@@ -79,7 +79,7 @@ export function createDeliverProcessor(deps: DeliverProcessorDeps) {
   }
 
   async function deliverMessage(platformId: string, messageId: string, jobAttempt: number): Promise<Step> {
-    const message = await messages.getForDelivery(platformId, messageId);
+    const message = await messages.getForDelivery(platformId, messageId, jobAttempt);
     if (!message || message.status !== 'pending') return { result: 'settled' };
     if (!isLive(jobAttempt, message.attemptCount)) return ensureOwner(platformId, message, jobAttempt);
 
@@ -95,8 +95,12 @@ export function createDeliverProcessor(deps: DeliverProcessorDeps) {
       attempt: { n, at, httpStatus: sent.httpStatus, durationMs: sent.durationMs, error: sent.error },
       outcome: recordedOutcome,
     });
-    // Another run recorded this attempt first; that run hands the message on.
-    if (!recorded.applied) return { result: 'stale' };
+    if (!recorded.applied) {
+      // Another run recorded this attempt first, or the message moved on after this job read it (a
+      // first attempt reads the message as recorded, from memory): its current job must exist.
+      const current = await messages.getForDelivery(platformId, messageId);
+      return current?.status === 'pending' ? ensureOwner(platformId, current, jobAttempt) : { result: 'stale' };
+    }
     if (decision.kind === 'finish' && decision.disableEndpoint) await deps.endpointGone(platformId, message.endpointId, messageId);
     deps.metrics?.webhookAttempt(recordedOutcome === 'retry' ? 'failed_will_retry' : recordedOutcome);
     if (recorded.confirmedRequestCreatedAt) deps.metrics?.confirmed(Date.now() - Date.parse(recorded.confirmedRequestCreatedAt));

@@ -41,7 +41,7 @@ export async function finishRequest(
     log.info({ status: args.to, errorCode: args.error?.code, attempts: args.attempt?.n }, 'connect request finished');
   }
   if (result.result === 'applied' && result.published) {
-    await deps.publisher.deliver(platformId, result.published);
+    await deps.publisher.deliver(platformId, result.published, event);
     return;
   }
   const final = result.result === 'missing' || result.result === 'conflict' ? undefined : result.request;

@@ -9,6 +9,7 @@ import { DEFAULT_RETENTION, messageExpiryEntry, type RetentionSettings } from '.
 import { eventShardKey, type EventType, type WebhookEvent } from '../domain/events.js';
 import type { DeliveryAttempt, WebhookMessage } from '../domain/schemas/webhook.js';
 import { messageIdRange, messagePredicate, type MessageFilter } from '../domain/message-filter.js';
+import { FreshMessages } from './fresh-messages.js';
 
 export interface RecordEventArgs {
   /** Same key, same event: a retried job records nothing new. */
@@ -90,6 +91,7 @@ function toView(id: string, h: Record<string, string>, attempts: string[], body:
 export class WebhookMessageStore {
   private readonly run: ScriptRunner;
   private readonly bases: ShardBases;
+  private readonly fresh = new FreshMessages();
 
   constructor(
     private readonly redis: RedisClient,
@@ -115,7 +117,18 @@ export class WebhookMessageStore {
       request: key.request(base, requestId),
       each: messageKeys(base, args.messages),
     };
-    return (await this.run.recordEvent(keys, Object.assign(recordEventScriptArgs(args, now), { expireAt: now.getTime() + this.retention.keepMs }))).pending;
+    const scriptArgs = recordEventScriptArgs(args, now);
+    const { created, pending } = await this.run.recordEvent(keys, Object.assign(scriptArgs, { expireAt: now.getTime() + this.retention.keepMs }));
+    if (created) this.recorded(scriptArgs, pending);
+    return pending;
+  }
+
+  /**
+   * Messages just recorded from `args` (here, or by finish-request.lua), `ids` those still pending:
+   * the first attempt of those created by that very call reads them from memory.
+   */
+  recorded(args: Pick<RecordEventScriptArgs, 'payload' | 'messages'>, ids: string[]): void {
+    this.fresh.remember(args.payload, args.messages.filter((m) => ids.includes(m.id)));
   }
 
   async get(platformId: string, id: string): Promise<StoredMessage | null> {
@@ -123,8 +136,13 @@ export class WebhookMessageStore {
     return message ?? null;
   }
 
-  /** What one delivery attempt needs, in one round trip: no attempt log, no parsed payload. */
-  async getForDelivery(platformId: string, id: string): Promise<DeliverableMessage | null> {
+  /**
+   * What one delivery attempt needs, in one round trip: no attempt log, no parsed payload. For the
+   * first attempt (`attempt` 1) of a message this process just recorded, no round trip at all.
+   */
+  async getForDelivery(platformId: string, id: string, attempt?: number): Promise<DeliverableMessage | null> {
+    const fresh = attempt === 1 ? this.fresh.take(id) : undefined;
+    if (fresh) return { id, endpointId: fresh.endpointId, status: 'pending', attemptCount: 0, runStart: 0, body: fresh.body };
     const base = this.base(platformId, id);
     const [h, body] = await Promise.all([this.redis.hgetall(key.message(base, id)), this.redis.get(key.messageBody(base, id))]);
     if (!h.status || body === null) return null;
@@ -176,6 +194,8 @@ export class WebhookMessageStore {
     args: { expectedCount: number; attempt: DeliveryAttempt; outcome: DeliveryOutcome },
     now = new Date(),
   ): Promise<RecordDeliveryResult> {
+    // From here on the message is no longer as it was recorded.
+    this.fresh.take(id);
     const base = this.base(platformId, id);
     const keys = { base, message: key.message(base, id), attempts: key.messageAttempts(base, id), body: key.messageBody(base, id), expiry: key.expiry(base) };
     const { result, confirmedRequestCreatedAt } = await this.run.recordDelivery(keys, {
@@ -196,6 +216,7 @@ export class WebhookMessageStore {
    * (record-delivery.lua retires it again), nor does its request's result event, which lists it.
    */
   async reopen(platformId: string, id: string): Promise<{ attempt: number } | 'missing' | 'in_progress'> {
+    this.fresh.take(id);
     const base = this.base(platformId, id);
     const k = key.message(base, id);
     const [status, attemptCount, connectRequestId] = await this.redis.hmget(k, 'status', 'attemptCount', 'connectRequestId');

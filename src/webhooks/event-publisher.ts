@@ -1,5 +1,5 @@
 import type { WebhookEndpointStore } from '../store/webhook-endpoint-store.js';
-import type { RecordEventArgs, WebhookMessageStore } from '../store/webhook-message-store.js';
+import type { RecordEventArgs, RecordEventScriptArgs, WebhookMessageStore } from '../store/webhook-message-store.js';
 import type { Producers } from '../queues/producers.js';
 import { eventShardKey, resultDedupe, type WebhookEvent } from '../domain/events.js';
 import type { ConnectRequest } from '../domain/schemas/connect-request.js';
@@ -30,8 +30,12 @@ export class EventPublisher {
     return { dedupe, event, connectRequestId, messages: subscribers.map((endpoint) => ({ id: newShardedId('webhookMessage', shard), endpointId: endpoint.id })) };
   }
 
-  /** Queues the first attempt of recorded messages. */
-  deliver(platformId: string, messageIds: string[]): Promise<void> {
+  /**
+   * Queues the first attempt of recorded messages. `recordedFrom`: the event arguments they were
+   * recorded from (by another store's script), so their first attempt need not read them back.
+   */
+  deliver(platformId: string, messageIds: string[], recordedFrom?: Pick<RecordEventScriptArgs, 'payload' | 'messages'>): Promise<void> {
+    if (recordedFrom) this.messages.recorded(recordedFrom, messageIds);
     return this.producers.enqueueFirstDeliveries(platformId, messageIds);
   }
 

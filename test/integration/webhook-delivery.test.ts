@@ -5,6 +5,8 @@ import { generateWebhookSecret } from '../../src/webhooks/signer.js';
 import type { Job } from 'bullmq';
 import { batchJobOf } from '../helpers/deliver-jobs.js';
 import { settleAbandonedDelivery } from '../../workers/settle-abandoned-delivery.js';
+import { WebhookMessageStore } from '../../src/store/webhook-message-store.js';
+import { retentionOf } from '../../src/store/retention.js';
 import { deliverProcessorOf } from '../../workers/deliver-workers.js';
 import type { WorkJob } from '../../src/queues/work-job.js';
 import { createSafeDispatcher } from '../../src/webhooks/safe-dispatcher.js';
@@ -321,6 +323,27 @@ describe('batch jobs and the hand-off', () => {
     await waitForConfirmation(h, ids[1]!, 'confirmed');
     expect(r.received).toHaveLength(1);
     const [confirmed] = await messagesOf(h, ids[1]!);
+    expect(confirmed!.attempts.map((a) => [a.n, a.httpStatus])).toEqual([[1, 500], [2, 204]]);
+  });
+  it('a first attempt reading its message from memory, stale because another process recorded that attempt, still queues the next attempt', async () => {
+    const r = await receiver();
+    await registerEndpoint(h, r.url);
+    // Another process, with its own memory of fresh messages.
+    const elsewhere = new WebhookMessageStore(h.rt.redis, h.rt.env.LINKER_REDIS_PREFIX, retentionOf(h.rt.env));
+    await h.rt.producers.deliver.pause();
+    let id = '';
+    try {
+      id = await submitLink(h, 'tenant-fresh-stale', key('valid', 'fresh-stale'));
+      const message = (await waitFor(async () => (await messagesOf(h, id))[0], { what: 'the message to be recorded' })).id as string;
+      // There the message's first attempt failed and was recorded, and that process died before
+      // it queued the job for attempt 2.
+      await elsewhere.recordDelivery('acme', message, { expectedCount: 0, attempt: { n: 1, at: new Date().toISOString(), httpStatus: 500, durationMs: 3, error: 'receiver answered 500' }, outcome: 'retry' });
+    } finally {
+      await h.rt.producers.deliver.resume();
+    }
+    // This process's batch job, for attempt 1, learns from the compare-and-set that it is stale.
+    await waitForConfirmation(h, id, 'confirmed');
+    const [confirmed] = await messagesOf(h, id);
     expect(confirmed!.attempts.map((a) => [a.n, a.httpStatus])).toEqual([[1, 500], [2, 204]]);
   });
 });
