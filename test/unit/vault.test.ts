@@ -16,6 +16,13 @@ describe('CredentialVault', () => {
     expect(vault.decrypt(blob, 'aad')).toBe(secret);
   });
 
+  it('uses a new IV for every encryption, past the refills of its random pool, and what it made before a refill still decrypts', () => {
+    const vault = new CredentialVault(parseVaultKeys(spec('k1')));
+    const blobs = Array.from({ length: 2500 }, (_, i) => vault.encrypt(`${secret}-${i}`, `aad-${i}`));
+    expect(new Set(blobs.map((b) => b.split('.')[2])).size).toBe(blobs.length);
+    blobs.forEach((blob, i) => expect(vault.decrypt(blob, `aad-${i}`)).toBe(`${secret}-${i}`));
+  });
+
   it('refuses a ciphertext moved to another owner (AAD) or tampered with', () => {
     const vault = new CredentialVault(parseVaultKeys(spec('k1')));
     const blob = vault.encrypt(secret, 'credential/acme/smartrecruiters/t1');
