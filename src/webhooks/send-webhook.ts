@@ -3,6 +3,7 @@ import { parseRetryAfter } from '../domain/retry-after.js';
 import { findBlockedAddressError } from './blocked-address-error.js';
 import { signMessage } from './signer.js';
 import { AttemptDeadline } from './attempt-deadline.js';
+import { memo } from './memo.js';
 
 export interface WebhookSend {
   url: string;
@@ -23,6 +24,12 @@ export interface WebhookSendResult {
 }
 
 const EXCERPT_BYTES = 200;
+
+/** An endpoint URL as dispatcher.request takes it, parsed once per URL. */
+const requestTarget = memo((url) => {
+  const { origin, pathname, search } = new URL(url);
+  return { origin, path: `${pathname}${search}` };
+});
 
 /**
  * The log line for a non-2xx answer; a redirect names its target so the platform can fix the URL,
@@ -67,10 +74,10 @@ export async function sendWebhook(send: WebhookSend): Promise<WebhookSendResult>
   const deadline = new AttemptDeadline(send.timeoutMs);
   try {
     // dispatcher.request with the origin, rather than undici's request(url): ~20 µs less per attempt.
-    const { origin, pathname, search } = new URL(send.url);
+    const { origin, path } = requestTarget(send.url);
     const res = await send.dispatcher.request({
       origin,
-      path: `${pathname}${search}`,
+      path,
       method: 'POST',
       headers: {
         'content-type': 'application/json',
