@@ -55,20 +55,19 @@ end
 -- linked
 local link = a.link
 local byTenant = K.accountByTenant(base, provider, tenantId)
-local accountId = redis.call('GET', byTenant)
-local operation = accountId and 'updated' or 'created'
+local existing = redis.call('GET', byTenant)
+local operation = existing and 'updated' or 'created'
+local accountId = existing or link.accountId
+local ak = K.account(base, accountId)
 -- A link sets linkedAt only: lastValidatedAt, updatedAt and lastReason read as the link's until they change.
 local linkFields = {'status', 'active', 'companyIdentifier', link.company.identifier, 'companyName', link.company.name,
   'fingerprint', link.fingerprint, 'linkedAt', now, 'connectRequestId', a.id}
-local ak
 if operation == 'created' then
-  accountId = link.accountId
-  ak = K.account(base, accountId)
   redis.call('SET', byTenant, accountId)
   redis.call('ZADD', KEYS[7], 0, accountId)
+  -- A created account's one history entry is implied by its hash (helpers/append-history.lua).
   redis.call('HSET', ak, 'tenantId', tenantId, 'provider', provider, 'createdAt', now, unpack(linkFields))
 else
-  ak = K.account(base, accountId)
   local hk = K.accountHistory(base, accountId)
   local previous = redis.call('HGET', ak, 'status')
   if previous and previous ~= 'active' then redis.call('ZREM', K.accountsByStatus(base, previous), accountId) end
@@ -78,9 +77,8 @@ else
   redis.call('HSET', ak, unpack(linkFields))
   redis.call('HDEL', ak, 'lastValidatedAt', 'updatedAt', 'lastReason')
 end
--- A created account's one history entry is implied by its hash (helpers/append-history.lua).
 redis.call('ZADD', KEYS[8], 0, accountId)
--- The pending credential is there unless a crashed run moved it already (then RENAME errs: nothing to move).
+-- The pending credential moves onto the account; where there is none, RENAME errs and pcall lets it.
 redis.pcall('RENAME', credKey, K.accountCredential(base, accountId))
 settle({'accountId', accountId, 'operation', operation, 'companyIdentifier', link.company.identifier, 'companyName', link.company.name})
 out.accountId = accountId
